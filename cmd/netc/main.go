@@ -1,0 +1,11 @@
+// Command netc checks, compiles, trains and times convolutional networks written as
+// declarative TOML specs. Run `netc --help` for the commands.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netc/netc/compiler"
+)
+
+// Exit codes are part of the command-line contract (README, "Exit codes").
+const (
+	exitOK      = 0
+	exitInvalid = 1 // the spec (or a data or weights file) is wrong
+	exitUsage   = 2 // the command line is wrong
+)
+
+// exitError carries an exit code up through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+}
+
+// run executes the command line and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(stderr, "netc:", ee.err)
+		}
+		return ee.code
+	}
+	// Everything cobra itself reports (unknown command, bad flag) is a usage error.
+	fmt.Fprintln(stderr, "netc:", err)
+	if !strings.Contains(err.Error(), "--help") {
+		fmt.Fprintln(stderr, "Run 'netc --help' for usage.")
+	}
+	return exitUsage
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "netc",
+		Short: "A compiler for convolutional networks written as TOML specs",
+		Long: `netc compiles a convolutional network written as a short TOML spec (blocks, repeats,
+branches, expressions) into a checked, shape-inferred graph, and from there into a fused,
+memory-planned plan that runs on the CPU.
+
+The seven networks of the "Modern CNNs" chapter of Dive into Deep Learning are in specs/.`,
+		Example: `  # check a spec: every layer's shape, parameters and MACs
+  netc check specs/googlenet.toml
+
+  # the JSON Schema that spec files follow (for editor completion)
+  netc schema > netc.schema.json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErrorf("%v\nRun '%s --help' for usage.", err, c.CommandPath())
+	})
+	root.AddCommand(newCheckCmd(), newSchemaCmd())
+	return root
+}
+
+// compileFlags are the flags every command that compiles a spec shares.
+type compileFlags struct {
+	set   []string
+	input string
+}
+
+func (f *compileFlags) register(c *cobra.Command) {
+	c.Flags().StringArrayVar(&f.set, "set", nil, "override a spec parameter, name=value (repeatable), e.g. --set ratio=4")
+	c.Flags().StringVar(&f.input, "input", "", "override the input size: CxHxW (e.g. 1x224x224), HxW or one size")
+}
+
+func (f *compileFlags) options() compiler.Options {
+	return compiler.Options{Set: f.set, Input: f.input}
+}
+
+// specArg completes spec file names in shells.
+func specArg(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return []string{"toml"}, cobra.ShellCompDirectiveFilterFileExt
+}
+
+// compileErr turns a compiler error into an exit code and prints the diagnostics.
+func compileErr(stderr io.Writer, err error) error {
+	var oe *compiler.OptionError
+	if errors.As(err, &oe) {
+		return &exitError{exitUsage, oe}
+	}
+	if d := compiler.Diagnostics(err); d != nil {
+		for _, x := range d {
+			fmt.Fprintln(stderr, x)
+		}
+		noun := "errors"
+		if len(d) == 1 {
+			noun = "error"
+		}
+		return &exitError{exitInvalid, fmt.Errorf("%d %s", len(d), noun)}
+	}
+	return &exitError{exitInvalid, err}
+}

@@ -1,0 +1,171 @@
+// Package compiler is the front door of netc's compiler: from a spec file to a checked
+// graph (load, validate, decode, expand and infer), and later to an execution plan.
+//
+// Spec problems come back as a diag.List (every error, each with file:line:col, path and
+// message); problems with the caller's options come back as *OptionError, so a command
+// line tool can tell "the spec is wrong" (exit 1) from "the command is wrong" (exit 2).
+package compiler
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/netc/netc/compiler/ast"
+	"github.com/netc/netc/compiler/diag"
+	"github.com/netc/netc/compiler/expand"
+	"github.com/netc/netc/compiler/expr"
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/compiler/load"
+	"github.com/netc/netc/compiler/names"
+	"github.com/netc/netc/compiler/validate"
+)
+
+// Options changes a spec from the outside, as `--set` and `--input` do.
+type Options struct {
+	Set   []string // name=value overrides of the spec's free parameters
+	Input string   // CxHxW, HxW or a single size; "" keeps the spec's input
+}
+
+// OptionError is a mistake in Options rather than in the spec.
+type OptionError struct{ Msg string }
+
+func (e *OptionError) Error() string { return e.Msg }
+
+// Check loads, validates and expands the spec at path. It returns the graph, or the
+// spec's diagnostics (a diag.List) or an *OptionError.
+func Check(path string, opt Options) (*ir.Graph, error) {
+	d, errs := load.File(path)
+	if errs != nil {
+		return nil, errs
+	}
+	return CheckDoc(d, opt)
+}
+
+// CheckSource is Check for a spec held in memory; file names it in positions.
+func CheckSource(file string, src []byte, opt Options) (*ir.Graph, error) {
+	d, errs := load.Parse(file, src)
+	if errs != nil {
+		return nil, errs
+	}
+	return CheckDoc(d, opt)
+}
+
+// CheckDoc checks a loaded document.
+func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
+	if errs := validate.Doc(d); errs != nil {
+		return nil, errs
+	}
+	s, errs := ast.Decode(d)
+	globals, err := Globals(s, opt.Set)
+	if err != nil {
+		return nil, err
+	}
+	input := s.Input
+	if opt.Input != "" {
+		if input, err = ParseInput(opt.Input, s.Input); err != nil {
+			return nil, err
+		}
+	}
+	g, more := expand.Expand(s, globals, input)
+	errs = append(errs, more...)
+	if len(errs) > 0 {
+		return nil, errs.Sorted()
+	}
+	g.Params = map[string]string{}
+	for _, p := range s.Params {
+		g.Params[p.Name] = globals[p.Name].String()
+	}
+	return g, nil
+}
+
+// Globals resolves the spec's free parameters with command-line overrides applied, plus
+// `classes`.
+func Globals(s *ast.Spec, set []string) (map[string]expr.Value, error) {
+	g := map[string]expr.Value{"classes": expr.IntVal(int64(s.Classes))}
+	var known []string
+	for _, p := range s.Params {
+		g[p.Name] = p.Value
+		known = append(known, p.Name)
+	}
+	sort.Strings(known)
+	for _, kv := range set {
+		name, val, ok := strings.Cut(kv, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, &OptionError{fmt.Sprintf("--set %q: expected name=value, e.g. --set ratio=4", kv)}
+		}
+		def, exists := g[name]
+		if !exists || name == "classes" {
+			msg := fmt.Sprintf("--set %s: the spec has no parameter %q", kv, name)
+			if s := names.Suggest(name, known); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else if len(known) > 0 {
+				msg += "; its parameters: " + strings.Join(known, ", ")
+			} else {
+				msg += "; it declares none (add them under params = { ... })"
+			}
+			if name == "classes" {
+				msg = fmt.Sprintf("--set %s: classes is fixed by the spec; edit its classes key", kv)
+			}
+			return nil, &OptionError{msg}
+		}
+		v, err := parseValue(strings.TrimSpace(val), def.Kind)
+		if err != nil {
+			return nil, &OptionError{fmt.Sprintf("--set %s: %v", kv, err)}
+		}
+		g[name] = v
+	}
+	return g, nil
+}
+
+func parseValue(s string, kind expr.Kind) (expr.Value, error) {
+	if kind == expr.List {
+		s = strings.Trim(s, "[]")
+		var l []int64
+		for _, part := range strings.Split(s, ",") {
+			n, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+			if err != nil {
+				return expr.Value{}, fmt.Errorf("expected a list of integers like 1,2,3, found %q", s)
+			}
+			l = append(l, n)
+		}
+		return expr.ListVal(l), nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return expr.Value{}, fmt.Errorf("expected an integer, found %q", s)
+	}
+	return expr.IntVal(n), nil
+}
+
+// ParseInput reads CxHxW, HxW (channels kept) or N (N x N, channels kept).
+func ParseInput(s string, current [3]int) ([3]int, error) {
+	parts := strings.Split(strings.ToLower(strings.TrimSpace(s)), "x")
+	var dims []int
+	for _, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 1 || n > 65536 {
+			return current, &OptionError{fmt.Sprintf("--input %q: expected CxHxW like 1x224x224 (or HxW, or one size), with sizes from 1 to 65536", s)}
+		}
+		dims = append(dims, n)
+	}
+	switch len(dims) {
+	case 1:
+		return [3]int{current[0], dims[0], dims[0]}, nil
+	case 2:
+		return [3]int{current[0], dims[0], dims[1]}, nil
+	case 3:
+		return [3]int{dims[0], dims[1], dims[2]}, nil
+	}
+	return current, &OptionError{fmt.Sprintf("--input %q: expected CxHxW like 1x224x224", s)}
+}
+
+// Diagnostics extracts the diagnostics of a Check error, or nil.
+func Diagnostics(err error) diag.List {
+	if l, ok := err.(diag.List); ok {
+		return l
+	}
+	return nil
+}

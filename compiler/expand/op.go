@@ -1,0 +1,165 @@
+package expand
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/netc/netc/compiler/ast"
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/compiler/load"
+	"github.com/netc/netc/compiler/names"
+)
+
+// opLayer binds an op's attributes and adds its node, and its activation when `act` is set.
+func (x *expander) opLayer(l *ast.Layer, args []*ast.Arg, e *env, prefix, name string, seq counter, input int) (int, bool) {
+	op := ir.Op(l.Op)
+	spec := ir.Lookup(op)
+	path := join(prefix, name)
+	attrs := ir.DefaultAttrs(op)
+	set := map[string]bool{}
+	act := ""
+	for _, a := range args {
+		as := spec.Attr(a.Key)
+		if as == nil {
+			// Direct attributes were checked by the schema; this is a for-list key.
+			x.errs.Add(a.KeyPos, path, "%s has no attribute %q%s", op, a.Key, attrHint(spec, a.Key))
+			return input, false
+		}
+		if set[a.Key] {
+			x.errs.Add(a.KeyPos, path, "%q is set both on the layer and in its for-list", a.Key)
+			return input, false
+		}
+		set[a.Key] = true
+		if as.Kind == ir.KindActivation {
+			act = a.Node.Str
+			continue
+		}
+		if !x.bindAttr(&attrs, as, a, e, path) {
+			return input, false
+		}
+	}
+	for _, as := range spec.Attrs {
+		if as.Required && !set[as.Name] {
+			x.errs.Add(l.Pos, path, "%s needs %q (%s)", op, as.Name, as.Doc)
+			return input, false
+		}
+	}
+	if (op == ir.OpMaxPool || op == ir.OpAvgPool) && !set["stride"] {
+		attrs.Stride = attrs.K // PyTorch's default stride is the window
+	}
+	out, ok := x.addNode(op, path, attrs, []int{input}, l.Pos)
+	if !ok || act == "" {
+		return out, ok
+	}
+	return x.addNode(ir.Op(act), join(prefix, seq.next(act)), ir.DefaultAttrs(ir.Op(act)), []int{out}, l.Pos)
+}
+
+func attrHint(spec *ir.OpSpec, key string) string {
+	var known []string
+	for _, a := range spec.Attrs {
+		known = append(known, a.Name)
+	}
+	sort.Strings(known)
+	if s := names.Suggest(key, known); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	if len(known) == 0 {
+		return "; it takes none"
+	}
+	return "; it has: " + fmt.Sprint(known)
+}
+
+// bindAttr evaluates one attribute into attrs.
+func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env, path string) bool {
+	switch as.Kind {
+	case ir.KindInt:
+		v, ok := x.intValue(a, e, path, int64(as.Min))
+		if !ok {
+			return false
+		}
+		setInt(attrs, as.Name, v)
+	case ir.KindIntPair:
+		var pair [2]int
+		if a.Node.Kind == load.Array {
+			if len(a.Items) != 2 {
+				x.errs.Add(a.Node.Pos, path, "%s: a pair is [height, width], found %d elements", a.Key, len(a.Items))
+				return false
+			}
+			for i, it := range a.Items {
+				v, ok := x.intValue(it, e, path, int64(as.Min))
+				if !ok {
+					return false
+				}
+				pair[i] = v
+			}
+		} else {
+			v, ok := x.intValue(a, e, path, int64(as.Min))
+			if !ok {
+				return false
+			}
+			pair = [2]int{v, v}
+		}
+		setPair(attrs, as.Name, pair)
+	case ir.KindBool:
+		v, ok := x.boolValue(a, e, path)
+		if !ok {
+			return false
+		}
+		switch as.Name {
+		case "bias":
+			attrs.Bias = v
+		case "ceil_mode":
+			attrs.CeilMode = v
+		case "count_include_pad":
+			attrs.CountIncludePad = v
+		}
+	case ir.KindFloat:
+		var f float64
+		switch a.Node.Kind {
+		case load.Float:
+			f = a.Node.Float
+		case load.Integer:
+			f = float64(a.Node.Int)
+		default:
+			x.errs.Add(a.Node.Pos, path, "%s: expected a number, found %s", a.Key, a)
+			return false
+		}
+		if f < 0 || (as.Max > 0 && f > as.Max) || (as.Name == "p" && f >= 1) || (as.Name == "eps" && f <= 0) {
+			x.errs.Add(a.Node.Pos, path, "%s = %v is out of range (%s)", a.Key, f, as.Doc)
+			return false
+		}
+		switch as.Name {
+		case "eps":
+			attrs.Eps = f
+		case "momentum":
+			attrs.Momentum = f
+		case "p":
+			attrs.P = f
+		}
+	}
+	return true
+}
+
+func setInt(a *ir.Attrs, name string, v int) {
+	switch name {
+	case "out":
+		a.Out = v
+	case "groups":
+		a.Groups = v
+	}
+}
+
+func setPair(a *ir.Attrs, name string, v [2]int) {
+	switch name {
+	case "k":
+		a.K = v
+	case "stride":
+		a.Stride = v
+	case "pad":
+		a.Pad = v
+	case "dilation":
+		a.Dilation = v
+	case "size":
+		a.Size = v
+	}
+}

@@ -1,0 +1,108 @@
+package expr
+
+import "fmt"
+
+type tokKind int
+
+const (
+	tEOF tokKind = iota
+	tInt
+	tName
+	tOp
+)
+
+type token struct {
+	kind tokKind
+	text string
+	off  int
+}
+
+func (t token) String() string {
+	switch t.kind {
+	case tEOF:
+		return "the end of the expression"
+	case tInt:
+		return "number " + t.text
+	case tName:
+		return fmt.Sprintf("name %q", t.text)
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+// twoCharOps are matched before single characters.
+var twoCharOps = []string{"//", "<=", ">=", "==", "!=", "&&", "||"}
+
+const oneCharOps = "+-*/%<>!?:()[].,"
+
+func lex(src string) ([]token, *Error) {
+	var toks []token
+	i := 0
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '_') {
+				j++
+			}
+			if j < len(src) && (src[j] == '.' && j+1 < len(src) && src[j+1] >= '0' && src[j+1] <= '9') {
+				return nil, &Error{i, "expressions are integer-only; found a decimal number"}
+			}
+			toks = append(toks, token{tInt, stripUnderscores(src[i:j]), i})
+			i = j
+		case isNameStart(c):
+			j := i
+			for j < len(src) && isNamePart(src[j]) {
+				j++
+			}
+			toks = append(toks, token{tName, src[i:j], i})
+			i = j
+		default:
+			matched := false
+			for _, op := range twoCharOps {
+				if len(src)-i >= 2 && src[i:i+2] == op {
+					toks = append(toks, token{tOp, op, i})
+					i += 2
+					matched = true
+					break
+				}
+			}
+			if matched {
+				continue
+			}
+			if c == '=' {
+				return nil, &Error{i, "'=' is not a comparison; write '=='"}
+			}
+			if c == '&' || c == '|' {
+				return nil, &Error{i, fmt.Sprintf("write %q%q for logical %s", c, c, map[byte]string{'&': "and", '|': "or"}[c])}
+			}
+			for k := 0; k < len(oneCharOps); k++ {
+				if oneCharOps[k] == c {
+					toks = append(toks, token{tOp, string(c), i})
+					i++
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				return nil, &Error{i, fmt.Sprintf("unexpected character %q", rune(src[i]))}
+			}
+		}
+	}
+	return append(toks, token{tEOF, "", len(src)}), nil
+}
+
+func isNameStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+func isNamePart(c byte) bool  { return isNameStart(c) || c >= '0' && c <= '9' }
+
+func stripUnderscores(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '_' {
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}

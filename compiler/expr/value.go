@@ -1,0 +1,90 @@
+// Package expr parses and evaluates the small integer expression language of spec
+// attributes: `c // ratio`, `in.c // 2`, `stride > 1 || in.c != c`, `i == 0 ? s : 1`,
+// `c2[1]`, `max(8, c // 4)`.
+//
+// Values are 64-bit integers, booleans, integer lists (block parameters such as
+// `c2 = [96, 128]`) and shapes (`in`, with fields c, h, w). All arithmetic is checked:
+// overflow and division by zero are errors, never wrapped values.
+package expr
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is the type of a Value.
+type Kind int
+
+const (
+	Int Kind = iota
+	Bool
+	List
+	Shape
+)
+
+func (k Kind) String() string {
+	return [...]string{"an integer", "a boolean", "a list", "a shape"}[k]
+}
+
+// Value is the result of an expression.
+type Value struct {
+	Kind Kind
+	I    int64
+	B    bool
+	L    []int64 // List elements, or Shape dims (c, h, w; or features for a flat tensor)
+}
+
+// IntVal, BoolVal and ListVal build values.
+func IntVal(i int64) Value     { return Value{Kind: Int, I: i} }
+func BoolVal(b bool) Value     { return Value{Kind: Bool, B: b} }
+func ListVal(l []int64) Value  { return Value{Kind: List, L: l} }
+func ShapeVal(d []int64) Value { return Value{Kind: Shape, L: d} }
+
+func (v Value) String() string {
+	switch v.Kind {
+	case Int:
+		return fmt.Sprint(v.I)
+	case Bool:
+		return fmt.Sprint(v.B)
+	case List:
+		s := make([]string, len(v.L))
+		for i, x := range v.L {
+			s[i] = fmt.Sprint(x)
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	}
+	s := make([]string, len(v.L))
+	for i, x := range v.L {
+		s[i] = fmt.Sprint(x)
+	}
+	return "shape " + strings.Join(s, "x")
+}
+
+// Env resolves names during evaluation.
+type Env interface {
+	// Lookup returns the value bound to name.
+	Lookup(name string) (Value, bool)
+	// Names lists the names in scope, for "did you mean" hints.
+	Names() []string
+}
+
+// MapEnv is an Env over a map, handy in tests.
+type MapEnv map[string]Value
+
+func (m MapEnv) Lookup(name string) (Value, bool) { v, ok := m[name]; return v, ok }
+
+func (m MapEnv) Names() []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Error is a parse or evaluation error at a byte offset in the expression source.
+type Error struct {
+	Offset int
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// Commas writes an integer with thousands separators: 46,764,746.
+func Commas(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// Human writes a count with a decimal SI suffix: 1.88 G.
+func Human(x float64) string {
+	switch {
+	case x >= 1e12:
+		return fmt.Sprintf("%.2f T", x/1e12)
+	case x >= 1e9:
+		return fmt.Sprintf("%.2f G", x/1e9)
+	case x >= 1e6:
+		return fmt.Sprintf("%.2f M", x/1e6)
+	case x >= 1e3:
+		return fmt.Sprintf("%.2f k", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+// Bytes writes a byte count in binary units: 5.11 MiB.
+func Bytes(n int64) string {
+	x := float64(n)
+	switch {
+	case x >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", x/(1<<30))
+	case x >= 1<<20:
+		return fmt.Sprintf("%.2f MiB", x/(1<<20))
+	case x >= 1<<10:
+		return fmt.Sprintf("%.2f KiB", x/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,14 @@
+// Package schema embeds netc.schema.json, the one contract for spec files. The file is
+// generated from the compiler's op table (see compiler/schemagen); editors read it for
+// completion, and the compiler validates every spec against it.
+package schema
+
+import _ "embed"
+
+// JSON is the schema document.
+//
+//go:embed netc.schema.json
+var JSON []byte
+
+// URL is the schema's $id.
+const URL = "https://github.com/netc/netc/schema/netc.schema.json"
