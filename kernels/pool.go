@@ -1,0 +1,194 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+)
+
+// Max and average 2-D pooling, matching PyTorch 1.13's CPU kernels
+// (aten/src/ATen/native/cpu/MaxPoolKernel.cpp, AvgPoolKernel.cpp):
+//   - output size uses pooling_output_shape: with CeilMode the division
+//     rounds up, but a last window that would start in the right padding
+//     (or beyond) is dropped;
+//   - max pool: padding acts as -inf (windows are clipped to the input); the
+//     first maximum in row-major scan order wins, a NaN always wins;
+//   - avg pool: the window end is clipped to H+PH (W+PW) to get the
+//     count_include_pad divisor, then to H (W) for the sum; without
+//     count_include_pad the divisor is the number of input pixels summed.
+
+// PoolGeom is the geometry of a 2-D pooling. Fill the inputs, then call Init.
+type PoolGeom struct {
+	N, C, H, W      int
+	KH, KW          int
+	SH, SW          int
+	PH, PW          int
+	CeilMode        bool
+	CountIncludePad bool // average pooling only
+	OH, OW          int  // set by Init
+}
+
+func poolOutLen(in, k, pad, stride int, ceil bool) int {
+	num := in + 2*pad - (k - 1) - 1
+	if ceil {
+		num += stride - 1
+	}
+	out := floorDiv(num, stride) + 1
+	if ceil && (out-1)*stride >= in+pad {
+		out--
+	}
+	return out
+}
+
+// OutSize is PyTorch's pooling output size (see the file comment).
+func (g PoolGeom) OutSize() (oh, ow int) {
+	return poolOutLen(g.H, g.KH, g.PH, g.SH, g.CeilMode), poolOutLen(g.W, g.KW, g.PW, g.SW, g.CeilMode)
+}
+
+// Init validates the geometry as PyTorch's pool2d_shape_check does and sets
+// OH, OW.
+func (g *PoolGeom) Init() error {
+	switch {
+	case g.N < 1 || g.C < 1 || g.H < 1 || g.W < 1:
+		return fmt.Errorf("pool: N, C, H, W must be >= 1, have %d, %d, %d, %d", g.N, g.C, g.H, g.W)
+	case g.KH < 1 || g.KW < 1 || g.SH < 1 || g.SW < 1:
+		return fmt.Errorf("pool: kernel %dx%d and stride %dx%d must be >= 1", g.KH, g.KW, g.SH, g.SW)
+	case g.PH < 0 || g.PW < 0 || g.PH > g.KH/2 || g.PW > g.KW/2:
+		return fmt.Errorf("pool: padding %dx%d must be between 0 and half the kernel %dx%d", g.PH, g.PW, g.KH, g.KW)
+	}
+	g.OH, g.OW = g.OutSize()
+	if g.OH < 1 || g.OW < 1 {
+		return fmt.Errorf("pool: output size %dx%d is empty (input %dx%d, kernel %dx%d, padding %dx%d)",
+			g.OH, g.OW, g.H, g.W, g.KH, g.KW, g.PH, g.PW)
+	}
+	return nil
+}
+
+// InLen and OutLen are the element counts of x and y.
+func (g PoolGeom) InLen() int  { return g.N * g.C * g.H * g.W }
+func (g PoolGeom) OutLen() int { return g.N * g.C * g.OH * g.OW }
+
+// MaxPoolForward computes y = maxpool(x).
+func MaxPoolForward(g PoolGeom, x, y []float32) {
+	need("maxpool x", x, g.InLen())
+	need("maxpool y", y, g.OutLen())
+	hw, ohw := g.H*g.W, g.OH*g.OW
+	for p := 0; p < g.N*g.C; p++ {
+		xp := x[p*hw : (p+1)*hw]
+		yp := y[p*ohw : (p+1)*ohw]
+		for oh := 0; oh < g.OH; oh++ {
+			for ow := 0; ow < g.OW; ow++ {
+				yp[oh*g.OW+ow] = xp[g.argmax(xp, oh, ow)]
+			}
+		}
+	}
+}
+
+// MaxPoolBackward routes each dy to the argmax of its window, recomputed
+// from x (no index buffer is kept).
+func MaxPoolBackward(g PoolGeom, x, dy, dx []float32, accumulate bool) {
+	need("maxpool x", x, g.InLen())
+	need("maxpool dy", dy, g.OutLen())
+	need("maxpool dx", dx, g.InLen())
+	hw, ohw := g.H*g.W, g.OH*g.OW
+	for p := 0; p < g.N*g.C; p++ {
+		xp := x[p*hw : (p+1)*hw]
+		dxp := dx[p*hw : (p+1)*hw]
+		dyp := dy[p*ohw : (p+1)*ohw]
+		if !accumulate {
+			clear(dxp)
+		}
+		for oh := 0; oh < g.OH; oh++ {
+			for ow := 0; ow < g.OW; ow++ {
+				dxp[g.argmax(xp, oh, ow)] += dyp[oh*g.OW+ow]
+			}
+		}
+	}
+}
+
+// argmax returns the plane index of the maximum of window (oh, ow), as
+// PyTorch scans it: start at the first in-bounds pixel with -inf, replace
+// on strictly greater or NaN.
+func (g PoolGeom) argmax(xp []float32, oh, ow int) int {
+	h0, w0 := oh*g.SH-g.PH, ow*g.SW-g.PW
+	h1, w1 := min(h0+g.KH, g.H), min(w0+g.KW, g.W)
+	h0, w0 = max(h0, 0), max(w0, 0)
+	best, idx := float32(math.Inf(-1)), h0*g.W+w0
+	for ih := h0; ih < h1; ih++ {
+		row := xp[ih*g.W : ih*g.W+w1]
+		for iw := w0; iw < w1; iw++ {
+			if v := row[iw]; v > best || v != v {
+				best, idx = v, ih*g.W+iw
+			}
+		}
+	}
+	return idx
+}
+
+// avgWindow returns window (oh, ow)'s clipped input rectangle and divisor.
+func (g PoolGeom) avgWindow(oh, ow int) (h0, h1, w0, w1 int, div float32) {
+	h0, w0 = oh*g.SH-g.PH, ow*g.SW-g.PW
+	h1, w1 = min(h0+g.KH, g.H+g.PH), min(w0+g.KW, g.W+g.PW)
+	poolSize := (h1 - h0) * (w1 - w0)
+	h0, w0 = max(h0, 0), max(w0, 0)
+	h1, w1 = min(h1, g.H), min(w1, g.W)
+	if g.CountIncludePad {
+		div = float32(poolSize)
+	} else {
+		div = float32((h1 - h0) * (w1 - w0))
+	}
+	return
+}
+
+// AvgPoolForward computes y = avgpool(x).
+func AvgPoolForward(g PoolGeom, x, y []float32) {
+	need("avgpool x", x, g.InLen())
+	need("avgpool y", y, g.OutLen())
+	hw, ohw := g.H*g.W, g.OH*g.OW
+	for p := 0; p < g.N*g.C; p++ {
+		xp := x[p*hw : (p+1)*hw]
+		yp := y[p*ohw : (p+1)*ohw]
+		for oh := 0; oh < g.OH; oh++ {
+			for ow := 0; ow < g.OW; ow++ {
+				h0, h1, w0, w1, div := g.avgWindow(oh, ow)
+				var s float32
+				for ih := h0; ih < h1; ih++ {
+					for _, v := range xp[ih*g.W+w0 : ih*g.W+w1] {
+						s += v
+					}
+				}
+				// An empty window (impossible after Init's checks) gives 0,
+				// as in PyTorch.
+				if h0 >= h1 || w0 >= w1 {
+					s, div = 0, 1
+				}
+				yp[oh*g.OW+ow] = s / div
+			}
+		}
+	}
+}
+
+// AvgPoolBackward spreads dy/divisor over each window's input pixels.
+func AvgPoolBackward(g PoolGeom, dy, dx []float32, accumulate bool) {
+	need("avgpool dy", dy, g.OutLen())
+	need("avgpool dx", dx, g.InLen())
+	hw, ohw := g.H*g.W, g.OH*g.OW
+	for p := 0; p < g.N*g.C; p++ {
+		dxp := dx[p*hw : (p+1)*hw]
+		dyp := dy[p*ohw : (p+1)*ohw]
+		if !accumulate {
+			clear(dxp)
+		}
+		for oh := 0; oh < g.OH; oh++ {
+			for ow := 0; ow < g.OW; ow++ {
+				h0, h1, w0, w1, div := g.avgWindow(oh, ow)
+				d := dyp[oh*g.OW+ow] / div
+				for ih := h0; ih < h1; ih++ {
+					row := dxp[ih*g.W+w0 : ih*g.W+w1]
+					for i := range row {
+						row[i] += d
+					}
+				}
+			}
+		}
+	}
+}
