@@ -76,8 +76,15 @@ The seven networks of the "Modern CNNs" chapter of Dive into Deep Learning are i
 		return usageErrorf("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
 	root.AddCommand(newCheckCmd(), newSchemaCmd())
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
 	return root
 }
+
+// commands holds the constructors of the commands defined in other files of this package;
+// each file registers its own in an init function, so adding a command touches one file.
+var commands []func() *cobra.Command
 
 // compileFlags are the flags every command that compiles a spec shares.
 type compileFlags struct {
