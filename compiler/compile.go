@@ -54,13 +54,18 @@ func CheckSource(file string, src []byte, opt Options) (*ir.Graph, error) {
 
 // CheckDoc checks a loaded document.
 func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
-	if errs := validate.Doc(d); errs != nil {
-		return nil, errs
-	}
+	schemaErrs := validate.Doc(d)
 	s, errs := ast.Decode(d)
 	globals, err := Globals(s, opt.Set)
 	if err != nil {
 		return nil, err
+	}
+	if schemaErrs != nil {
+		// The tree does not have the shape expansion needs; still report what the
+		// static checks find (expression syntax, unknown blocks and names), so one run
+		// lists every mistake it can.
+		errs = append(append(schemaErrs, errs...), expand.Check(s, globals)...)
+		return nil, errs.Sorted()
 	}
 	input := s.Input
 	if opt.Input != "" {

@@ -178,7 +178,7 @@ func (d *decoder) arg(key string, v *load.Node, word bool) *Arg {
 func (d *decoder) parseExpr(v *load.Node) *expr.Expr {
 	e, err := expr.Parse(v.Str)
 	if err != nil {
-		d.errs.Add(ExprPos(v, err.Offset), d.doc.DisplayPath(v.Path), "in %q: %s", v.Str, err.Msg)
+		d.errs.Add(ExprPos(v, err.Offset), d.doc.DisplayPath(v.Path), "%q: %s", v.Str, err.Msg)
 		return nil
 	}
 	return e

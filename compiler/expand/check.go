@@ -11,6 +11,9 @@ import (
 	"github.com/netc/netc/compiler/names"
 )
 
+// Check runs the static checks alone, for specs the schema has rejected.
+func Check(s *ast.Spec, globals map[string]expr.Value) diag.List { return check(s, globals) }
+
 // check finds what can be found without expanding: unknown blocks, unknown block
 // parameters, unknown names in expressions, blocks that use themselves. It looks at every
 // block, used or not, so a spec's mistakes are all reported in one run.
@@ -37,7 +40,8 @@ func check(s *ast.Spec, globals map[string]expr.Value) diag.List {
 		c.layers(b.After, scope, where+".after")
 	}
 	for _, cyc := range cycles(s) {
-		c.errs.Add(cyc.pos, "blocks."+cyc.path[0], "block %q uses itself: %s", cyc.path[0], strings.Join(cyc.path, " -> "))
+		holder := cyc.path[len(cyc.path)-2]
+		c.errs.Add(cyc.pos, "blocks."+holder, "block %q uses itself: %s", cyc.path[0], strings.Join(cyc.path, " -> "))
 	}
 	return c.errs
 }
@@ -51,15 +55,8 @@ type checker struct {
 // layers checks a layer list; scope holds the enclosing block's parameter names (nil at
 // the top level).
 func (c *checker) layers(ls []*ast.Layer, scope map[string]bool, where string) {
-	named := map[string]bool{}
 	for i, l := range ls {
 		path := fmt.Sprintf("%s[%d]", where, i)
-		if l.Name != "" {
-			if named[l.Name] {
-				c.errs.Add(l.Pos, path, "the name %q is used twice in this list", l.Name)
-			}
-			named[l.Name] = true
-		}
 		// A repeated layer sees its own repetition index as i.
 		own := scope
 		if l.Repeat != nil || l.For != nil {
@@ -155,7 +152,7 @@ func (c *checker) arg(a *ast.Arg, scope map[string]bool, path string, _ bool) {
 		default:
 			msg += "; names here: " + strings.Join(known, ", ")
 		}
-		c.errs.Add(ast.ExprPos(a.Node, ref.Offset), path, "%s = %q: %s", a.Key, a.Node.Str, msg)
+		c.errs.Add(ast.ExprPos(a.Node, ref.Offset), c.spec.Doc.DisplayPath(a.Node.Path), "%q: %s", a.Node.Str, msg)
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 const (
 	MaxNodes   = 100_000   // layers after expansion
 	MaxRepeat  = 100_000   // repetitions of one layer
-	MaxSteps   = 1_000_000 // layer instantiations, including empty and skipped ones
+	MaxSteps   = 200_000   // layer instantiations, including empty and skipped ones
 	MaxNesting = 64        // block instances inside each other
 )
 
@@ -117,16 +117,17 @@ func (x *expander) layer(l *ast.Layer, e *env, prefix string, input int, names c
 		if l.For != nil {
 			args = append(append([]*ast.Arg(nil), l.Args...), l.For[k].Args...)
 		}
+		name := x.layerName(l, names, repeated)
 		if l.If != nil {
-			keep, ok := x.boolValue(l.If, le, join(prefix, baseName(l)))
+			keep, ok := x.boolValue(l.If, le, join(prefix, name))
 			if !ok {
 				return cur, false
 			}
 			if !keep {
+				x.skipAct(l, names)
 				continue
 			}
 		}
-		name := x.layerName(l, names, repeated)
 		var ok bool
 		if l.Op != "" {
 			cur, ok = x.opLayer(l, args, le, prefix, name, names, cur)
@@ -149,6 +150,15 @@ func (x *expander) layerName(l *ast.Layer, names counter, repeated bool) string 
 	return names.next(baseName(l))
 }
 
+// skipAct consumes the number of a switched-off layer's activation too.
+func (x *expander) skipAct(l *ast.Layer, names counter) {
+	for _, a := range l.Args {
+		if a.Key == "act" && a.Node != nil {
+			names.next(a.Node.Str)
+		}
+	}
+}
+
 // intValueIn evaluates an integer argument with explicit bounds (repeat counts).
 func (x *expander) intValueIn(a *ast.Arg, e *env, path string, lo, hi int64) (int, bool) {
 	v, ok := x.value(a, e, path)
@@ -160,7 +170,11 @@ func (x *expander) intValueIn(a *ast.Arg, e *env, path string, lo, hi int64) (in
 		return 0, false
 	}
 	if v.I < lo || v.I > hi {
-		x.errs.Add(a.Node.Pos, path, "%s = %s is %d; it must be between %d and %d", a.Key, a, v.I, lo, hi)
+		if a.Expr != nil {
+			x.errs.Add(a.Node.Pos, path, "%s = %s is %d here; it must be between %d and %d", a.Key, a, v.I, lo, hi)
+		} else {
+			x.errs.Add(a.Node.Pos, path, "%s = %d: must be between %d and %d", a.Key, v.I, lo, hi)
+		}
 		return 0, false
 	}
 	return int(v.I), true

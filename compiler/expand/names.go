@@ -11,6 +11,8 @@ import (
 // kind or the entry repeats: conv1, conv2 in a two-conv branch, but just `flatten` when
 // there is one, so that b3.inception1.p2.conv2 reads as "the second conv of branch p2 of
 // the first inception of b3". Activations added by `act` count as entries of their own.
+// A layer switched off by its condition still takes its number, so a name does not
+// depend on whether an earlier sibling exists in this instance.
 type counter struct {
 	counts map[string]int
 	shared map[string]bool
@@ -43,6 +45,9 @@ func (c counter) next(base string) string {
 	c.counts[base]++
 	if !c.shared[base] && c.counts[base] == 1 {
 		return base
+	}
+	if last := base[len(base)-1]; last >= '0' && last <= '9' {
+		return base + "_" + strconv.Itoa(c.counts[base]) // relu6_2, not relu62
 	}
 	return base + strconv.Itoa(c.counts[base])
 }

@@ -197,7 +197,7 @@ func build(v any, path string, ix *tomlpos.Index) *Node {
 }
 
 // Plain converts the tree to the JSON-like values a JSON Schema validator expects:
-// map[string]any, []any, string, int64, float64, bool. Date-times become strings, so the
+// map[string]any, []any, string, int64, float64, bool. Date-times become null, so the
 // schema (which has no date-times) rejects them with a type error.
 func (n *Node) Plain() any {
 	switch n.Kind {
@@ -219,6 +219,8 @@ func (n *Node) Plain() any {
 		return n.Float
 	case Bool:
 		return n.Bool
+	case DateTime:
+		return nil // no spec key takes a date; null fails every type check with a clear message
 	}
 	return n.Str
 }

@@ -255,10 +255,10 @@ func document() obj {
 		"properties": obj{
 			"name":        obj{"type": "string", "pattern": `^[A-Za-z0-9_.-]+$`, "description": "the network's name"},
 			"description": obj{"type": "string"},
-			"input":       ref("input"),
+			"input":       described("one input sample: channels, height and width", ref("input")),
+			"layers":      described("the network, input to output", ref("layers")),
 			"classes":     obj{"type": "integer", "minimum": 1, "maximum": 1 << 20, "description": "number of classes; the network must output this many values"},
 			"params":      ref("params"),
-			"layers":      ref("layers"),
 			"blocks":      obj{"type": "object", "propertyNames": obj{"pattern": Identifier}, "additionalProperties": ref("block"), "description": "named blocks, used by layers with `use`"},
 			"train":       ref("train"),
 		},

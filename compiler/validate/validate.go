@@ -185,7 +185,11 @@ func (m *mapper) leaf(ve *jsonschema.ValidationError, kw string) {
 			// The instance location of a propertyNames failure is the key itself.
 			what = "key"
 		}
-		m.add(ve.InstanceLocation, true, "%q is not a valid %s: use letters, digits and '_', not starting with a digit", instanceText(inst, ve.InstanceLocation), what)
+		rule := "use letters, digits and '_', not starting with a digit"
+		if p, _ := parent["pattern"].(string); p != identifierPattern {
+			rule = "use letters, digits, '_', '-' and '.'"
+		}
+		m.add(ve.InstanceLocation, true, "%q is not a valid %s: %s", instanceText(inst, ve.InstanceLocation), what, rule)
 	default:
 		m.add(ve.InstanceLocation, false, "%s", strings.TrimPrefix(ve.Message, "jsonschema: "))
 	}
@@ -216,6 +220,32 @@ var synonyms = map[string]string{
 	"learning_rate": "lr", "batch_size": "batch", "num_epochs": "epochs", "wd": "weight_decay",
 	"output_size": "size", "rate": "p", "drop": "p",
 }
+
+// suggestKey finds the key a user probably meant: a netc key close in spelling, or the
+// netc name of a word from another framework, even misspelt ("kernal" -> "k").
+func suggestKey(k string, props map[string]any, allowed []string) string {
+	if s, ok := synonyms[k]; ok && props[s] != nil {
+		return s
+	}
+	if s := names.Suggest(k, allowed); s != "" {
+		return s
+	}
+	var words []string
+	for w, s := range synonyms {
+		if props[s] != nil {
+			words = append(words, w)
+		}
+	}
+	sort.Strings(words)
+	if w := names.Suggest(k, words); w != "" {
+		return synonyms[w]
+	}
+	return ""
+}
+
+// identifierPattern is schemagen.Identifier (not imported: the schema, not its generator,
+// is this package's contract).
+const identifierPattern = `^[A-Za-z_][A-Za-z0-9_]*$`
 
 var inferred = map[string]bool{"in_channels": true, "in_features": true, "in": true, "input_channels": true, "cin": true}
 
@@ -249,9 +279,7 @@ func (m *mapper) unknownKeys(path string, inst *load.Node, parent map[string]any
 			m.add(p, true, "unknown key %q: input channels and features are always inferred from the previous layer; delete it", k)
 		default:
 			hint := ""
-			if s, ok := synonyms[k]; ok && props[s] != nil {
-				hint = fmt.Sprintf(" (did you mean %q?)", s)
-			} else if s := names.Suggest(k, allowed); s != "" {
+			if s := suggestKey(k, props, allowed); s != "" {
 				hint = fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			m.add(p, true, "unknown key %q %s%s; allowed: %s", k, context, hint, strings.Join(allowed, ", "))

@@ -1,0 +1,154 @@
+package memplan
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+)
+
+// Strategy names, as reported in Plan.Strategy.
+const (
+	BySize     = "greedy-by-size"
+	ByLifetime = "greedy-by-lifetime"
+)
+
+// PlanGreedyBySize places buffers pinned first, then by non-increasing size (ties: first
+// use, then id), each in the best-fitting gap among the time-overlapping buffers already
+// placed. This is TFLite's order: big buffers settle at the bottom and small ones fill the
+// holes they leave, which reaches the lower bound on chain-like CNNs.
+func PlanGreedyBySize(p Problem) (*Plan, error) {
+	q, err := prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	return q.plan(BySize, func(a, b int) int {
+		return cmp.Or(
+			cmp.Compare(q.sizes[b], q.sizes[a]),
+			cmp.Compare(q.live[a].First, q.live[b].First),
+			cmp.Compare(a, b))
+	}), nil
+}
+
+// PlanGreedyByLifetime places buffers pinned first, then by non-increasing interval length
+// (ties: size, first use, id), with the same best-fit gap search. Long-lived buffers
+// (residual shortcuts, concat inputs, activations saved for backward) then form a stable
+// floor and short-lived ones churn above them, which can beat size order when small
+// long-lived buffers would otherwise be scattered into gaps (XLA's kTemporal).
+func PlanGreedyByLifetime(p Problem) (*Plan, error) {
+	q, err := prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	length := func(b int) int { return q.live[b].Last - q.live[b].First }
+	return q.plan(ByLifetime, func(a, b int) int {
+		return cmp.Or(
+			cmp.Compare(length(b), length(a)),
+			cmp.Compare(q.sizes[b], q.sizes[a]),
+			cmp.Compare(q.live[a].First, q.live[b].First),
+			cmp.Compare(a, b))
+	}), nil
+}
+
+// PlanBest runs both orders and keeps the smaller arena, preferring size order on a tie
+// (XLA's ChooseBestHeapAlgorithm; ExecuTorch does the same per model). Planning is cheap
+// next to one forward pass, so trying both costs nothing that matters.
+func PlanBest(p Problem) (*Plan, error) {
+	a, err := PlanGreedyBySize(p)
+	if err != nil {
+		return nil, err
+	}
+	b, err := PlanGreedyByLifetime(p)
+	if err != nil {
+		return nil, err
+	}
+	if b.ArenaSize < a.ArenaSize {
+		return b, nil
+	}
+	return a, nil
+}
+
+// plan orders the used buffers (pinned first, then by less) and places each one.
+func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
+	n := len(q.sizes)
+	order := make([]int, 0, n)
+	for b := range n {
+		if q.live[b].First >= 0 {
+			order = append(order, b)
+		}
+	}
+	// Pinned buffers conflict with everything, so placing them first stacks them at the
+	// bottom, out of the way of the gap search, as TFLite does with whole-run tensors.
+	slices.SortFunc(order, func(a, b int) int {
+		if q.pinned[a] != q.pinned[b] {
+			if q.pinned[a] {
+				return -1
+			}
+			return 1
+		}
+		return less(a, b)
+	})
+
+	pl := &Plan{
+		Strategy:   strategy,
+		Align:      q.align,
+		Sizes:      q.sizes,
+		Offsets:    make([]int64, n),
+		Live:       q.live,
+		Naive:      q.naive,
+		LowerBound: q.lb,
+		Order:      events(q.live),
+	}
+	for b := range pl.Offsets {
+		pl.Offsets[b] = -1
+	}
+
+	// placed is kept sorted by offset so one pass finds every gap in address order.
+	var placed []block
+	for _, b := range order {
+		size, iv := q.sizes[b], q.live[b]
+		if size == 0 {
+			pl.Offsets[b] = 0 // occupies no bytes, conflicts with nothing
+			continue
+		}
+		off := bestFit(placed, size, iv)
+		pl.Offsets[b] = off
+		pl.ArenaSize = max(pl.ArenaSize, off+size)
+		i := sort.Search(len(placed), func(i int) bool { return placed[i].off > off })
+		placed = slices.Insert(placed, i, block{off: off, end: off + size, live: iv})
+	}
+	return pl
+}
+
+// A block is a placed buffer: bytes [off, end) during live.
+type block struct {
+	off, end int64
+	live     Interval
+}
+
+// bestFit returns the lowest offset of the smallest gap that holds size bytes among the
+// placed blocks (sorted by offset) whose lifetimes overlap iv, or the top of the highest
+// of them. The scan starts at 0, so the gap below the lowest block counts too (missing it
+// was XNNPACK's bug #10800). Offsets and sizes are multiples of the alignment, so every
+// gap start already is.
+func bestFit(placed []block, size int64, iv Interval) int64 {
+	var top int64 // highest end among the overlapping blocks seen so far
+	best, bestSlack := int64(-1), int64(-1)
+	for _, bl := range placed {
+		if !bl.live.Overlaps(iv) {
+			continue
+		}
+		if gap := bl.off - top; gap >= size {
+			if slack := gap - size; best < 0 || slack < bestSlack {
+				best, bestSlack = top, slack
+				if slack == 0 {
+					return best // an exact fit is as good as it gets
+				}
+			}
+		}
+		top = max(top, bl.end)
+	}
+	if best < 0 {
+		return top
+	}
+	return best
+}
