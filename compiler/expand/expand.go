@@ -18,10 +18,10 @@ import (
 
 // Limits that keep a hostile or mistaken spec from expanding without bound.
 const (
-	MaxNodes   = 100_000   // layers after expansion
-	MaxRepeat  = 100_000   // repetitions of one layer
-	MaxSteps   = 200_000   // layer instantiations, including empty and skipped ones
-	MaxNesting = 64        // block instances inside each other
+	MaxNodes   = 100_000 // layers after expansion
+	MaxRepeat  = 100_000 // repetitions of one layer
+	MaxSteps   = 200_000 // layer instantiations, including empty and skipped ones
+	MaxNesting = 64      // block instances inside each other
 )
 
 // Expand builds the graph of s. globals are the spec's free parameters after command-line
