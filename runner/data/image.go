@@ -1,0 +1,120 @@
+package data
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/jpeg" // register the JPEG decoder with image.Decode
+	_ "image/png"  // register the PNG decoder with image.Decode
+	"io"
+	"os"
+)
+
+// Limits for images given to predict: far above any photo, far below what
+// would let a small compressed file (a decompression bomb) claim gigabytes.
+const (
+	maxImageFileBytes = 64 << 20
+	maxImageSide      = 1 << 14
+	maxImagePixels    = 1 << 26
+)
+
+// ImageOptions says how to turn a user's picture into a network input.
+type ImageOptions struct {
+	Height, Width int // the network's input size
+	// Invert maps each gray level x to 255−x before scaling. Fashion-MNIST
+	// images are white (or light) garments on a black background; a photo
+	// or drawing of a dark object on a light background needs Invert to
+	// look like the training data (the CLI's --invert).
+	Invert bool
+}
+
+// LoadImageFile reads a PNG or JPEG file as a 1×Height×Width float32 input:
+// grayscale as PIL's convert("L"), optionally inverted, scaled to [0,1] and
+// resized with the same bilinear interpolation as the training data.
+func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out, err := DecodeImage(f, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+// DecodeImage is LoadImageFile for a stream.
+func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxImageFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxImageFileBytes {
+		return nil, fmt.Errorf("image file larger than %d MiB", maxImageFileBytes>>20)
+	}
+	// Check the announced size before decoding allocates for it.
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("decoding image (PNG or JPEG expected): %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide ||
+		cfg.Width*cfg.Height > maxImagePixels {
+		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d in all",
+			format, cfg.Width, cfg.Height, maxImageSide, maxImagePixels)
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("decoding %s image: %w", format, err)
+	}
+	gray, h, w := Grayscale(img)
+	if opt.Invert {
+		for i, v := range gray {
+			gray[i] = 255 - v
+		}
+	}
+	r2, err := NewResizer(h, w, opt.Height, opt.Width)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, opt.Height*opt.Width)
+	r2.ResizeBytes(out, gray)
+	return out, nil
+}
+
+// Grayscale converts img to 8-bit luma the way PIL's Image.convert("L")
+// does: L = (19595·R + 38470·G + 7471·B + 2¹⁵) >> 16, the ITU-R 601-2
+// weights 0.299, 0.587, 0.114 in 16-bit fixed point, applied to the
+// un-premultiplied 8-bit colour (alpha is ignored, as PIL ignores it).
+// Gray images pass through unchanged; 16-bit samples keep their high byte.
+// JPEG colour conversion is Go's, which may differ from libjpeg's by one
+// level in a few pixels.
+func Grayscale(img image.Image) (pix []uint8, height, width int) {
+	b := img.Bounds()
+	height, width = b.Dy(), b.Dx()
+	pix = make([]uint8, height*width)
+	if g, ok := img.(*image.Gray); ok {
+		for y := range height {
+			copy(pix[y*width:(y+1)*width], g.Pix[g.PixOffset(b.Min.X, b.Min.Y+y):])
+		}
+		return pix, height, width
+	}
+	for y := range height {
+		for x := range width {
+			pix[y*width+x] = luma(img.At(b.Min.X+x, b.Min.Y+y))
+		}
+	}
+	return pix, height, width
+}
+
+func luma(c color.Color) uint8 {
+	switch c := c.(type) {
+	case color.Gray:
+		return c.Y
+	case color.Gray16:
+		return uint8(c.Y >> 8)
+	}
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	return uint8((19595*uint32(n.R) + 38470*uint32(n.G) + 7471*uint32(n.B) + 1<<15) >> 16)
+}
