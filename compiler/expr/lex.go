@@ -1,6 +1,9 @@
 package expr
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 type tokKind int
 
@@ -75,8 +78,11 @@ func lex(src string) ([]token, *Error) {
 			if c == '=' {
 				return nil, &Error{i, "'=' is not a comparison; write '=='"}
 			}
-			if c == '&' || c == '|' {
-				return nil, &Error{i, fmt.Sprintf("write %q%q for logical %s", c, c, map[byte]string{'&': "and", '|': "or"}[c])}
+			if c == '&' {
+				return nil, &Error{i, "write '&&' for logical and"}
+			}
+			if c == '|' {
+				return nil, &Error{i, "write '||' for logical or"}
 			}
 			for k := 0; k < len(oneCharOps); k++ {
 				if oneCharOps[k] == c {
@@ -87,7 +93,8 @@ func lex(src string) ([]token, *Error) {
 				}
 			}
 			if !matched {
-				return nil, &Error{i, fmt.Sprintf("unexpected character %q", rune(src[i]))}
+				r, _ := utf8.DecodeRuneInString(src[i:])
+				return nil, &Error{i, fmt.Sprintf("unexpected character %q", r)}
 			}
 		}
 	}
