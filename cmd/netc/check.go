@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/report"
 )
 
@@ -40,9 +39,9 @@ Exit status: 0 the spec is valid, 1 it has errors, 2 the command line is wrong.`
 			if depth < 0 {
 				return usageErrorf("--depth must be 0 (every layer) or more")
 			}
-			g, err := compiler.Check(args[0], cf.options())
+			g, err := cf.compile(cmd, args[0])
 			if err != nil {
-				return compileErr(cmd.ErrOrStderr(), err)
+				return err
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())

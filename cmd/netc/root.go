@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler"
+	"github.com/netc/netc/compiler/ir"
 )
 
 // Exit codes are part of the command-line contract (README, "Exit codes").
@@ -99,6 +101,21 @@ func (f *compileFlags) register(c *cobra.Command) {
 
 func (f *compileFlags) options() compiler.Options {
 	return compiler.Options{Set: f.set, Input: f.input}
+}
+
+// compile checks the spec at path; a missing file is a usage error, a wrong spec is not.
+func (f *compileFlags) compile(cmd *cobra.Command, path string) (*ir.Graph, error) {
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		if err == nil {
+			return nil, usageErrorf("%s is a directory; give a spec file such as specs/resnet18.toml", path)
+		}
+		return nil, usageErrorf("%s: no such spec file (the bundled specs are in specs/)", path)
+	}
+	g, err := compiler.Check(path, f.options())
+	if err != nil {
+		return nil, compileErr(cmd.ErrOrStderr(), err)
+	}
+	return g, nil
 }
 
 // specArg completes spec file names in shells.

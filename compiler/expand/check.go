@@ -12,13 +12,16 @@ import (
 )
 
 // Check runs the static checks alone, for specs the schema has rejected.
-func Check(s *ast.Spec, globals map[string]expr.Value) diag.List { return check(s, globals) }
+func Check(s *ast.Spec, globals map[string]expr.Value) diag.List {
+	errs, _ := check(s, globals)
+	return errs
+}
 
 // check finds what can be found without expanding: unknown blocks, unknown block
 // parameters, unknown names in expressions, blocks that use themselves. It looks at every
 // block, used or not, so a spec's mistakes are all reported in one run.
-func check(s *ast.Spec, globals map[string]expr.Value) diag.List {
-	c := &checker{spec: s, globals: globals}
+func check(s *ast.Spec, globals map[string]expr.Value) (diag.List, map[*ast.Arg]bool) {
+	c := &checker{spec: s, globals: globals, bad: map[*ast.Arg]bool{}}
 	c.layers(s.Layers, nil, "layers")
 	for _, name := range s.BlockOrder {
 		b := s.Blocks[name]
@@ -43,13 +46,14 @@ func check(s *ast.Spec, globals map[string]expr.Value) diag.List {
 		holder := cyc.path[len(cyc.path)-2]
 		c.errs.Add(cyc.pos, "blocks."+holder, "block %q uses itself: %s", cyc.path[0], strings.Join(cyc.path, " -> "))
 	}
-	return c.errs
+	return c.errs, c.bad
 }
 
 type checker struct {
 	spec    *ast.Spec
 	globals map[string]expr.Value
 	errs    diag.List
+	bad     map[*ast.Arg]bool // expressions already reported, which expansion skips quietly
 }
 
 // layers checks a layer list; scope holds the enclosing block's parameter names (nil at
@@ -145,14 +149,15 @@ func (c *checker) arg(a *ast.Arg, scope map[string]bool, path string, _ bool) {
 		sort.Strings(known)
 		msg := fmt.Sprintf("unknown name %q", ref.Name)
 		switch s := names.Suggest(ref.Name, known); {
-		case s != "":
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		case ref.Name == "i":
 			msg += "; i is the repetition index, defined inside blocks and on layers with repeat or for"
+		case s != "":
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		default:
 			msg += "; names here: " + strings.Join(known, ", ")
 		}
 		c.errs.Add(ast.ExprPos(a.Node, ref.Offset), c.spec.Doc.DisplayPath(a.Node.Path), "%q: %s", a.Node.Str, msg)
+		c.bad[a] = true
 	}
 }
 

@@ -20,7 +20,7 @@ func (x *expander) value(a *ast.Arg, e *env, path string) (expr.Value, bool) {
 	case load.Bool:
 		return expr.BoolVal(a.Node.Bool), true
 	case load.String:
-		if a.Expr == nil { // a syntax error, already reported
+		if a.Expr == nil || x.reported[a] { // a syntax or name error, already reported
 			return expr.Value{}, false
 		}
 		v, err := a.Expr.Eval(e)

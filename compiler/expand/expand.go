@@ -28,7 +28,7 @@ const (
 // overrides; input is channels, height, width.
 func Expand(s *ast.Spec, globals map[string]expr.Value, input [3]int) (*ir.Graph, diag.List) {
 	x := &expander{spec: s, used: map[string]bool{}}
-	x.errs = check(s, globals)
+	x.errs, x.reported = check(s, globals)
 	x.cyclic = cyclicBlocks(s)
 	g := &ir.Graph{
 		Name: s.Name, File: s.Doc.File, Classes: s.Classes,
@@ -61,6 +61,9 @@ type expander struct {
 	used    map[string]bool // node names and group paths taken
 	steps   int
 	aborted bool
+	// reported holds expressions the static checks already found wrong; evaluating them
+	// fails without a second message.
+	reported map[*ast.Arg]bool
 }
 
 // abort stops all expansion with one error; used for limits, where going on would only

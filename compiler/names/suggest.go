@@ -3,8 +3,11 @@ package names
 
 // Suggest returns the candidate closest to name by edit distance when it is close enough to
 // be a likely typo (within a third of the name's length, at least one and at most three
-// edits), or "". Ties go to the alphabetically first candidate, so hints are stable.
+// edits), or "". Names shorter than three characters get no suggestion. Ties go to the alphabetically first candidate, so hints are stable.
 func Suggest(name string, candidates []string) string {
+	if len([]rune(name)) < 3 {
+		return "" // one edit turns any short name into another: no signal
+	}
 	limit := min(3, max(1, len([]rune(name))/3))
 	best, bestD := "", limit+1
 	for _, c := range candidates {

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// binary is the netc built once for these tests: the CLI contract (exit codes, output on
+// stdout, diagnostics on stderr) is checked on the real executable.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "netc-cli")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "netc")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// netc runs the binary from the repository root and returns stdout, stderr and the exit code.
+func netc(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = "../.."
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestCheckTable(t *testing.T) {
+	out, _, code := netc(t, "check", "specs/lenet-bn.toml")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"conv1", "batchnorm4", "44,878 trainable", "281,640", "FLOPs = 2 x MACs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	out, _, code := netc(t, "check", "specs/vgg11.toml", "--set", "ratio=4", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var s struct {
+		Params int64 `json:"params"`
+		MACs   int64 `json:"macs"`
+		Output []int `json:"output"`
+		Layers []struct {
+			Name   string `json:"name"`
+			Op     string `json:"op"`
+			Shape  []int  `json:"shape"`
+			Params int64  `json:"params"`
+			MACs   int64  `json:"macs"`
+		} `json:"layers"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	// PyTorch's counts for vgg(4) (../shared/reference/README.md).
+	if s.Params != 43_093_322 || s.MACs != 512_155_648 || len(s.Output) != 1 || s.Output[0] != 10 {
+		t.Errorf("params %d macs %d output %v", s.Params, s.MACs, s.Output)
+	}
+	if l := s.Layers[0]; l.Name != "vgg_block1.conv1" || l.Op != "conv" || len(l.Shape) != 3 || l.Shape[0] != 16 {
+		t.Errorf("first layer %+v", l)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"check", "testdata/broken/unknown_key.toml"}, 1, `testdata/broken/unknown_key.toml:5:27: layers[0].kernal: unknown key "kernal"`},
+		{[]string{"check", "testdata/broken/syntax.toml"}, 1, "testdata/broken/syntax.toml:6:3: TOML syntax"},
+		{[]string{"check", "specs/nope.toml"}, 2, "no such spec file"},
+		{[]string{"check"}, 2, "accepts 1 arg"},
+		{[]string{"check", "specs/alexnet.toml", "--bogus"}, 2, "unknown flag: --bogus"},
+		{[]string{"check", "specs/vgg11.toml", "--set", "ration=4"}, 2, `did you mean "ratio"`},
+		{[]string{"check", "specs/vgg11.toml", "--input", "224x"}, 2, "expected CxHxW"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"check", "specs/alexnet.toml", "--input", "1x32x32"}, 1, "specs/alexnet.toml:11:3: maxpool2: height: window 3 is larger than the padded input 2 (= 2 + 2*0) (input 256x2x2)"},
+	}
+	for _, c := range cases {
+		_, stderr, code := netc(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("netc %s: exit %d, stderr:\n%s\nwant exit %d and %q", strings.Join(c.args, " "), code, stderr, c.code, c.stderr)
+		}
+	}
+}
+
+func TestSchemaAndHelp(t *testing.T) {
+	out, _, code := netc(t, "schema")
+	var v map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["title"] != "netc network spec" {
+		t.Errorf("netc schema: exit %d, output not the schema", code)
+	}
+	out, _, code = netc(t, "check", "--help")
+	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--set ratio=4") {
+		t.Errorf("check --help lacks examples:\n%s", out)
+	}
+	out, _, code = netc(t, "completion", "bash")
+	if code != 0 || !strings.Contains(out, "bash completion") {
+		t.Errorf("completion bash: exit %d", code)
+	}
+}
