@@ -21,12 +21,7 @@ func PlanGreedyBySize(p Problem) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return q.plan(BySize, func(a, b int) int {
-		return cmp.Or(
-			cmp.Compare(q.sizes[b], q.sizes[a]),
-			cmp.Compare(q.live[a].First, q.live[b].First),
-			cmp.Compare(a, b))
-	}), nil
+	return q.bySize(), nil
 }
 
 // PlanGreedyByLifetime places buffers pinned first, then by non-increasing interval length
@@ -39,6 +34,34 @@ func PlanGreedyByLifetime(p Problem) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	return q.byLifetime(), nil
+}
+
+// PlanBest runs both orders and keeps the smaller arena, preferring size order on a tie
+// (XLA's ChooseBestHeapAlgorithm; ExecuTorch does the same per model). Planning is cheap
+// next to one forward pass, so trying both costs nothing that matters.
+func PlanBest(p Problem) (*Plan, error) {
+	q, err := prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	a, b := q.bySize(), q.byLifetime()
+	if b.ArenaSize < a.ArenaSize {
+		return b, nil
+	}
+	return a, nil
+}
+
+func (q *prepared) bySize() *Plan {
+	return q.plan(BySize, func(a, b int) int {
+		return cmp.Or(
+			cmp.Compare(q.sizes[b], q.sizes[a]),
+			cmp.Compare(q.live[a].First, q.live[b].First),
+			cmp.Compare(a, b))
+	})
+}
+
+func (q *prepared) byLifetime() *Plan {
 	length := func(b int) int { return q.live[b].Last - q.live[b].First }
 	return q.plan(ByLifetime, func(a, b int) int {
 		return cmp.Or(
@@ -46,25 +69,7 @@ func PlanGreedyByLifetime(p Problem) (*Plan, error) {
 			cmp.Compare(q.sizes[b], q.sizes[a]),
 			cmp.Compare(q.live[a].First, q.live[b].First),
 			cmp.Compare(a, b))
-	}), nil
-}
-
-// PlanBest runs both orders and keeps the smaller arena, preferring size order on a tie
-// (XLA's ChooseBestHeapAlgorithm; ExecuTorch does the same per model). Planning is cheap
-// next to one forward pass, so trying both costs nothing that matters.
-func PlanBest(p Problem) (*Plan, error) {
-	a, err := PlanGreedyBySize(p)
-	if err != nil {
-		return nil, err
-	}
-	b, err := PlanGreedyByLifetime(p)
-	if err != nil {
-		return nil, err
-	}
-	if b.ArenaSize < a.ArenaSize {
-		return b, nil
-	}
-	return a, nil
+	})
 }
 
 // plan orders the used buffers (pinned first, then by less) and places each one.
@@ -91,9 +96,9 @@ func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
 	pl := &Plan{
 		Strategy:   strategy,
 		Align:      q.align,
-		Sizes:      q.sizes,
+		Sizes:      slices.Clone(q.sizes), // the two plans of PlanBest must not share
 		Offsets:    make([]int64, n),
-		Live:       q.live,
+		Live:       slices.Clone(q.live),
 		Naive:      q.naive,
 		LowerBound: q.lb,
 		Order:      events(q.live),
@@ -103,7 +108,7 @@ func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
 	}
 
 	// placed is kept sorted by offset so one pass finds every gap in address order.
-	var placed []block
+	placed := make([]block, 0, len(order))
 	for _, b := range order {
 		size, iv := q.sizes[b], q.live[b]
 		if size == 0 {
@@ -114,15 +119,15 @@ func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
 		pl.Offsets[b] = off
 		pl.ArenaSize = max(pl.ArenaSize, off+size)
 		i := sort.Search(len(placed), func(i int) bool { return placed[i].off > off })
-		placed = slices.Insert(placed, i, block{off: off, end: off + size, live: iv})
+		placed = slices.Insert(placed, i, block{off: off, end: off + size, first: iv.First, last: iv.Last})
 	}
 	return pl
 }
 
-// A block is a placed buffer: bytes [off, end) during live.
+// A block is a placed buffer: bytes [off, end) during steps [first, last].
 type block struct {
-	off, end int64
-	live     Interval
+	off, end    int64
+	first, last int
 }
 
 // bestFit returns the lowest offset of the smallest gap that holds size bytes among the
@@ -134,8 +139,8 @@ func bestFit(placed []block, size int64, iv Interval) int64 {
 	var top int64 // highest end among the overlapping blocks seen so far
 	best, bestSlack := int64(-1), int64(-1)
 	for _, bl := range placed {
-		if !bl.live.Overlaps(iv) {
-			continue
+		if bl.last < iv.First || bl.first > iv.Last {
+			continue // not live at the same time: its bytes are free for us
 		}
 		if gap := bl.off - top; gap >= size {
 			if slack := gap - size; best < 0 || slack < bestSlack {

@@ -164,6 +164,22 @@ var toyCases = []struct {
 		events: "0:+0 0:+1 0:+7 1:+2 1:-1 2:+3 3:+4 3:-3 4:+5 4:-4 5:+6 5:-2 5:-5 6:-0 6:-6 6:-7",
 	},
 	{
+		// Equal sizes go by first use, not by id: b1 [1,1], b2 [1,2], b3 [2,4], b0 [3,4].
+		// b1@0, b2@1, b3 clashes b2 only -> hole [0,1) @0, b0 clashes b3 -> @1: 2 bytes,
+		// the lower bound. Visiting by id instead (b0@0, b1@0, b2@1, b3@2) needs 3.
+		name: "ties-by-first-use",
+		p: Problem{Align: 1, Sizes: []int64{1, 1, 1, 1}, Steps: []Step{
+			st("nop", nil, nil, nil),
+			st("a", nil, ids(1, 2), nil),
+			st("b", ids(2), ids(3), nil),
+			st("c", nil, ids(0), nil),
+			st("d", ids(0, 3), nil, nil),
+		}},
+		offsets: []int64{1, 0, 1, 0},
+		arena:   2, lb: 2, naive: 4,
+		events: "1:+1 1:+2 1:-1 2:+3 2:-2 3:+0 4:-0 4:-3",
+	},
+	{
 		// Default alignment 64: sizes 1, 65, 128, 0 become 64, 128, 128, 0; buffer 4 is
 		// never used. b1@0, b2 clashes b1 -> @128, b0 clashes b1 -> @128, b3 is empty -> 0.
 		// Breadths 64, 192, 256.
@@ -268,5 +284,38 @@ func TestPlanBestKeepsTheSmaller(t *testing.T) {
 	}
 	if err := Verify(p, best); err != nil {
 		t.Error(err)
+	}
+}
+
+// bestFit on hand-placed blocks. Blocks are sorted by offset; "clash" blocks are live at
+// step 5 like the buffer being placed, "idle" ones are not and must be ignored.
+func TestBestFit(t *testing.T) {
+	clash := func(off, end int64) block { return block{off: off, end: end, first: 4, last: 6} }
+	idle := func(off, end int64) block { return block{off: off, end: end, first: 0, last: 2} }
+	iv := Interval{5, 5}
+	for _, tc := range []struct {
+		name   string
+		placed []block
+		size   int64
+		want   int64
+	}{
+		{"empty arena", nil, 40, 0},
+		{"only idle blocks", []block{idle(0, 100)}, 40, 0},
+		// Holes [0,50) slack 10, [100,140) slack 0, [200,300) slack 60: the exact one.
+		{"smallest hole wins, not the first", []block{clash(50, 100), clash(140, 200), clash(300, 400)}, 40, 100},
+		// Holes [0,50) and [100,150) tie at slack 10: the lower one.
+		{"ties go low", []block{clash(50, 100), clash(150, 200)}, 40, 0},
+		// The only hole is below the lowest block (XNNPACK #10800).
+		{"leading hole", []block{clash(100, 180)}, 60, 0},
+		{"leading hole too small", []block{clash(50, 180)}, 60, 180},
+		// An idle block inside a hole does not shrink it.
+		{"idle block ignored", []block{clash(0, 50), idle(60, 90), clash(100, 200)}, 50, 50},
+		// A block nested inside another one's bytes must not open a fake hole after it.
+		{"nested blocks", []block{clash(0, 300), clash(100, 150), clash(350, 400)}, 40, 300},
+		{"no hole fits: on top", []block{clash(0, 100), clash(120, 200)}, 30, 200},
+	} {
+		if got := bestFit(tc.placed, tc.size, iv); got != tc.want {
+			t.Errorf("%s: bestFit = %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

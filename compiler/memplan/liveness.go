@@ -33,32 +33,33 @@ func Liveness(p Problem) ([]Interval, error) {
 		live[b].Last = s
 	}
 
-	for s, st := range p.Steps {
-		where := func() string { return fmt.Sprintf("step %d (%q)", s, st.Name) }
-		check := func(role string, ids []int) error {
-			for _, b := range ids {
-				if b < 0 || b >= n {
-					return fmt.Errorf("memplan: %s: %s buffer id %d out of range [0, %d)", where(), role, b, n)
-				}
-				if t := tempOf[b]; t >= 0 && (t != s || role != "scratch") {
-					return fmt.Errorf("memplan: %s: %s buffer %d, which is scratch of step %d (%q); scratch belongs to one step only",
-						where(), role, b, t, p.Steps[t].Name)
-				}
+	where := func(s int) string { return fmt.Sprintf("step %d (%q)", s, p.Steps[s].Name) }
+	check := func(s int, role string, ids []int) error {
+		for _, b := range ids {
+			if b < 0 || b >= n {
+				return fmt.Errorf("memplan: %s: %s buffer id %d out of range [0, %d)", where(s), role, b, n)
 			}
-			return nil
+			if t := tempOf[b]; t >= 0 && (t != s || role != "scratch") {
+				return fmt.Errorf("memplan: %s: %s buffer %d, which is scratch of step %d (%q); scratch belongs to one step only",
+					where(s), role, b, t, p.Steps[t].Name)
+			}
 		}
-		if err := check("reads", st.Reads); err != nil {
+		return nil
+	}
+
+	for s, st := range p.Steps {
+		if err := check(s, "reads", st.Reads); err != nil {
 			return nil, err
 		}
-		if err := check("writes", st.Writes); err != nil {
+		if err := check(s, "writes", st.Writes); err != nil {
 			return nil, err
 		}
-		if err := check("scratch", st.Temps); err != nil {
+		if err := check(s, "scratch", st.Temps); err != nil {
 			return nil, err
 		}
 		for _, b := range st.Reads {
 			if !written[b] && !pinned(b) {
-				return nil, fmt.Errorf("memplan: %s: reads buffer %d, which no earlier step writes (pin it if the caller provides it)", where(), b)
+				return nil, fmt.Errorf("memplan: %s: reads buffer %d, which no earlier step writes (pin it if the caller provides it)", where(s), b)
 			}
 			touch(b, s)
 		}
@@ -71,11 +72,11 @@ func Liveness(p Problem) ([]Interval, error) {
 				continue // listed twice in the same step: harmless
 			}
 			if pinned(b) {
-				return nil, fmt.Errorf("memplan: %s: scratch buffer %d is pinned; scratch lives one step only", where(), b)
+				return nil, fmt.Errorf("memplan: %s: scratch buffer %d is pinned; scratch lives one step only", where(s), b)
 			}
 			if f := live[b].First; f >= 0 {
 				return nil, fmt.Errorf("memplan: %s: scratch buffer %d is already used by step %d (%q); scratch belongs to one step only",
-					where(), b, f, p.Steps[f].Name)
+					where(s), b, f, p.Steps[f].Name)
 			}
 			tempOf[b] = s
 			touch(b, s)
@@ -93,29 +94,38 @@ func Liveness(p Problem) ([]Interval, error) {
 
 // events lists allocations and releases in schedule order: for each step, the buffers
 // whose interval starts there, then those whose interval ends there, each by ascending id.
-// Bucketing by step keeps it linear and makes the order independent of any sort.
+// A counting sort by step keeps it linear and makes the order independent of any sort.
 func events(live []Interval) []Event {
-	steps := 0
+	steps, used := 0, 0
 	for _, iv := range live {
-		steps = max(steps, iv.Last+1)
+		if iv.First >= 0 {
+			steps = max(steps, iv.Last+1)
+			used++
+		}
 	}
-	starts := make([][]int, steps)
-	ends := make([][]int, steps)
-	for b, iv := range live {
+	allocs := make([]int, steps) // per step: how many allocs, then where the next one goes
+	frees := make([]int, steps)
+	for _, iv := range live {
+		if iv.First >= 0 {
+			allocs[iv.First]++
+			frees[iv.Last]++
+		}
+	}
+	pos := 0
+	for s := range steps {
+		na, nf := allocs[s], frees[s]
+		allocs[s], frees[s] = pos, pos+na // a step's allocs come before its frees
+		pos += na + nf
+	}
+	out := make([]Event, 2*used)
+	for b, iv := range live { // ascending b, so ids come out sorted within each group
 		if iv.First < 0 {
 			continue
 		}
-		starts[iv.First] = append(starts[iv.First], b)
-		ends[iv.Last] = append(ends[iv.Last], b)
-	}
-	var out []Event
-	for s := range steps {
-		for _, b := range starts[s] {
-			out = append(out, Event{Step: s, Buffer: b, Alloc: true})
-		}
-		for _, b := range ends[s] {
-			out = append(out, Event{Step: s, Buffer: b, Alloc: false})
-		}
+		out[allocs[iv.First]] = Event{Step: iv.First, Buffer: b, Alloc: true}
+		allocs[iv.First]++
+		out[frees[iv.Last]] = Event{Step: iv.Last, Buffer: b}
+		frees[iv.Last]++
 	}
 	return out
 }

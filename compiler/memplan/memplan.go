@@ -34,7 +34,9 @@
 //
 // PlanBest also runs a second visiting order, longest lifetime first (XLA's kTemporal
 // strategy of GlobalDecreasingSizeBestFitHeap), and keeps the smaller arena, as XLA's
-// ChooseBestHeapAlgorithm does.
+// ChooseBestHeapAlgorithm does; it is what callers normally want. Both orders cost
+// O(n²) for n buffers (each placement scans the buffers already placed): about 2 ms for
+// a thousand buffers.
 //
 // # Bounds
 //
