@@ -1,0 +1,192 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/compiler/report"
+)
+
+func init() { commands = append(commands, newPlanCmd) }
+
+func newPlanCmd() *cobra.Command {
+	var cf compileFlags
+	var train, asJSON, showPasses bool
+	var batch int
+	var disable []string
+	c := &cobra.Command{
+		Use:   "plan SPEC",
+		Short: "Compile a spec into its execution plan and show the fused steps and the memory plan",
+		Long: `Plan compiles SPEC into the plan the runner executes: the passes fuse layers into steps
+(conv+bias+activation, batchnorm+ReLU, batchnorm folded into the conv for inference), let
+branches write straight into their slice of a concat, and let activations and residual adds
+work in place; then every tensor gets an offset in one arena.
+
+It prints the steps in order with the layers each one computes, every buffer's size, offset
+and live range, and three totals: the planned arena, the naive size (every tensor its own
+buffer) and the lower bound (the most bytes live at once over the schedule).
+
+Passes: ` + passList() + `.`,
+		Example: `  # the inference plan at batch 128
+  netc plan specs/googlenet.toml --batch 128
+
+  # a training step: forward, loss, backward; activations live until backward needs them
+  netc plan specs/resnet18.toml --train --batch 128
+
+  # the graph after each pass, and with concat elimination switched off
+  netc plan specs/densenet.toml --passes
+  netc plan specs/densenet.toml --disable eliminate-concat
+
+  # totals for scripts
+  netc plan specs/alexnet.toml --train --json | jq '.arena_bytes, .lower_bound_bytes'`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: specArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			g, err := cf.compile(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			if batch == 0 {
+				batch = g.Train.Batch
+				if batch == 0 {
+					batch = 1
+				}
+			}
+			if batch < 1 {
+				return usageErrorf("--batch must be at least 1")
+			}
+			opt := plan.Options{Mode: plan.Inference, Batch: batch, Disable: splitList(disable)}
+			if train {
+				opt.Mode = plan.Training
+			}
+			out := cmd.OutOrStdout()
+			if showPasses {
+				opt.After = func(name string, pg *plan.Graph) {
+					fmt.Fprintf(out, "== after %s: %s\n%s\n", name, plan.PassPurpose(name), pg)
+				}
+			}
+			p, err := plan.Build(g, opt)
+			if err != nil {
+				if strings.Contains(err.Error(), "pass") {
+					return usageErrorf("--disable: %v", err)
+				}
+				return &exitError{exitInvalid, err}
+			}
+			if showPasses {
+				return nil
+			}
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(p)
+			}
+			writePlan(out, g, p)
+			return nil
+		},
+	}
+	cf.register(c)
+	c.Flags().BoolVar(&train, "train", false, "plan a training step (forward, loss, backward) instead of inference")
+	c.Flags().IntVar(&batch, "batch", 0, "batch size (default: the spec's [train] batch, else 1)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the whole plan as JSON (arena_bytes, naive_bytes, lower_bound_bytes, steps, buffers, values)")
+	c.Flags().BoolVar(&showPasses, "passes", false, "print the step graph after each pass")
+	c.Flags().StringSliceVar(&disable, "disable", nil, "switch off passes by name (comma-separated); outputs stay the same")
+	return c
+}
+
+func passList() string { return strings.Join(plan.PassNames(), ", ") }
+
+func splitList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		for _, y := range strings.Split(x, ",") {
+			if y = strings.TrimSpace(y); y != "" {
+				out = append(out, y)
+			}
+		}
+	}
+	return out
+}
+
+func writePlan(w io.Writer, g *ir.Graph, p *plan.Plan) {
+	fmt.Fprintf(w, "%s: %s plan, batch %d, %d steps\n", p.Spec, p.Mode, p.Batch, len(p.Steps))
+	fmt.Fprintf(w, "passes: %s\n\n", strings.Join(p.Passes, ", "))
+	rows := [][]string{{"step", "op", "computes", "output", "buffer"}}
+	for _, s := range p.Steps {
+		op := string(s.Op)
+		if s.Act != "" {
+			op += "+" + string(s.Act)
+		}
+		if s.FoldBN != "" {
+			op += "+bn"
+		}
+		if s.Alias {
+			op += " (view)"
+		}
+		v := p.Values[s.Out]
+		where := fmt.Sprintf("#%d", v.At.Buffer)
+		computes := strings.Join(s.Fused, ", ")
+		rows = append(rows, []string{s.Name, op, computes, ir.Shape(v.Shape).String(), where})
+	}
+	writeColumns(w, rows)
+	fmt.Fprintln(w)
+	sched := p.Schedule()
+	rows = [][]string{{"buffer", "kind", "for", "bytes", "offset", "live"}}
+	for _, b := range p.Buffers {
+		if b.First < 0 {
+			continue
+		}
+		live := sched[b.First]
+		if b.Last != b.First {
+			live += " .. " + sched[b.Last]
+		}
+		rows = append(rows, []string{fmt.Sprintf("#%d", b.ID), b.Kind, b.Name, report.Commas(b.Bytes), report.Commas(b.Offset), live})
+	}
+	writeColumns(w, rows)
+	params := int64(0)
+	for _, t := range p.Params {
+		n := int64(4)
+		for _, d := range t.Shape {
+			n *= int64(d)
+		}
+		params += n
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "arena         %s  (%.3f x the lower bound)\n", report.Bytes(p.ArenaBytes), float64(p.ArenaBytes)/float64(p.LowerBoundBytes))
+	fmt.Fprintf(w, "naive         %s  (every tensor its own buffer: %.1f x the arena)\n", report.Bytes(p.NaiveBytes), float64(p.NaiveBytes)/float64(p.ArenaBytes))
+	fmt.Fprintf(w, "lower bound   %s  (the most bytes live at once over this schedule)\n", report.Bytes(p.LowerBoundBytes))
+	fmt.Fprintf(w, "parameters    %s  outside the arena", report.Bytes(params))
+	if p.Mode == plan.Training.String() {
+		fmt.Fprintf(w, ", plus as much again for gradients (and for momentum, if used)")
+	}
+	fmt.Fprintln(w)
+}
+
+// writeColumns prints rows with columns padded to their widest cell.
+func writeColumns(w io.Writer, rows [][]string) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i == len(r)-1 {
+				b.WriteString(c)
+			} else {
+				fmt.Fprintf(&b, "%-*s", width[i], c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}

@@ -1,0 +1,144 @@
+// Package plan compiles a checked graph (compiler/ir) into an execution plan: an ordered
+// list of steps, each a fused group of graph nodes bound to one kernel call, with every
+// tensor placed in one arena. Passes rewrite the step graph one idea at a time (see
+// passes.go for the table); the memory stage then plans buffers for inference, or for a
+// training step (forward, loss, backward) where activations live exactly as long as
+// backward needs them.
+//
+// The result, Plan, is plain data (JSON-dumpable): the runner binds it to kernels
+// without re-deriving any shape.
+package plan
+
+import (
+	"fmt"
+
+	"github.com/netc/netc/compiler/ir"
+)
+
+// Mode says what the plan is for.
+type Mode int
+
+const (
+	Inference Mode = iota
+	Training
+)
+
+func (m Mode) String() string { return [...]string{"inference", "training"}[m] }
+
+// Graph is the step graph the passes rewrite.
+type Graph struct {
+	Mode    Mode
+	Src     *ir.Graph
+	Calls   []*Call   // in schedule order
+	Tensors []*Tensor // indexed by ID
+	Input   int       // the network input value
+	Output  int       // the logits value
+	byName  map[string]*ir.Node
+}
+
+// Call is one kernel call: a main graph node and the nodes fused into it.
+type Call struct {
+	Op     ir.Op
+	Name   string   // the main node's hierarchical name
+	Fused  []string // names of the other nodes this step computes, in graph order
+	Attrs  ir.Attrs
+	Act    ir.Op  // activation applied in the kernel's epilogue, or ""
+	FoldBN string // inference: the batchnorm node folded into this conv or linear
+	In     []int  // values read
+	Out    int    // value written
+	// Alias marks a step that computes nothing: its output is its input's storage seen
+	// with another shape (flatten, identity, dropout at inference).
+	Alias bool
+	// Copy, for a concat, says which inputs are copied; the others were placed in their
+	// slice of the output by eliminate-concat.
+	Copy []bool
+	Dead bool // removed by a pass; deadcode drops it from the schedule
+}
+
+// Tensor is a tensor: one output of one step (or the network input).
+type Tensor struct {
+	ID       int
+	Name     string   // the producing node
+	Shape    ir.Shape // per sample
+	Producer *Call    // nil for the network input
+	// Storage: a value owns it (Root == ID) or lives inside another value's storage,
+	// Offset channels in (eliminate-concat), or on top of it (in-place, alias).
+	Root   int
+	Offset int
+}
+
+// Elems is the element count of one sample.
+func (v *Tensor) Elems() int { return int(v.Shape.Elems()) }
+
+// consumers lists, for each value, the live steps that read it, in schedule order.
+func (g *Graph) consumers() [][]*Call {
+	out := make([][]*Call, len(g.Tensors))
+	for _, s := range g.Calls {
+		if s.Dead {
+			continue
+		}
+		for _, in := range s.In {
+			out[in] = append(out[in], s)
+		}
+	}
+	return out
+}
+
+// lower builds the step graph from a checked graph: one step per node.
+func lower(src *ir.Graph, mode Mode) *Graph {
+	g := &Graph{Mode: mode, Src: src, byName: map[string]*ir.Node{}}
+	valueOf := make([]int, len(src.Nodes))
+	for _, n := range src.Nodes {
+		g.byName[n.Name] = n
+		v := &Tensor{ID: len(g.Tensors), Name: n.Name, Shape: n.Shape}
+		v.Root = v.ID
+		g.Tensors = append(g.Tensors, v)
+		valueOf[n.ID] = v.ID
+		if n.Op == ir.OpInput {
+			g.Input = v.ID
+			continue
+		}
+		s := &Call{Op: n.Op, Name: n.Name, Attrs: n.Attrs, Out: v.ID}
+		for _, in := range n.Inputs {
+			s.In = append(s.In, valueOf[in])
+		}
+		if n.Op == ir.OpConcat {
+			s.Copy = make([]bool, len(s.In))
+			for i := range s.Copy {
+				s.Copy[i] = true
+			}
+		}
+		v.Producer = s
+		g.Calls = append(g.Calls, s)
+	}
+	g.Output = valueOf[src.Output().ID]
+	return g
+}
+
+// rootOf follows storage to the value that owns it, summing channel offsets.
+func (g *Graph) rootOf(id int) (root, offset int) {
+	for g.Tensors[id].Root != id {
+		offset += g.Tensors[id].Offset
+		id = g.Tensors[id].Root
+	}
+	return id, offset
+}
+
+// hosts reports whether any other value lives in value id's storage.
+func (g *Graph) hosts(id int) bool {
+	for _, v := range g.Tensors {
+		if v.ID != id && v.Root == id {
+			return true
+		}
+	}
+	return false
+}
+
+// node finds a source node by name.
+func (g *Graph) node(name string) *ir.Node {
+	n, ok := g.byName[name]
+	if !ok {
+		panic(fmt.Sprintf("plan: no node %q", name))
+	}
+	return n
+}

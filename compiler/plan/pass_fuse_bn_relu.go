@@ -1,0 +1,22 @@
+package plan
+
+import "github.com/netc/netc/compiler/ir"
+
+// fuseBatchNormReLU applies a ReLU that follows a batchnorm inside the batchnorm kernel,
+// when nothing else reads the batchnorm's output (training and inference):
+//
+//	x --batchnorm--> b --relu--> r      becomes      x --batchnorm+relu--> r
+func fuseBatchNormReLU(g *Graph) {
+	cons := g.consumers()
+	for _, s := range g.Calls {
+		if s.Dead || s.Op != ir.OpBatchNorm || s.Act != "" {
+			continue
+		}
+		c := cons[s.Out]
+		if len(c) != 1 || c[0].Op != ir.OpReLU || s.Out == g.Output || g.hosts(s.Out) {
+			continue
+		}
+		absorb(g, s, c[0])
+		s.Act = ir.OpReLU
+	}
+}
