@@ -9,8 +9,12 @@ import "math"
 //     which is the same set whether tested on x or on y);
 //   - sigmoid: dx = dy * y * (1 - y);
 //   - tanh:    dx = dy * (1 - y²).
-// Forward may run in place (y aliasing x); backward may write dx over dy
-// when not accumulating.
+//
+// In place is allowed, since each element is read before it is written:
+// forward may write y over x, backward may write dx over dy when not
+// accumulating. The *View variants (strided operands, see View) allow the
+// same when the two are the same view (same Data start and Stride); any
+// other overlap is undefined.
 
 // ReLUForward computes y = max(x, 0).
 func ReLUForward(x, y []float32) {
@@ -103,4 +107,36 @@ func store(dx []float32, i int, v float32, accumulate bool) {
 	} else {
 		dx[i] = v
 	}
+}
+
+// ReLUForwardView is ReLUForward on strided views (see View).
+func ReLUForwardView(x, y View) { mapView("relu", x, y, ReLUForward) }
+
+// ReLUBackwardView is ReLUBackward on strided views.
+func ReLUBackwardView(y, dy, dx View, accumulate bool) {
+	mapGradView("relu", y, dy, dx, accumulate, ReLUBackward)
+}
+
+// ReLU6ForwardView is ReLU6Forward on strided views.
+func ReLU6ForwardView(x, y View) { mapView("relu6", x, y, ReLU6Forward) }
+
+// ReLU6BackwardView is ReLU6Backward on strided views.
+func ReLU6BackwardView(y, dy, dx View, accumulate bool) {
+	mapGradView("relu6", y, dy, dx, accumulate, ReLU6Backward)
+}
+
+// SigmoidForwardView is SigmoidForward on strided views.
+func SigmoidForwardView(x, y View) { mapView("sigmoid", x, y, SigmoidForward) }
+
+// SigmoidBackwardView is SigmoidBackward on strided views.
+func SigmoidBackwardView(y, dy, dx View, accumulate bool) {
+	mapGradView("sigmoid", y, dy, dx, accumulate, SigmoidBackward)
+}
+
+// TanhForwardView is TanhForward on strided views.
+func TanhForwardView(x, y View) { mapView("tanh", x, y, TanhForward) }
+
+// TanhBackwardView is TanhBackward on strided views.
+func TanhBackwardView(y, dy, dx View, accumulate bool) {
+	mapGradView("tanh", y, dy, dx, accumulate, TanhBackward)
 }

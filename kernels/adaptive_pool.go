@@ -5,11 +5,18 @@ import "fmt"
 // Adaptive average pooling as PyTorch's nn.AdaptiveAvgPool2d: output cell i
 // averages input rows [floor(i*H/OH), ceil((i+1)*H/OH)) (likewise columns),
 // so windows may overlap when H is not a multiple of OH.
+//
+// x and y may be per-sample strided views (XStride, YStride); dx has x's
+// stride and dy has y's.
 
 // AdaptivePoolGeom is the geometry of an adaptive pooling to OH×OW.
 type AdaptivePoolGeom struct {
 	N, C, H, W int
 	OH, OW     int // requested output size
+
+	// XStride and YStride are the elements between consecutive samples of
+	// x (and dx) and of y (and dy); 0 means dense (C*H*W, C*OH*OW).
+	XStride, YStride int
 }
 
 // Init validates the geometry.
@@ -18,12 +25,32 @@ func (g *AdaptivePoolGeom) Init() error {
 		return fmt.Errorf("adaptive pool: N, C, H, W, OH, OW must be >= 1, have %d, %d, %d, %d, %d, %d",
 			g.N, g.C, g.H, g.W, g.OH, g.OW)
 	}
-	return nil
+	if err := checkStride("adaptive pool", "XStride", g.XStride, g.C*g.H*g.W); err != nil {
+		return err
+	}
+	return checkStride("adaptive pool", "YStride", g.YStride, g.C*g.OH*g.OW)
 }
 
 // InLen and OutLen are the element counts of x and y.
 func (g AdaptivePoolGeom) InLen() int  { return g.N * g.C * g.H * g.W }
 func (g AdaptivePoolGeom) OutLen() int { return g.N * g.C * g.OH * g.OW }
+
+// InSpan and OutSpan are the slice lengths x (dx) and y (dy) need:
+// (N-1)*stride + the per-sample size; InLen and OutLen when dense.
+func (g AdaptivePoolGeom) InSpan() int  { return span(g.N, g.C*g.H*g.W, g.XStride) }
+func (g AdaptivePoolGeom) OutSpan() int { return span(g.N, g.C*g.OH*g.OW, g.YStride) }
+
+// xPlane and yPlane return channel c of sample n of x (or dx) and of y
+// (or dy).
+func (g AdaptivePoolGeom) xPlane(x []float32, n, c int) []float32 {
+	o := n*orDense(g.XStride, g.C*g.H*g.W) + c*g.H*g.W
+	return x[o : o+g.H*g.W]
+}
+
+func (g AdaptivePoolGeom) yPlane(y []float32, n, c int) []float32 {
+	o := n*g.C*g.OH*g.OW + c*g.OH*g.OW
+	return y[o : o+g.OH*g.OW]
+}
 
 // adaptiveRange is PyTorch's start_index/end_index in integer arithmetic.
 func adaptiveRange(i, in, out int) (start, end int) {
@@ -32,12 +59,10 @@ func adaptiveRange(i, in, out int) (start, end int) {
 
 // AdaptiveAvgPoolForward computes y = adaptive_avg_pool(x).
 func AdaptiveAvgPoolForward(g AdaptivePoolGeom, x, y []float32) {
-	need("adaptive pool x", x, g.InLen())
-	need("adaptive pool y", y, g.OutLen())
-	hw, ohw := g.H*g.W, g.OH*g.OW
+	need("adaptive pool x", x, g.InSpan())
+	need("adaptive pool y", y, g.OutSpan())
 	for p := 0; p < g.N*g.C; p++ {
-		xp := x[p*hw : (p+1)*hw]
-		yp := y[p*ohw : (p+1)*ohw]
+		xp, yp := g.xPlane(x, p/g.C, p%g.C), g.yPlane(y, p/g.C, p%g.C)
 		for oh := 0; oh < g.OH; oh++ {
 			h0, h1 := adaptiveRange(oh, g.H, g.OH)
 			for ow := 0; ow < g.OW; ow++ {
@@ -56,12 +81,10 @@ func AdaptiveAvgPoolForward(g AdaptivePoolGeom, x, y []float32) {
 
 // AdaptiveAvgPoolBackward spreads dy/count over each window.
 func AdaptiveAvgPoolBackward(g AdaptivePoolGeom, dy, dx []float32, accumulate bool) {
-	need("adaptive pool dy", dy, g.OutLen())
-	need("adaptive pool dx", dx, g.InLen())
-	hw, ohw := g.H*g.W, g.OH*g.OW
+	need("adaptive pool dy", dy, g.OutSpan())
+	need("adaptive pool dx", dx, g.InSpan())
 	for p := 0; p < g.N*g.C; p++ {
-		dxp := dx[p*hw : (p+1)*hw]
-		dyp := dy[p*ohw : (p+1)*ohw]
+		dxp, dyp := g.xPlane(dx, p/g.C, p%g.C), g.yPlane(dy, p/g.C, p%g.C)
 		if !accumulate {
 			clear(dxp)
 		}

@@ -15,6 +15,10 @@ import (
 //     uses those same rounded values, so backward sees exactly what forward
 //     used; y = x*a + b with per-channel a = gamma*invstd, b = beta - mean*a.
 // Momentum = None (cumulative average) is not supported.
+//
+// x and y may be per-sample strided views (XStride, YStride); dx has x's
+// stride, dy (and the y a fused ReLU backward reads) has y's. gamma, beta,
+// the running and saved statistics and their gradients are dense [C].
 
 // BatchNormGeom is the geometry of a batchnorm. Eps and Momentum are float64
 // because PyTorch passes them as doubles (defaults 1e-5 and 0.1).
@@ -22,6 +26,10 @@ type BatchNormGeom struct {
 	N, C, HW int
 	Eps      float64
 	Momentum float64
+
+	// XStride and YStride are the elements between consecutive samples of
+	// x (and dx) and of y (and dy); 0 means dense (C*HW).
+	XStride, YStride int
 }
 
 // Init validates the geometry.
@@ -32,15 +40,30 @@ func (g *BatchNormGeom) Init() error {
 	if g.Eps < 0 || g.Momentum < 0 || g.Momentum > 1 {
 		return fmt.Errorf("batchnorm: eps %g must be >= 0 and momentum %g in [0, 1]", g.Eps, g.Momentum)
 	}
-	return nil
+	if err := checkStride("batchnorm", "XStride", g.XStride, g.C*g.HW); err != nil {
+		return err
+	}
+	return checkStride("batchnorm", "YStride", g.YStride, g.C*g.HW)
 }
 
 // Len is the element count of x and y.
 func (g BatchNormGeom) Len() int { return g.N * g.C * g.HW }
 
-func (g BatchNormGeom) plane(s []float32, n, c int) []float32 {
-	o := (n*g.C + c) * g.HW
-	return s[o : o+g.HW]
+// InSpan and OutSpan are the slice lengths x (dx) and y (dy) need:
+// (N-1)*stride + C*HW; Len when dense.
+func (g BatchNormGeom) InSpan() int  { return span(g.N, g.C*g.HW, g.XStride) }
+func (g BatchNormGeom) OutSpan() int { return span(g.N, g.C*g.HW, g.YStride) }
+
+// xPlane and yPlane return channel c of sample n of x (or dx) and of y
+// (or dy).
+func (g BatchNormGeom) xPlane(x []float32, n, c int) []float32 {
+	o := n*orDense(g.XStride, g.C*g.HW) + c*g.HW
+	return x[o : o+g.HW]
+}
+
+func (g BatchNormGeom) yPlane(y []float32, n, c int) []float32 {
+	o := n*orDense(g.YStride, g.C*g.HW) + c*g.HW
+	return y[o : o+g.HW]
 }
 
 // batchStats returns channel c's float64 mean and sum of squared deviations
@@ -48,11 +71,11 @@ func (g BatchNormGeom) plane(s []float32, n, c int) []float32 {
 func (g BatchNormGeom) batchStats(x []float32, c int) (mean, sq float64) {
 	var s float64
 	for n := 0; n < g.N; n++ {
-		s += sum64(g.plane(x, n, c))
+		s += sum64(g.xPlane(x, n, c))
 	}
 	mean = s / float64(g.N*g.HW)
 	for n := 0; n < g.N; n++ {
-		for _, v := range g.plane(x, n, c) {
+		for _, v := range g.xPlane(x, n, c) {
 			d := float64(v) - mean
 			sq += d * d
 		}
@@ -93,8 +116,8 @@ func affine(gamma, beta []float32, c int, mean, invstd float32) (a, b float32) {
 }
 
 func (g BatchNormGeom) checkFwd(x, gamma, beta, y []float32) {
-	need("batchnorm x", x, g.Len())
-	need("batchnorm y", y, g.Len())
+	need("batchnorm x", x, g.InSpan())
+	need("batchnorm y", y, g.OutSpan())
 	if gamma != nil {
 		need("batchnorm gamma", gamma, g.C)
 	}
@@ -118,14 +141,14 @@ func (g BatchNormGeom) checkTrain(x, gamma, beta, y, runMean, runVar, saveMean, 
 // BatchNormForwardTrain normalises x with batch statistics into y, updates
 // runMean/runVar (either may be nil: track_running_stats=False) and saves
 // the mean and inverse std [C] for backward. gamma/beta nil mean 1/0
-// (affine=False). y may alias x only when no backward follows (backward
-// needs x).
+// (affine=False). y may be the same view as x (same start and stride)
+// only when no backward follows (backward needs x).
 func BatchNormForwardTrain(g BatchNormGeom, x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd []float32) {
 	g.checkTrain(x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd)
 	for c := 0; c < g.C; c++ {
 		a, b := g.trainStats(x, gamma, beta, runMean, runVar, saveMean, saveInvStd, c)
 		for n := 0; n < g.N; n++ {
-			yp, xp := g.plane(y, n, c), g.plane(x, n, c)
+			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
 			for i, v := range xp {
 				yp[i] = v*a + b
 			}
@@ -140,7 +163,7 @@ func BatchNormReLUForwardTrain(g BatchNormGeom, x, gamma, beta, y, runMean, runV
 	for c := 0; c < g.C; c++ {
 		a, b := g.trainStats(x, gamma, beta, runMean, runVar, saveMean, saveInvStd, c)
 		for n := 0; n < g.N; n++ {
-			yp, xp := g.plane(y, n, c), g.plane(x, n, c)
+			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
 			for i, v := range xp {
 				yp[i] = max(v*a+b, 0)
 			}
@@ -161,7 +184,7 @@ func BatchNormForwardEval(g BatchNormGeom, x, gamma, beta, runMean, runVar, y []
 	for c := 0; c < g.C; c++ {
 		a, b := g.evalAffine(gamma, beta, runMean, runVar, c)
 		for n := 0; n < g.N; n++ {
-			yp, xp := g.plane(y, n, c), g.plane(x, n, c)
+			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
 			for i, v := range xp {
 				yp[i] = v*a + b
 			}
@@ -177,7 +200,7 @@ func BatchNormReLUForwardEval(g BatchNormGeom, x, gamma, beta, runMean, runVar, 
 	for c := 0; c < g.C; c++ {
 		a, b := g.evalAffine(gamma, beta, runMean, runVar, c)
 		for n := 0; n < g.N; n++ {
-			yp, xp := g.plane(y, n, c), g.plane(x, n, c)
+			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
 			for i, v := range xp {
 				yp[i] = max(v*a+b, 0)
 			}
@@ -201,15 +224,15 @@ func BatchNormBackward(g BatchNormGeom, x, dy, gamma, saveMean, saveInvStd, dx, 
 // because ReLU destroys the normalised value that dx depends on wherever
 // y == 0.
 func BatchNormReLUBackward(g BatchNormGeom, x, y, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta []float32, accumulate bool) {
-	need("batchnorm y", y, g.Len())
+	need("batchnorm y", y, g.OutSpan())
 	g.backward(x, y, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, accumulate)
 }
 
 // backward masks dy by y > 0 when y is non-nil (the fused ReLU).
 func (g BatchNormGeom) backward(x, y, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta []float32, accumulate bool) {
-	need("batchnorm x", x, g.Len())
-	need("batchnorm dy", dy, g.Len())
-	need("batchnorm dx", dx, g.Len())
+	need("batchnorm x", x, g.InSpan())
+	need("batchnorm dy", dy, g.OutSpan())
+	need("batchnorm dx", dx, g.InSpan())
 	need("batchnorm saveMean", saveMean, g.C)
 	need("batchnorm saveInvStd", saveInvStd, g.C)
 	if gamma != nil {
@@ -227,14 +250,14 @@ func (g BatchNormGeom) backward(x, y, dy, gamma, saveMean, saveInvStd, dx, dgamm
 		meanD := float64(mean)
 		var s, p float64
 		for n := 0; n < g.N; n++ {
-			xp, dyp := g.plane(x, n, c), g.plane(dy, n, c)
+			xp, dyp := g.xPlane(x, n, c), g.yPlane(dy, n, c)
 			if y == nil {
 				for i, d := range dyp {
 					s += float64(d)
 					p += (float64(xp[i]) - meanD) * float64(d)
 				}
 			} else {
-				yp := g.plane(y, n, c)
+				yp := g.yPlane(y, n, c)
 				for i, d := range dyp {
 					if yp[i] > 0 {
 						s += float64(d)
@@ -259,10 +282,10 @@ func (g BatchNormGeom) backward(x, y, dy, gamma, saveMean, saveInvStd, dx, dgamm
 		kb := float32(-k * invstd * w)
 		kc := float32(-s / m * invstd * w)
 		for n := 0; n < g.N; n++ {
-			xp, dyp, dxp := g.plane(x, n, c), g.plane(dy, n, c), g.plane(dx, n, c)
+			xp, dyp, dxp := g.xPlane(x, n, c), g.yPlane(dy, n, c), g.xPlane(dx, n, c)
 			var yp []float32
 			if y != nil {
-				yp = g.plane(y, n, c)
+				yp = g.yPlane(y, n, c)
 			}
 			for i, d := range dyp {
 				if yp != nil && !(yp[i] > 0) {

@@ -18,3 +18,29 @@ func floorDiv(a, b int) int {
 	}
 	return q
 }
+
+// span is the slice length a batch of n samples of per elements each needs
+// when consecutive samples start stride elements apart (0: dense, per).
+func span(n, per, stride int) int {
+	if n <= 0 {
+		return 0
+	}
+	return (n-1)*orDense(stride, per) + per
+}
+
+// orDense resolves a per-sample stride: 0 means dense (per).
+func orDense(stride, per int) int {
+	if stride == 0 {
+		return per
+	}
+	return stride
+}
+
+// checkStride rejects a stride that would make samples overlap (or is
+// negative); 0 (dense) is always valid.
+func checkStride(op, name string, stride, per int) error {
+	if stride != 0 && stride < per {
+		return fmt.Errorf("%s: %s %d must be 0 (dense) or >= the per-sample size %d", op, name, stride, per)
+	}
+	return nil
+}

@@ -6,6 +6,10 @@ import "fmt"
 // dilation and groups; weight layout [K][C/Groups][KH][KW]; optional bias [K].
 // Each (sample, group) is one im2col + Sgemm. A 1×1 kernel with stride 1 and
 // no padding skips im2col: the input plane already is the column matrix.
+//
+// x and y may be per-sample strided views (XStride, YStride: a channel slice
+// of a larger tensor, e.g. a concat output); dx has x's stride and dy has
+// y's. w, bias, dw, dbias and col are always dense.
 
 // ConvGeom is the geometry of a 2-D convolution. Fill the inputs, then call
 // Init to derive OH, OW and validate.
@@ -18,6 +22,12 @@ type ConvGeom struct {
 	DH, DW     int // dilation
 	Groups     int
 	OH, OW     int // output size, set by Init
+
+	// XStride and YStride are the elements between consecutive samples of
+	// x (and dx) and of y (and dy); 0 means dense (C*H*W, K*OH*OW). A
+	// strided slice starts at the view's first element and needs InSpan
+	// (OutSpan) elements.
+	XStride, YStride int
 }
 
 // OutSize is PyTorch's floor((H + 2*PH - DH*(KH-1) - 1)/SH) + 1 (and for W).
@@ -44,13 +54,24 @@ func (g *ConvGeom) Init() error {
 		return fmt.Errorf("conv: output size %dx%d is empty (input %dx%d, kernel %dx%d, padding %dx%d, dilation %dx%d)",
 			g.OH, g.OW, g.H, g.W, g.KH, g.KW, g.PH, g.PW, g.DH, g.DW)
 	}
-	return nil
+	if err := checkStride("conv", "XStride", g.XStride, g.C*g.H*g.W); err != nil {
+		return err
+	}
+	return checkStride("conv", "YStride", g.YStride, g.K*g.OH*g.OW)
 }
 
 // InLen, OutLen and WeightLen are the element counts of x, y and w.
 func (g ConvGeom) InLen() int     { return g.N * g.C * g.H * g.W }
 func (g ConvGeom) OutLen() int    { return g.N * g.K * g.OH * g.OW }
 func (g ConvGeom) WeightLen() int { return g.K * (g.C / g.Groups) * g.KH * g.KW }
+
+// InSpan and OutSpan are the slice lengths x (dx) and y (dy) need:
+// (N-1)*stride + the per-sample size; InLen and OutLen when dense.
+func (g ConvGeom) InSpan() int  { return span(g.N, g.C*g.H*g.W, g.XStride) }
+func (g ConvGeom) OutSpan() int { return span(g.N, g.K*g.OH*g.OW, g.YStride) }
+
+func (g ConvGeom) xStride() int { return orDense(g.XStride, g.C*g.H*g.W) }
+func (g ConvGeom) yStride() int { return orDense(g.YStride, g.K*g.OH*g.OW) }
 
 // ColSize is the im2col workspace (elements) the conv kernels need: one
 // group of one sample, (C/Groups)*KH*KW × OH*OW; 0 for the pointwise path.
@@ -67,19 +88,20 @@ func (g ConvGeom) pointwise() bool {
 
 // ConvForward computes y[N][K][OH][OW] = conv(x, w) + bias. bias may be nil.
 func ConvForward(g ConvGeom, x, w, bias, y, col []float32) {
-	need("conv x", x, g.InLen())
+	need("conv x", x, g.InSpan())
 	need("conv w", w, g.WeightLen())
-	need("conv y", y, g.OutLen())
+	need("conv y", y, g.OutSpan())
 	need("conv col", col, g.ColSize())
 	if bias != nil {
 		need("conv bias", bias, g.K)
 	}
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, ohw, chw := cg*g.KH*g.KW, g.OH*g.OW, cg*g.H*g.W
+	xs, ys := g.xStride(), g.yStride()
 	var beta float32
 	for n := 0; n < g.N; n++ {
-		xn := x[n*g.C*g.H*g.W:]
-		yn := y[n*g.K*ohw : (n+1)*g.K*ohw]
+		xn := x[n*xs:]
+		yn := y[n*ys : n*ys+g.K*ohw]
 		if bias != nil {
 			// Prefill with the bias and let Sgemm accumulate onto it.
 			for k, b := range bias[:g.K] {
@@ -106,14 +128,15 @@ func ConvForward(g ConvGeom, x, w, bias, y, col []float32) {
 // col = W_gᵀ × dy_g, then col2im. accumulate adds into dx.
 func ConvBackwardData(g ConvGeom, w, dy, dx, col []float32, accumulate bool) {
 	need("conv w", w, g.WeightLen())
-	need("conv dy", dy, g.OutLen())
-	need("conv dx", dx, g.InLen())
+	need("conv dy", dy, g.OutSpan())
+	need("conv dx", dx, g.InSpan())
 	need("conv col", col, g.ColSize())
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, ohw, hw := cg*g.KH*g.KW, g.OH*g.OW, g.H*g.W
+	xs, ys := g.xStride(), g.yStride()
 	for n := 0; n < g.N; n++ {
-		dyn := dy[n*g.K*ohw:]
-		dxn := dx[n*g.C*hw : (n+1)*g.C*hw]
+		dyn := dy[n*ys:]
+		dxn := dx[n*xs : n*xs+g.C*hw]
 		if g.pointwise() {
 			var beta float32
 			if accumulate {
@@ -138,19 +161,23 @@ func ConvBackwardData(g ConvGeom, w, dy, dx, col []float32, accumulate bool) {
 // dbias = Σ dy over N, OH, OW; both overwritten. dbias may be nil.
 // im2col is recomputed from x rather than kept from the forward pass.
 func ConvBackwardFilter(g ConvGeom, x, dy, dw, dbias, col []float32) {
-	need("conv x", x, g.InLen())
-	need("conv dy", dy, g.OutLen())
+	need("conv x", x, g.InSpan())
+	need("conv dy", dy, g.OutSpan())
 	need("conv dw", dw, g.WeightLen())
 	need("conv col", col, g.ColSize())
+	if dbias != nil {
+		need("conv dbias", dbias, g.K)
+	}
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, ohw, chw := cg*g.KH*g.KW, g.OH*g.OW, cg*g.H*g.W
+	xs, ys := g.xStride(), g.yStride()
 	for n := 0; n < g.N; n++ {
 		var beta float32
 		if n > 0 {
 			beta = 1
 		}
-		xn := x[n*g.C*g.H*g.W:]
-		dyn := dy[n*g.K*ohw:]
+		xn := x[n*xs:]
+		dyn := dy[n*ys:]
 		for gi := 0; gi < g.Groups; gi++ {
 			xg := xn[gi*chw : (gi+1)*chw]
 			b := xg
@@ -162,11 +189,11 @@ func ConvBackwardFilter(g ConvGeom, x, dy, dw, dbias, col []float32) {
 		}
 	}
 	if dbias != nil {
-		need("conv dbias", dbias, g.K)
 		for k := 0; k < g.K; k++ {
 			var s float64
 			for n := 0; n < g.N; n++ {
-				s += sum64(dy[(n*g.K+k)*ohw : (n*g.K+k+1)*ohw])
+				o := n*ys + k*ohw
+				s += sum64(dy[o : o+ohw])
 			}
 			dbias[k] = float32(s)
 		}

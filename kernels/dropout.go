@@ -64,7 +64,8 @@ func DropoutForward(p float32, train bool, rng *RNG, x, y, mask []float32) {
 	}
 }
 
-// DropoutBackward computes dx = dy * mask (dx = dy when inactive).
+// DropoutBackward computes dx = dy * mask (dx = dy when inactive). dx may
+// alias dy when not accumulating.
 func DropoutBackward(p float32, train bool, mask, dy, dx []float32, accumulate bool) {
 	need("dropout dx", dx, len(dy))
 	dx = dx[:len(dy)]
@@ -77,5 +78,44 @@ func DropoutBackward(p float32, train bool, mask, dy, dx []float32, accumulate b
 			d *= mask[i]
 		}
 		store(dx, i, d, accumulate)
+	}
+}
+
+// DropoutForwardView is DropoutForward on strided views (see View). mask
+// stays dense, x.N*x.Len elements; the draws are made in the same order as
+// DropoutForward's on the samples packed densely, so mask and y match it
+// bit for bit. y may be the same view as x.
+func DropoutForwardView(p float32, train bool, rng *RNG, x, y View, mask []float32) {
+	x.check("dropout x", x.N, x.Len)
+	y.check("dropout y", x.N, x.Len)
+	active := dropoutActive(p, train)
+	if active {
+		need("dropout mask", mask, x.N*x.Len)
+	}
+	for n := 0; n < x.N; n++ {
+		var m []float32
+		if active {
+			m = mask[n*x.Len : (n+1)*x.Len]
+		}
+		DropoutForward(p, train, rng, x.Sample(n), y.Sample(n), m)
+	}
+}
+
+// DropoutBackwardView is DropoutBackward on strided views; mask is dense
+// (dy.N*dy.Len elements). dx may be the same view as dy when not
+// accumulating.
+func DropoutBackwardView(p float32, train bool, mask []float32, dy, dx View, accumulate bool) {
+	dy.check("dropout dy", dy.N, dy.Len)
+	dx.check("dropout dx", dy.N, dy.Len)
+	active := dropoutActive(p, train)
+	if active {
+		need("dropout mask", mask, dy.N*dy.Len)
+	}
+	for n := 0; n < dy.N; n++ {
+		var m []float32
+		if active {
+			m = mask[n*dy.Len : (n+1)*dy.Len]
+		}
+		DropoutBackward(p, train, m, dy.Sample(n), dx.Sample(n), accumulate)
 	}
 }

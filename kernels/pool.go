@@ -15,6 +15,9 @@ import (
 //   - avg pool: the window end is clipped to H+PH (W+PW) to get the
 //     count_include_pad divisor, then to H (W) for the sum; without
 //     count_include_pad the divisor is the number of input pixels summed.
+//
+// x and y may be per-sample strided views (XStride, YStride); dx has x's
+// stride and dy has y's.
 
 // PoolGeom is the geometry of a 2-D pooling. Fill the inputs, then call Init.
 type PoolGeom struct {
@@ -25,6 +28,10 @@ type PoolGeom struct {
 	CeilMode        bool
 	CountIncludePad bool // average pooling only
 	OH, OW          int  // set by Init
+
+	// XStride and YStride are the elements between consecutive samples of
+	// x (and dx) and of y (and dy); 0 means dense (C*H*W, C*OH*OW).
+	XStride, YStride int
 }
 
 func poolOutLen(in, k, pad, stride int, ceil bool) int {
@@ -60,21 +67,39 @@ func (g *PoolGeom) Init() error {
 		return fmt.Errorf("pool: output size %dx%d is empty (input %dx%d, kernel %dx%d, padding %dx%d)",
 			g.OH, g.OW, g.H, g.W, g.KH, g.KW, g.PH, g.PW)
 	}
-	return nil
+	if err := checkStride("pool", "XStride", g.XStride, g.C*g.H*g.W); err != nil {
+		return err
+	}
+	return checkStride("pool", "YStride", g.YStride, g.C*g.OH*g.OW)
 }
 
 // InLen and OutLen are the element counts of x and y.
 func (g PoolGeom) InLen() int  { return g.N * g.C * g.H * g.W }
 func (g PoolGeom) OutLen() int { return g.N * g.C * g.OH * g.OW }
 
+// InSpan and OutSpan are the slice lengths x (dx) and y (dy) need:
+// (N-1)*stride + the per-sample size; InLen and OutLen when dense.
+func (g PoolGeom) InSpan() int  { return span(g.N, g.C*g.H*g.W, g.XStride) }
+func (g PoolGeom) OutSpan() int { return span(g.N, g.C*g.OH*g.OW, g.YStride) }
+
+// xPlane and yPlane return channel c of sample n of x (or dx) and of y
+// (or dy).
+func (g PoolGeom) xPlane(x []float32, n, c int) []float32 {
+	o := n*orDense(g.XStride, g.C*g.H*g.W) + c*g.H*g.W
+	return x[o : o+g.H*g.W]
+}
+
+func (g PoolGeom) yPlane(y []float32, n, c int) []float32 {
+	o := n*orDense(g.YStride, g.C*g.OH*g.OW) + c*g.OH*g.OW
+	return y[o : o+g.OH*g.OW]
+}
+
 // MaxPoolForward computes y = maxpool(x).
 func MaxPoolForward(g PoolGeom, x, y []float32) {
-	need("maxpool x", x, g.InLen())
-	need("maxpool y", y, g.OutLen())
-	hw, ohw := g.H*g.W, g.OH*g.OW
+	need("maxpool x", x, g.InSpan())
+	need("maxpool y", y, g.OutSpan())
 	for p := 0; p < g.N*g.C; p++ {
-		xp := x[p*hw : (p+1)*hw]
-		yp := y[p*ohw : (p+1)*ohw]
+		xp, yp := g.xPlane(x, p/g.C, p%g.C), g.yPlane(y, p/g.C, p%g.C)
 		for oh := 0; oh < g.OH; oh++ {
 			for ow := 0; ow < g.OW; ow++ {
 				yp[oh*g.OW+ow] = xp[g.argmax(xp, oh, ow)]
@@ -86,14 +111,12 @@ func MaxPoolForward(g PoolGeom, x, y []float32) {
 // MaxPoolBackward routes each dy to the argmax of its window, recomputed
 // from x (no index buffer is kept).
 func MaxPoolBackward(g PoolGeom, x, dy, dx []float32, accumulate bool) {
-	need("maxpool x", x, g.InLen())
-	need("maxpool dy", dy, g.OutLen())
-	need("maxpool dx", dx, g.InLen())
-	hw, ohw := g.H*g.W, g.OH*g.OW
+	need("maxpool x", x, g.InSpan())
+	need("maxpool dy", dy, g.OutSpan())
+	need("maxpool dx", dx, g.InSpan())
 	for p := 0; p < g.N*g.C; p++ {
-		xp := x[p*hw : (p+1)*hw]
-		dxp := dx[p*hw : (p+1)*hw]
-		dyp := dy[p*ohw : (p+1)*ohw]
+		n, c := p/g.C, p%g.C
+		xp, dxp, dyp := g.xPlane(x, n, c), g.xPlane(dx, n, c), g.yPlane(dy, n, c)
 		if !accumulate {
 			clear(dxp)
 		}
@@ -141,12 +164,10 @@ func (g PoolGeom) avgWindow(oh, ow int) (h0, h1, w0, w1 int, div float32) {
 
 // AvgPoolForward computes y = avgpool(x).
 func AvgPoolForward(g PoolGeom, x, y []float32) {
-	need("avgpool x", x, g.InLen())
-	need("avgpool y", y, g.OutLen())
-	hw, ohw := g.H*g.W, g.OH*g.OW
+	need("avgpool x", x, g.InSpan())
+	need("avgpool y", y, g.OutSpan())
 	for p := 0; p < g.N*g.C; p++ {
-		xp := x[p*hw : (p+1)*hw]
-		yp := y[p*ohw : (p+1)*ohw]
+		xp, yp := g.xPlane(x, p/g.C, p%g.C), g.yPlane(y, p/g.C, p%g.C)
 		for oh := 0; oh < g.OH; oh++ {
 			for ow := 0; ow < g.OW; ow++ {
 				h0, h1, w0, w1, div := g.avgWindow(oh, ow)
@@ -169,12 +190,10 @@ func AvgPoolForward(g PoolGeom, x, y []float32) {
 
 // AvgPoolBackward spreads dy/divisor over each window's input pixels.
 func AvgPoolBackward(g PoolGeom, dy, dx []float32, accumulate bool) {
-	need("avgpool dy", dy, g.OutLen())
-	need("avgpool dx", dx, g.InLen())
-	hw, ohw := g.H*g.W, g.OH*g.OW
+	need("avgpool dy", dy, g.OutSpan())
+	need("avgpool dx", dx, g.InSpan())
 	for p := 0; p < g.N*g.C; p++ {
-		dxp := dx[p*hw : (p+1)*hw]
-		dyp := dy[p*ohw : (p+1)*ohw]
+		dxp, dyp := g.xPlane(dx, p/g.C, p%g.C), g.yPlane(dy, p/g.C, p%g.C)
 		if !accumulate {
 			clear(dxp)
 		}

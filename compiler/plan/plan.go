@@ -53,10 +53,10 @@ type Step struct {
 	Out    int      `json:"out"`
 	Copy   []bool   `json:"copy,omitempty"` // concat: inputs that are copied
 
-	Params    []string   `json:"params,omitempty"`    // parameter tensors it reads
+	Params        []string   `json:"params,omitempty"`         // parameter tensors it reads
 	Workspace     *Placement `json:"workspace,omitempty"`      // forward scratch (im2col)
 	BackWorkspace *Placement `json:"back_workspace,omitempty"` // training: backward scratch
-	Mask      *Placement `json:"mask,omitempty"`      // training: dropout mask, kept for backward
+	Mask          *Placement `json:"mask,omitempty"`           // training: dropout mask, kept for backward
 
 	// Training only, per input: whether backward computes its gradient (not for the
 	// network input), and whether it adds to a gradient another step already wrote.
