@@ -56,11 +56,7 @@ func rows(g *ir.Graph, depth int) []row {
 		if n.Op == ir.OpInput {
 			continue
 		}
-		scope := n.Scope
-		// A merge node is named after its block; it belongs to that block's group.
-		if gr, ok := g.Groups[n.Name]; ok && gr != nil {
-			scope = append(append([]string(nil), scope...), n.Name)
-		}
+		scope := n.Scope // a merge node's scope already holds its own block
 		if depth > 0 && len(scope) >= depth {
 			path := scope[depth-1]
 			i, ok := folded[path]
