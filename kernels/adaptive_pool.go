@@ -48,7 +48,7 @@ func (g AdaptivePoolGeom) xPlane(x []float32, n, c int) []float32 {
 }
 
 func (g AdaptivePoolGeom) yPlane(y []float32, n, c int) []float32 {
-	o := n*g.C*g.OH*g.OW + c*g.OH*g.OW
+	o := n*orDense(g.YStride, g.C*g.OH*g.OW) + c*g.OH*g.OW
 	return y[o : o+g.OH*g.OW]
 }
 

@@ -143,3 +143,76 @@ func TestNoAllocs(t *testing.T) {
 		t.Errorf("pointwise step with serial Sgemm: %v allocations per run, want 0", a)
 	}
 }
+
+// TestNoAllocsStrided runs the strided forms: geometries with XStride and
+// YStride (a channel slice of a buffer with twice the channels) and the
+// View kernels.
+func TestNoAllocsStrided(t *testing.T) {
+	saved := Sgemm
+	defer func() { Sgemm = saved }()
+	Sgemm = serialSgemm
+	cg := ConvGeom{N: 2, C: 8, H: 12, W: 12, K: 8, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1, Groups: 1}
+	hw := cg.H * cg.W
+	cg.XStride, cg.YStride = 2*cg.C*hw, 2*cg.K*hw
+	if err := cg.Init(); err != nil {
+		t.Fatal(err)
+	}
+	r := newRand(1001)
+	buf, _ := randVec(r, 2*cg.N*2*cg.C*hw) // x in channels [C, 2C), y in [0, K) of the next buffer
+	x, y := buf[cg.C*hw:], buf[cg.N*2*cg.C*hw:]
+	dx, dy := make([]float32, cg.InSpan()), make([]float32, cg.OutSpan())
+	w, _ := randVec(r, cg.WeightLen())
+	dw, db, col := make([]float32, cg.WeightLen()), make([]float32, cg.K), make([]float32, cg.ColSize())
+	bg := BatchNormGeom{N: cg.N, C: cg.K, HW: hw, Eps: 1e-5, Momentum: 0.1, XStride: cg.YStride, YStride: cg.XStride}
+	if err := bg.Init(); err != nil {
+		t.Fatal(err)
+	}
+	st := make([]float32, 4*bg.C)
+	for i := range st {
+		st[i] = 1
+	}
+	rm, rv, sm, si := st[:bg.C], st[bg.C:2*bg.C], st[2*bg.C:3*bg.C], st[3*bg.C:]
+	dg, dbeta := make([]float32, bg.C), make([]float32, bg.C)
+	pg := PoolGeom{N: cg.N, C: cg.C, H: cg.H, W: cg.W, KH: 2, KW: 2, SH: 2, SW: 2, XStride: cg.XStride, YStride: cg.C * hw}
+	ag := AdaptivePoolGeom{N: cg.N, C: cg.C, H: cg.H, W: cg.W, OH: 1, OW: 1, XStride: cg.XStride, YStride: 2 * cg.C}
+	if err := pg.Init(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ag.Init(); err != nil {
+		t.Fatal(err)
+	}
+	py, ay := make([]float32, pg.OutSpan()), make([]float32, ag.OutSpan())
+	xv := View{Data: x, N: cg.N, Len: cg.C * hw, Stride: cg.XStride}
+	yv := View{Data: y, N: cg.N, Len: cg.K * hw, Stride: cg.YStride}
+	dv := View{Data: dx, N: cg.N, Len: cg.C * hw, Stride: cg.XStride}
+	mask := make([]float32, cg.N*cg.C*hw)
+	rng := NewRNG(1)
+
+	a := testing.AllocsPerRun(3, func() {
+		ConvForward(cg, x, w, nil, y, col)
+		BatchNormReLUForwardTrain(bg, y, nil, nil, x, rm, rv, sm, si)
+		BatchNormForwardEval(bg, y, nil, nil, rm, rv, x)
+		ReLUForwardView(yv, yv)
+		TanhForwardView(xv, yv)
+		DropoutForwardView(0.5, true, rng, xv, xv, mask)
+		AddForwardView(xv, yv, xv)
+		MaxPoolForward(pg, x, py)
+		AvgPoolForward(pg, x, py)
+		AdaptiveAvgPoolForward(ag, x, ay)
+
+		AdaptiveAvgPoolBackward(ag, ay, dx, false)
+		AvgPoolBackward(pg, py, dx, true)
+		MaxPoolBackward(pg, x, py, dx, true)
+		AddBackwardView(yv, dv, true)
+		DropoutBackwardView(0.5, true, mask, dv, dv, false)
+		ReLUBackwardView(yv, dv, dv, false)
+		SigmoidBackwardView(xv, dv, yv, true)
+		BatchNormBackward(bg, y, dx, nil, sm, si, dy, dg, dbeta, false)
+		BatchNormReLUBackward(bg, y, x, dx, nil, sm, si, dy, dg, dbeta, true)
+		ConvBackwardData(cg, w, dy, dx, col, false)
+		ConvBackwardFilter(cg, x, dy, dw, db, col)
+	})
+	if a != 0 {
+		t.Errorf("strided step: %v allocations per run, want 0", a)
+	}
+}

@@ -7,7 +7,7 @@
 //     or plans.
 //   - Each sample is contiguous, but the batch may be strided, so that a
 //     channel slice [off, off+c) of a larger tensor (a concat output, a
-//     DenseNet feature buffer) can be read or written in place: sample n
+//     DenseNet feature buffer) can be read or written directly: sample n
 //     starts n*Stride elements after the slice's first element. ConvGeom,
 //     PoolGeom, AdaptivePoolGeom and BatchNormGeom carry XStride (x and dx)
 //     and YStride (y and dy), 0 meaning dense; Init rejects strides below

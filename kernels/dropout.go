@@ -86,8 +86,8 @@ func DropoutBackward(p float32, train bool, mask, dy, dx []float32, accumulate b
 // DropoutForward's on the samples packed densely, so mask and y match it
 // bit for bit. y may be the same view as x.
 func DropoutForwardView(p float32, train bool, rng *RNG, x, y View, mask []float32) {
-	x.check("dropout x", x.N, x.Len)
-	y.check("dropout y", x.N, x.Len)
+	x.check("dropout", "x", x.N, x.Len)
+	y.check("dropout", "y", x.N, x.Len)
 	active := dropoutActive(p, train)
 	if active {
 		need("dropout mask", mask, x.N*x.Len)
@@ -105,8 +105,8 @@ func DropoutForwardView(p float32, train bool, rng *RNG, x, y View, mask []float
 // (dy.N*dy.Len elements). dx may be the same view as dy when not
 // accumulating.
 func DropoutBackwardView(p float32, train bool, mask []float32, dy, dx View, accumulate bool) {
-	dy.check("dropout dy", dy.N, dy.Len)
-	dx.check("dropout dx", dy.N, dy.Len)
+	dy.check("dropout", "dy", dy.N, dy.Len)
+	dx.check("dropout", "dx", dy.N, dy.Len)
 	active := dropoutActive(p, train)
 	if active {
 		need("dropout mask", mask, dy.N*dy.Len)

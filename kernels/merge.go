@@ -36,9 +36,9 @@ func AddBackward(dy, dx []float32, accumulate bool) {
 // AddForwardView is AddForward on strided views (see View); each operand
 // has its own stride. y may be the same view as a or b.
 func AddForwardView(a, b, y View) {
-	a.check("add a", a.N, a.Len)
-	b.check("add b", a.N, a.Len)
-	y.check("add y", a.N, a.Len)
+	a.check("add", "a", a.N, a.Len)
+	b.check("add", "b", a.N, a.Len)
+	y.check("add", "y", a.N, a.Len)
 	if a.contiguous() && b.contiguous() && y.contiguous() {
 		AddForward(a.Data[:a.N*a.Len], b.Data, y.Data)
 		return
@@ -51,8 +51,8 @@ func AddForwardView(a, b, y View) {
 // AddBackwardView is AddBackward on strided views: dy has the add output's
 // layout, dx the input's.
 func AddBackwardView(dy, dx View, accumulate bool) {
-	dy.check("add dy", dy.N, dy.Len)
-	dx.check("add dx", dy.N, dy.Len)
+	dy.check("add", "dy", dy.N, dy.Len)
+	dx.check("add", "dx", dy.N, dy.Len)
 	if dy.contiguous() && dx.contiguous() {
 		AddBackward(dy.Data[:dy.N*dy.Len], dx.Data, accumulate)
 		return
