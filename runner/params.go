@@ -25,6 +25,9 @@ type Param struct {
 type Params struct {
 	List   []*Param
 	byName map[string]*Param
+	// Version counts changes to the values (optimizer steps, loads), so that Nets that
+	// fold batchnorm into convs know when to fold again.
+	Version int
 }
 
 // NewParams allocates zeroed parameters for every tensor the plan names.
@@ -104,6 +107,7 @@ func (ps *Params) Set(source string, ts []tensorio.Tensor) error {
 		}
 		copy(p.Data, t.Data)
 	}
+	ps.Version++
 	for _, p := range ps.List {
 		if !seen[p.Name] {
 			problems = append(problems, fmt.Sprintf("%s: missing %s (shape %v)", source, p.Name, p.Shape))

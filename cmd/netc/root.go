@@ -94,9 +94,12 @@ type compileFlags struct {
 	input string
 }
 
-func (f *compileFlags) register(c *cobra.Command) {
+func (f *compileFlags) register(c *cobra.Command) { f.registerAs(c, "input") }
+
+// registerAs names the input-size flag, for commands whose --input is a data file.
+func (f *compileFlags) registerAs(c *cobra.Command, inputFlag string) {
 	c.Flags().StringArrayVar(&f.set, "set", nil, "override a spec parameter, name=value (repeatable), e.g. --set ratio=4")
-	c.Flags().StringVar(&f.input, "input", "", "override the input size: CxHxW (e.g. 1x224x224), HxW or one size")
+	c.Flags().StringVar(&f.input, inputFlag, "", "override the input size: CxHxW (e.g. 1x224x224), HxW or one size")
 }
 
 func (f *compileFlags) options() compiler.Options {

@@ -159,6 +159,7 @@ func (b *builder) steps() {
 		}
 		if s.FoldBN != "" {
 			bn := g.node(s.FoldBN)
+			ps.BNEps = bn.Attrs.Eps
 			for _, t := range bn.Tensors(g.Src.InputShape(bn)) {
 				ps.Params = append(ps.Params, t.FullName(bn.Name))
 				b.p.Params = append(b.p.Params, Param{Name: t.FullName(bn.Name), Node: bn.Name, Shape: t.Shape, Trainable: t.Trainable})

@@ -47,6 +47,7 @@ type Step struct {
 	Fused  []string `json:"fused,omitempty"`   // other nodes computed by this step
 	Act    ir.Op    `json:"act,omitempty"`     // activation in the epilogue
 	FoldBN string   `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
+	BNEps  float64  `json:"bn_eps,omitempty"`  // that batchnorm's eps
 	Alias  bool     `json:"alias,omitempty"`   // computes nothing: its output views its input
 	Attrs  ir.Attrs `json:"attrs"`
 	In     []int    `json:"in"`

@@ -30,6 +30,9 @@ func TestPlansAllSpecs(t *testing.T) {
 			ratio := float64(p.ArenaBytes) / float64(p.LowerBoundBytes)
 			t.Logf("%-12s %-9s steps %3d  arena %8.1f MiB  naive %8.1f MiB  bound %8.1f MiB  arena/bound %.3f",
 				name, mode, len(p.Steps), mib(p.ArenaBytes), mib(p.NaiveBytes), mib(p.LowerBoundBytes), ratio)
+			if ratio > 1.10 {
+				t.Errorf("%s %s: arena %.3f x the lower bound; the planner should stay within 1.10", name, mode, ratio)
+			}
 			if p.LowerBoundBytes > p.ArenaBytes || p.ArenaBytes > p.NaiveBytes {
 				t.Errorf("%s %s: bound %d <= arena %d <= naive %d does not hold", name, mode, p.LowerBoundBytes, p.ArenaBytes, p.NaiveBytes)
 			}

@@ -1,0 +1,67 @@
+//go:build !purego && amd64
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+//go:generate sh -c "cd asmgen && go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s"
+//go:generate sh -c "cd asmgen && go run . -isa avx512 -pkg gemm -out ../kernel_avx512_amd64.s"
+//go:generate sh -c "cd asmgen && go run . -isa pack -pkg gemm -out ../pack_amd64.s"
+
+// AVX2+FMA: 6x16 tile (12 ymm accumulators, BLIS haswell/zen shape).
+// KC=256: the 256x16 B micro-panel is 16 KiB, half of a 32 KiB L1D.
+// MC=144 (multiple of 6): the 144x256 A block is 144 KiB, well inside a
+// 512 KiB L2 with room for the streamed B panel and C.
+// NC=4080: the 256x4080 B block is 4 MiB, a slice of the shared L3.
+var avx2Kernels = &kernelSet{
+	name: "avx2",
+	mr:   6, nr: 16,
+	kc: 256, mc: 144, nc: 4080,
+	fns: []kfunc{nil, kernAVX2_1, kernAVX2_2, kernAVX2_3, kernAVX2_4, kernAVX2_5, kernAVX2_6},
+}
+
+// AVX-512F: 24x16 tile (24 zmm accumulators, A by embedded broadcast).
+// These kernels come from the same generator code as the AVX2 ones, but
+// were written on a Zen 3 host without AVX-512: the tests run them (through
+// availableKernels) only on AVX-512 hardware, and the block sizes below are
+// from BLIS/OpenBLAS, not measured here. Retune with BenchmarkBlockSizes.
+// KC=256 keeps the 16 KiB B micro-panel in L1; MC=480 (multiple of 24)
+// makes the A block 480 KiB, half of Zen 4's 1 MiB L2 (BLIS zen4: MC 512).
+var avx512Kernels = &kernelSet{
+	name: "avx512",
+	mr:   24, nr: 16,
+	kc: 256, mc: 480, nc: 4080,
+	fns: []kfunc{nil,
+		kernAVX512_1, kernAVX512_2, kernAVX512_3, kernAVX512_4, kernAVX512_5, kernAVX512_6,
+		kernAVX512_7, kernAVX512_8, kernAVX512_9, kernAVX512_10, kernAVX512_11, kernAVX512_12,
+		kernAVX512_13, kernAVX512_14, kernAVX512_15, kernAVX512_16, kernAVX512_17, kernAVX512_18,
+		kernAVX512_19, kernAVX512_20, kernAVX512_21, kernAVX512_22, kernAVX512_23, kernAVX512_24},
+}
+
+var (
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = cpu.X86.HasAVX512F
+)
+
+// defaultKernels picks the widest kernel this CPU runs.
+func defaultKernels() *kernelSet {
+	switch {
+	case hasAVX512:
+		return avx512Kernels
+	case hasAVX2:
+		return avx2Kernels
+	}
+	return genericKernels
+}
+
+// availableKernels lists every kernel set this CPU can run (for tests).
+func availableKernels() []*kernelSet {
+	ks := []*kernelSet{genericKernels}
+	if hasAVX2 {
+		ks = append(ks, avx2Kernels)
+	}
+	if hasAVX512 {
+		ks = append(ks, avx512Kernels)
+	}
+	return ks
+}

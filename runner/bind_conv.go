@@ -1,0 +1,153 @@
+package runner
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/kernels"
+)
+
+// convStep is a convolution with its bias, optionally a batchnorm folded in (inference)
+// and an activation applied to its output.
+type convStep struct {
+	s       *plan.Step
+	g       kernels.ConvGeom
+	w, b    *Param
+	col     []float32
+	backCol []float32
+	// Folded weights when a batchnorm is folded in: w*gamma/sqrt(var+eps), and the bias
+	// shifted to (b - mean)*gamma/sqrt(var+eps) + beta.
+	fw, fb []float32
+	bn     foldedBN
+}
+
+// foldedBN names the batchnorm parameters folded into a conv or linear.
+type foldedBN struct {
+	gamma, beta, mean, variance *Param
+	eps                         float64
+}
+
+func (n *Net) bindConv(s *plan.Step) (bound, error) {
+	x, y := n.Plan.Values[s.In[0]], n.Plan.Values[s.Out]
+	a := s.Attrs
+	g := kernels.ConvGeom{N: n.Batch, C: x.Shape[0], H: x.Shape[1], W: x.Shape[2], K: a.Out,
+		KH: a.K[0], KW: a.K[1], SH: a.Stride[0], SW: a.Stride[1], PH: a.Pad[0], PW: a.Pad[1],
+		DH: a.Dilation[0], DW: a.Dilation[1], Groups: a.Groups, XStride: x.At.Stride, YStride: y.At.Stride}
+	if err := g.Init(); err != nil {
+		return nil, err
+	}
+	if g.OH != y.Shape[1] || g.OW != y.Shape[2] {
+		return nil, fmt.Errorf("plan says output %v, the kernel computes %dx%d", y.Shape, g.OH, g.OW)
+	}
+	c := &convStep{s: s, g: g, w: n.param(s.Name, "weight"), b: n.param(s.Name, "bias")}
+	if c.w == nil {
+		return nil, fmt.Errorf("no weight")
+	}
+	if ws := g.ColSize(); ws > 0 {
+		if s.Workspace == nil {
+			return nil, fmt.Errorf("the kernel needs %d elements of scratch and the plan gives none", ws)
+		}
+		c.col = n.workspace(s.Workspace, ws)
+		c.backCol = n.workspace(s.BackWorkspace, ws)
+	}
+	if s.FoldBN != "" {
+		bn, err := n.foldedBN(s.FoldBN)
+		if err != nil {
+			return nil, err
+		}
+		bn.eps = s.BNEps
+		c.bn = bn
+		c.fw = make([]float32, len(c.w.Data))
+		c.fb = make([]float32, a.Out)
+	}
+	return c, nil
+}
+
+func (n *Net) foldedBN(name string) (foldedBN, error) {
+	bn := foldedBN{gamma: n.param(name, "weight"), beta: n.param(name, "bias"),
+		mean: n.param(name, "running_mean"), variance: n.param(name, "running_var")}
+	if bn.gamma == nil || bn.beta == nil || bn.mean == nil || bn.variance == nil {
+		return bn, fmt.Errorf("batchnorm %s to fold has missing parameters", name)
+	}
+	return bn, nil
+}
+
+// fold computes the folded weights (w is [out, ...], one scale per output row).
+func (c *convStep) fold() {
+	if c.fw == nil {
+		return
+	}
+	foldInto(c.w.Data, c.b, c.bn, c.fw, c.fb)
+}
+
+func foldInto(w []float32, b *Param, bn foldedBN, fw, fb []float32) {
+	out := len(fb)
+	per := len(w) / out
+	for o := 0; o < out; o++ {
+		scale := float64(bn.gamma.Data[o]) / math.Sqrt(float64(bn.variance.Data[o])+bn.eps)
+		for i := 0; i < per; i++ {
+			fw[o*per+i] = float32(float64(w[o*per+i]) * scale)
+		}
+		bias := 0.0
+		if b != nil {
+			bias = float64(b.Data[o])
+		}
+		fb[o] = float32((bias-float64(bn.mean.Data[o]))*scale + float64(bn.beta.Data[o]))
+	}
+}
+
+func (c *convStep) forward(n *Net, train bool) {
+	w, b := c.w.Data, []float32(nil)
+	if c.b != nil {
+		b = c.b.Data
+	}
+	if c.fw != nil {
+		w, b = c.fw, c.fb
+	}
+	x, y := n.value(c.s.In[0]), n.value(c.s.Out)
+	kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.col)
+	if c.s.Act != "" {
+		activation(c.s.Act, y)
+	}
+}
+
+func (c *convStep) backward(n *Net) {
+	dy := n.grad(c.s.Out)
+	if c.s.Act != "" {
+		activationBackward(c.s.Act, n.value(c.s.Out), dy, dy, false) // dy*act'(y), in place
+	}
+	var db []float32
+	if c.b != nil {
+		db = c.b.Grad
+	}
+	x := n.value(c.s.In[0])
+	kernels.ConvBackwardFilter(c.g, x.Data, dy.Data, c.w.Grad, db, c.backCol)
+	if c.s.NeedsGrad[0] {
+		kernels.ConvBackwardData(c.g, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.backCol, c.s.Accumulate[0])
+	}
+}
+
+// actStep is a standalone activation.
+type actStep struct{ s *plan.Step }
+
+func (a *actStep) forward(n *Net, train bool) {
+	x, y := n.value(a.s.In[0]), n.value(a.s.Out)
+	switch a.s.Op {
+	case ir.OpReLU:
+		kernels.ReLUForwardView(x, y)
+	case ir.OpReLU6:
+		kernels.ReLU6ForwardView(x, y)
+	case ir.OpSigmoid:
+		kernels.SigmoidForwardView(x, y)
+	case ir.OpTanh:
+		kernels.TanhForwardView(x, y)
+	}
+}
+
+func (a *actStep) backward(n *Net) {
+	if a.s.NeedsGrad[0] {
+		activationBackward(a.s.Op, n.value(a.s.Out), n.grad(a.s.Out), n.grad(a.s.In[0]), a.s.Accumulate[0])
+	}
+}

@@ -1,0 +1,75 @@
+package runner
+
+import (
+	"fmt"
+
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/kernels"
+)
+
+type poolStep struct {
+	s *plan.Step
+	g kernels.PoolGeom
+}
+
+func (n *Net) bindPool(s *plan.Step) (bound, error) {
+	x, y := n.Plan.Values[s.In[0]], n.Plan.Values[s.Out]
+	a := s.Attrs
+	g := kernels.PoolGeom{N: n.Batch, C: x.Shape[0], H: x.Shape[1], W: x.Shape[2], KH: a.K[0], KW: a.K[1],
+		SH: a.Stride[0], SW: a.Stride[1], PH: a.Pad[0], PW: a.Pad[1], CeilMode: a.CeilMode,
+		CountIncludePad: a.CountIncludePad, XStride: x.At.Stride, YStride: y.At.Stride}
+	if err := g.Init(); err != nil {
+		return nil, err
+	}
+	if g.OH != y.Shape[1] || g.OW != y.Shape[2] {
+		return nil, fmt.Errorf("plan says output %v, the kernel computes %dx%d", y.Shape, g.OH, g.OW)
+	}
+	return &poolStep{s: s, g: g}, nil
+}
+
+func (p *poolStep) forward(n *Net, train bool) {
+	x, y := n.value(p.s.In[0]).Data, n.value(p.s.Out).Data
+	if p.s.Op == ir.OpMaxPool {
+		kernels.MaxPoolForward(p.g, x, y)
+	} else {
+		kernels.AvgPoolForward(p.g, x, y)
+	}
+}
+
+func (p *poolStep) backward(n *Net) {
+	if !p.s.NeedsGrad[0] {
+		return
+	}
+	dy, dx := n.grad(p.s.Out).Data, n.grad(p.s.In[0]).Data
+	if p.s.Op == ir.OpMaxPool {
+		kernels.MaxPoolBackward(p.g, n.value(p.s.In[0]).Data, dy, dx, p.s.Accumulate[0])
+	} else {
+		kernels.AvgPoolBackward(p.g, dy, dx, p.s.Accumulate[0])
+	}
+}
+
+type adaptiveStep struct {
+	s *plan.Step
+	g kernels.AdaptivePoolGeom
+}
+
+func (n *Net) bindAdaptivePool(s *plan.Step) (bound, error) {
+	x, y := n.Plan.Values[s.In[0]], n.Plan.Values[s.Out]
+	g := kernels.AdaptivePoolGeom{N: n.Batch, C: x.Shape[0], H: x.Shape[1], W: x.Shape[2], OH: y.Shape[1], OW: y.Shape[2],
+		XStride: x.At.Stride, YStride: y.At.Stride}
+	if err := g.Init(); err != nil {
+		return nil, err
+	}
+	return &adaptiveStep{s: s, g: g}, nil
+}
+
+func (a *adaptiveStep) forward(n *Net, train bool) {
+	kernels.AdaptiveAvgPoolForward(a.g, n.value(a.s.In[0]).Data, n.value(a.s.Out).Data)
+}
+
+func (a *adaptiveStep) backward(n *Net) {
+	if a.s.NeedsGrad[0] {
+		kernels.AdaptiveAvgPoolBackward(a.g, n.grad(a.s.Out).Data, n.grad(a.s.In[0]).Data, a.s.Accumulate[0])
+	}
+}
