@@ -128,3 +128,53 @@ func TestSchemaAndHelp(t *testing.T) {
 		t.Errorf("completion bash: exit %d", code)
 	}
 }
+
+func TestPlanInitInfer(t *testing.T) {
+	out, _, code := netc(t, "plan", "specs/googlenet.toml", "--train", "--batch", "8", "--json")
+	var p struct {
+		Arena      int64 `json:"arena_bytes"`
+		Naive      int64 `json:"naive_bytes"`
+		LowerBound int64 `json:"lower_bound_bytes"`
+		Steps      []struct {
+			Name  string   `json:"name"`
+			Fused []string `json:"fused"`
+		} `json:"steps"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &p) != nil {
+		t.Fatalf("plan --json: exit %d\n%s", code, out)
+	}
+	if !(p.LowerBound <= p.Arena && p.Arena < p.Naive) || len(p.Steps) == 0 {
+		t.Errorf("plan totals: bound %d, arena %d, naive %d", p.LowerBound, p.Arena, p.Naive)
+	}
+	if _, stderr, code := netc(t, "plan", "specs/googlenet.toml", "--disable", "fuse"); code != 2 || !strings.Contains(stderr, "no pass") {
+		t.Errorf("unknown pass: exit %d %s", code, stderr)
+	}
+
+	dir := t.TempDir()
+	w := filepath.Join(dir, "w.safetensors")
+	if _, stderr, code := netc(t, "init", "specs/lenet-bn.toml", "--seed", "3", "--out", w); code != 0 {
+		t.Fatalf("init: exit %d %s", code, stderr)
+	}
+	// A zero batch of 2 images through the saved weights.
+	x := filepath.Join(dir, "x.npy")
+	npy := append([]byte("\x93NUMPY\x01\x00v\x00{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 28, 28), }"), bytes.Repeat([]byte(" "), 128-10-len("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 28, 28), }")-1)...)
+	npy = append(npy, '\n')
+	npy = append(npy, make([]byte, 2*28*28*4)...)
+	if err := os.WriteFile(x, npy, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	y := filepath.Join(dir, "y.npy")
+	if _, stderr, code := netc(t, "infer", "specs/lenet-bn.toml", "--weights", w, "--input", x, "--out", y); code != 0 {
+		t.Fatalf("infer: exit %d %s", code, stderr)
+	}
+	if st, err := os.Stat(y); err != nil || st.Size() != 128+2*10*4 {
+		t.Errorf("logits file: %v, %v", st, err)
+	}
+	// Weights of another network are refused, naming what does not fit.
+	if _, stderr, code := netc(t, "infer", "specs/googlenet.toml", "--weights", w, "--input", x, "--out", y); code != 1 || !strings.Contains(stderr, "missing b1.conv.weight") {
+		t.Errorf("mismatched weights: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := netc(t, "infer", "specs/lenet-bn.toml", "--weights", w, "--input", x); code != 2 {
+		t.Errorf("missing --out: exit %d %s", code, stderr)
+	}
+}
