@@ -3,6 +3,8 @@ package runner
 import (
 	"fmt"
 
+	"github.com/netc/netc/kernels"
+
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 )
@@ -14,7 +16,7 @@ type Model struct {
 	Graph   *ir.Graph
 	Params  *Params
 	Disable []string // passes to leave out
-	Seed    uint64   // dropout stream seed
+	rng     *kernels.RNG
 	nets    map[netKey]*Net
 }
 
@@ -30,8 +32,17 @@ func NewModel(g *ir.Graph) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Graph: g, Params: NewParams(p), nets: map[netKey]*Net{}}, nil
+	return &Model{Graph: g, Params: NewParams(p), rng: kernels.NewRNG(0), nets: map[netKey]*Net{}}, nil
 }
+
+// RNG is the dropout generator all of the model's Nets draw from, one stream.
+func (m *Model) RNG() *kernels.RNG { return m.rng }
+
+// SeedRNG restarts the dropout stream from seed.
+func (m *Model) SeedRNG(seed uint64) { m.rng.Seed(seed) }
+
+// Seed restores the dropout stream from a saved state (kernels.RNG.MarshalBinary).
+func (m *Model) Seed(state []byte) error { return m.rng.UnmarshalBinary(state) }
 
 // Net returns the bound network for a mode and batch size, building it on first use.
 func (m *Model) Net(mode plan.Mode, batch int) (*Net, error) {
@@ -43,7 +54,7 @@ func (m *Model) Net(mode plan.Mode, batch int) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := New(p, m.Params, m.Seed)
+	n, err := New(p, m.Params, m.rng)
 	if err != nil {
 		return nil, fmt.Errorf("binding the %s plan at batch %d: %w", mode, batch, err)
 	}

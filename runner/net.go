@@ -35,12 +35,12 @@ type bound interface {
 	backward(n *Net)
 }
 
-// New binds a plan to kernels with the given parameters.
-func New(p *plan.Plan, params *Params, seed uint64) (*Net, error) {
+// New binds a plan to kernels with the given parameters; dropout draws from rng.
+func New(p *plan.Plan, params *Params, rng *kernels.RNG) (*Net, error) {
 	if p.ArenaBytes%4 != 0 {
 		return nil, fmt.Errorf("plan: arena of %d bytes is not whole float32s", p.ArenaBytes)
 	}
-	n := &Net{Plan: p, Params: params, Batch: p.Batch, rng: kernels.NewRNG(seed), version: -1}
+	n := &Net{Plan: p, Params: params, Batch: p.Batch, rng: rng, version: -1}
 	n.arena = make([]float32, p.ArenaBytes/4)
 	n.labels = make([]int32, p.Batch)
 	for i := range p.Steps {
@@ -51,6 +51,35 @@ func New(p *plan.Plan, params *Params, seed uint64) (*Net, error) {
 		n.steps = append(n.steps, s)
 	}
 	return n, nil
+}
+
+// ForwardChecked runs the forward pass one step at a time and returns the name of the
+// first step whose output holds a NaN or an infinity, or "" (slower; for diagnosis).
+func (n *Net) ForwardChecked(train bool) string {
+	if train && !n.Training() {
+		train = false
+	}
+	if !train && n.version != n.Params.Version {
+		n.refreshFolded()
+	}
+	for i, s := range n.steps {
+		s.forward(n, train)
+		if !finite(n.value(n.Plan.Steps[i].Out)) {
+			return n.Plan.Steps[i].Name
+		}
+	}
+	return ""
+}
+
+func finite(v kernels.View) bool {
+	for i := 0; i < v.N; i++ {
+		for _, x := range v.Sample(i) {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Training reports whether the plan has a backward pass.
@@ -182,17 +211,13 @@ func activationBackward(op ir.Op, y, dy, dx kernels.View, accumulate bool) {
 	}
 }
 
-// FirstNonFinite returns the name of the first step (in schedule order) whose output
-// holds a NaN or an infinity after a forward pass, or "".
+// FirstNonFinite returns the name of the first step (in schedule order) whose output,
+// as the arena holds it now, has a NaN or an infinity, or "". Memory reuse may have
+// overwritten earlier outputs; ForwardChecked is exact.
 func (n *Net) FirstNonFinite() string {
 	for _, s := range n.Plan.Steps {
-		v := n.value(s.Out)
-		for i := 0; i < v.N; i++ {
-			for _, x := range v.Sample(i) {
-				if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-					return s.Name
-				}
-			}
+		if !finite(n.value(s.Out)) {
+			return s.Name
 		}
 	}
 	return ""

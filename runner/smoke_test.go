@@ -8,6 +8,7 @@ import (
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/kernels"
 )
 
 func compileSpec(t testing.TB, name string, opt compiler.Options) *ir.Graph {
@@ -29,7 +30,7 @@ func buildNet(t testing.TB, g *ir.Graph, mode plan.Mode, batch int, disable []st
 	if err := ps.Init(InitXavier, 1); err != nil {
 		t.Fatal(err)
 	}
-	n, err := New(p, ps, 7)
+	n, err := New(p, ps, kernels.NewRNG(7))
 	if err != nil {
 		t.Fatal(err)
 	}

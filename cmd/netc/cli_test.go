@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/netc/netc/runner/tensorio"
 )
 
 // binary is the netc built once for these tests: the CLI contract (exit codes, output on
@@ -177,4 +182,89 @@ func TestPlanInitInfer(t *testing.T) {
 	if _, stderr, code := netc(t, "infer", "specs/lenet-bn.toml", "--weights", w, "--input", x); code != 2 {
 		t.Errorf("missing --out: exit %d %s", code, stderr)
 	}
+}
+
+// TestTrainSignalAndResume interrupts a training run with SIGINT: the step finishes, a
+// checkpoint is written, the resume command is printed and the exit status is 130; the
+// printed command then completes the run.
+func TestTrainSignalAndResume(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	cmd := exec.Command(binary, "train", "specs/lenet-bn.toml", "--data", "embedded", "--train-limit", "4096",
+		"--test-limit", "256", "--epochs", "3", "--batch", "32", "--lr", "0.1", "--out", dir)
+	cmd.Dir = "../.."
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the first epoch's line, then interrupt during the second.
+	buf := make([]byte, 4096)
+	var seen strings.Builder
+	for !strings.Contains(seen.String(), "epoch 1/3") {
+		n, err := stdout.Read(buf)
+		if err != nil {
+			t.Fatalf("no epoch line: %v\n%s\n%s", err, seen.String(), stderr.String())
+		}
+		seen.Write(buf[:n])
+	}
+	cmd.Process.Signal(os.Interrupt)
+	io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "continue with: netc train --resume "+dir) {
+		t.Errorf("no resume command in:\n%s", stderr.String())
+	}
+	out, errOut, code := netc(t, "train", "--resume", dir)
+	if code != 0 || !strings.Contains(out, "epoch 3/3") || strings.Contains(out, "epoch 1/3") {
+		t.Fatalf("resume: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, _, code := netc(t, "train", "--resume", dir, "--lr", "1"); code != 2 {
+		t.Errorf("changing the lr on resume: exit %d, want 2", code)
+	}
+}
+
+// TestTrainSurvivesKill kills training (SIGKILL) at several moments: the run directory
+// never holds a checkpoint that cannot be read, since checkpoints are written to a
+// temporary file and renamed.
+func TestTrainSurvivesKill(t *testing.T) {
+	for _, delay := range []time.Duration{1500 * time.Millisecond, 2500 * time.Millisecond, 3200 * time.Millisecond} {
+		dir := filepath.Join(t.TempDir(), "run")
+		cmd := exec.Command(binary, "train", "specs/lenet-bn.toml", "--data", "embedded", "--train-limit", "512",
+			"--test-limit", "128", "--epochs", "50", "--batch", "32", "--lr", "0.1", "--out", dir)
+		cmd.Dir = "../.."
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		cmd.Process.Kill()
+		cmd.Wait()
+		ck := filepath.Join(dir, "checkpoint.safetensors")
+		if _, err := os.Stat(ck); err != nil {
+			continue // killed before the first epoch ended
+		}
+		if _, _, err := tensorio.ReadFile(ck); err != nil {
+			t.Errorf("after SIGKILL at %v the checkpoint is unreadable: %v", delay, err)
+		}
+		// Continue the killed run by one more epoch.
+		done := strings.Count(readFile(t, filepath.Join(dir, "metrics.csv")), "\n") - 1
+		if out, errOut, code := netc(t, "train", "--resume", dir, "--epochs", fmt.Sprint(done+1)); code != 0 {
+			t.Errorf("resume after SIGKILL: exit %d\n%s%s", code, out, errOut)
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

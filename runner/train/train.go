@@ -1,0 +1,402 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/netc/netc/compiler"
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/runner"
+	"github.com/netc/netc/runner/data"
+	"github.com/netc/netc/runner/tensorio"
+)
+
+// Files of a run directory besides the checkpoints.
+const (
+	SpecFile    = "spec.toml"
+	RunFile     = "run.json"
+	MetricsFile = "metrics.csv"
+	CurvesFile  = "curves.png"
+)
+
+// Run is a training run bound to its directory.
+type Run struct {
+	Cfg     Config
+	Graph   *ir.Graph
+	Model   *runner.Model
+	Opt     *runner.SGD
+	Data    *data.Dataset
+	History []EpochStats
+
+	trainL, testL *data.Loader
+	st            state
+	obs           Observer
+}
+
+// ErrInterrupted is returned when the context is cancelled (SIGINT, SIGTERM): the step
+// in progress finished and a checkpoint was written.
+var ErrInterrupted = errors.New("training interrupted")
+
+// DivergedError reports a loss that became NaN or infinite.
+type DivergedError struct {
+	Epoch, Step int // 1-based epoch, 0-based step within it
+	Loss        float32
+	Layer       string // first step whose output is not finite, or the parameter that is not
+	LR          float64
+}
+
+func (e *DivergedError) Error() string {
+	where := "no layer output is non-finite when the batch is run again"
+	if e.Layer != "" {
+		where = "the first non-finite value appears in " + e.Layer
+	}
+	what := fmt.Sprintf("loss is %v", e.Loss)
+	if !math.IsNaN(float64(e.Loss)) && !math.IsInf(float64(e.Loss), 0) {
+		what = "training diverged"
+	}
+	return fmt.Sprintf("%s at epoch %d, step %d; %s. The learning rate %g is probably too high: try --lr %g. The last checkpoint (from before this epoch) is untouched.",
+		what, e.Epoch, e.Step, where, e.LR, e.LR/10)
+}
+
+// New starts a fresh run: it writes the spec and options to cfg.Out and initializes the
+// weights from the seed.
+func New(cfg Config, obs Observer) (*Run, error) {
+	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
+	if err != nil {
+		return nil, err
+	}
+	cfg.fillFromSpec(g)
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, CheckpointFile)); err == nil {
+		return nil, fmt.Errorf("%s already holds a run; continue it with --resume %s, or choose another --out", cfg.Out, cfg.Out)
+	}
+	r, err := setup(cfg, g, obs)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Model.Params.Init(cfg.Init, cfg.Seed); err != nil {
+		return nil, err
+	}
+	r.st = state{SpecHash: cfg.Hash(), RNG: r.rngState()}
+	if err := writeAtomic(filepath.Join(cfg.Out, SpecFile), cfg.SpecSource); err != nil {
+		return nil, err
+	}
+	raw, _ := json.MarshalIndent(cfg, "", "  ")
+	if err := writeAtomic(filepath.Join(cfg.Out, RunFile), append(raw, '\n')); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Resume reopens a run directory and continues from its checkpoint. epochs, when > 0,
+// changes the number of epochs to train in total.
+func Resume(dir string, epochs int, obs Observer) (*Run, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a run directory: %w", dir, err)
+	}
+	var cfg Config
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, RunFile), err)
+	}
+	if cfg.SpecSource, err = os.ReadFile(filepath.Join(dir, SpecFile)); err != nil {
+		return nil, err
+	}
+	cfg.Spec, cfg.Out = filepath.Join(dir, SpecFile), dir
+	if epochs > 0 {
+		cfg.Epochs = epochs
+	}
+	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
+	if err != nil {
+		return nil, err
+	}
+	r, err := setup(cfg, g, obs)
+	if err != nil {
+		return nil, err
+	}
+	ck := filepath.Join(dir, CheckpointFile)
+	st, err := loadCheckpoint(ck, r.Model.Params, r.Opt)
+	if err != nil {
+		return nil, err
+	}
+	if st.SpecHash != cfg.Hash() {
+		return nil, fmt.Errorf("%s was written for another spec or options than %s holds now (was the spec edited?); refusing to resume", ck, cfg.Spec)
+	}
+	if err := r.Model.Seed(st.RNG); err != nil {
+		return nil, err
+	}
+	r.st = st
+	if r.History, err = readMetrics(filepath.Join(dir, MetricsFile), st.Epoch); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (cfg *Config) fillFromSpec(g *ir.Graph) {
+	t := g.Train
+	if cfg.Epochs == 0 {
+		cfg.Epochs = t.Epochs
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = t.Batch
+	}
+	if cfg.LR == 0 {
+		cfg.LR = t.LR
+	}
+	if cfg.Momentum == 0 {
+		cfg.Momentum = t.Momentum
+	}
+	if cfg.WeightDecay == 0 {
+		cfg.WeightDecay = t.WeightDecay
+	}
+	if cfg.Init == "" {
+		cfg.Init = t.Init
+	}
+	if cfg.Init == "" {
+		cfg.Init = runner.InitXavier
+	}
+}
+
+func (cfg *Config) validate() error {
+	switch {
+	case cfg.Epochs < 1:
+		return fmt.Errorf("epochs must be at least 1 (the spec has no [train] epochs: use --epochs)")
+	case cfg.Batch < 1:
+		return fmt.Errorf("batch must be at least 1 (the spec has no [train] batch: use --batch)")
+	case !(cfg.LR > 0):
+		return fmt.Errorf("the learning rate must be positive (the spec has no [train] lr: use --lr)")
+	case cfg.Momentum < 0 || cfg.Momentum >= 1:
+		return fmt.Errorf("momentum must be in [0, 1)")
+	case cfg.WeightDecay < 0:
+		return fmt.Errorf("weight decay must not be negative")
+	}
+	return nil
+}
+
+// setup loads the data and binds the model.
+func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
+	if obs == nil {
+		obs = nopObserver{}
+	}
+	if g.Input[0] != 1 {
+		return nil, fmt.Errorf("Fashion-MNIST images have 1 channel, the network takes %d (use --input 1x%dx%d)", g.Input[0], g.Input[1], g.Input[2])
+	}
+	if g.Classes != data.NumClasses {
+		return nil, fmt.Errorf("Fashion-MNIST has %d classes, the network has %d", data.NumClasses, g.Classes)
+	}
+	ds, err := LoadData(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	m, err := runner.NewModel(g)
+	if err != nil {
+		return nil, err
+	}
+	m.Disable = cfg.Disable
+	m.SeedRNG(cfg.Seed)
+	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs,
+		Opt: runner.NewSGD(m.Params, float32(cfg.LR), float32(cfg.Momentum), float32(cfg.WeightDecay))}
+	h, w := g.Input[1], g.Input[2]
+	if r.trainL, err = data.NewLoader(ds.Train, data.LoaderConfig{Height: h, Width: w, BatchSize: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Limit: cfg.TrainLimit}); err != nil {
+		return nil, err
+	}
+	eb := cfg.EvalBatch
+	if eb == 0 {
+		eb = cfg.Batch
+	}
+	if r.testL, err = data.NewLoader(ds.Test, data.LoaderConfig{Height: h, Width: w, BatchSize: eb, Limit: cfg.TestLimit}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// TrainImages and TestImages are the sizes of the splits in use.
+func (r *Run) TrainImages() int { return r.trainL.Len() }
+func (r *Run) TestImages() int  { return r.testL.Len() }
+
+// EpochsDone is the number of complete epochs.
+func (r *Run) EpochsDone() int { return r.st.Epoch }
+
+// Position is where the run stands: the epoch in progress (1-based) and the steps of it
+// already done.
+func (r *Run) Position() (epoch, steps int) { return r.st.Epoch + 1, r.st.Batch }
+
+func (r *Run) rngState() []byte {
+	b, _ := r.Model.RNG().MarshalBinary()
+	return b
+}
+
+// Train runs the remaining epochs. It returns ErrInterrupted after writing a checkpoint
+// when ctx is cancelled, and a *DivergedError when the loss is not finite.
+func (r *Run) Train(ctx context.Context) error {
+	r.obs.Start(r)
+	classes := r.Graph.Classes
+	for r.st.Epoch < r.Cfg.Epochs {
+		e := r.st.Epoch
+		start := time.Now()
+		r.obs.EpochStart(e+1, r.Cfg.Epochs, r.trainL.NumBatches(), r.st.Batch)
+		// The loader gets its own context: a signal must let the step finish and the
+		// checkpoint record the position, not end the epoch early.
+		ep, err := r.trainL.EpochFrom(context.Background(), e, r.st.Batch)
+		if err != nil {
+			return err
+		}
+		for {
+			b, ok := ep.Next()
+			if !ok {
+				break
+			}
+			net, err := r.Model.Net(plan.Training, b.N)
+			if err != nil {
+				ep.Close()
+				return err
+			}
+			copy(net.Input(), b.X)
+			net.Forward(true)
+			loss, _ := net.Loss(b.Y[:b.N])
+			if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
+				ep.Close()
+				return r.diverged(net, b, loss)
+			}
+			r.st.PartialCorrect += countCorrect(net.Logits(), b.Y[:b.N], classes)
+			net.Backward()
+			r.Opt.Step()
+			r.st.PartialLoss += float64(loss) * float64(b.N)
+			r.st.PartialSeen += b.N
+			r.st.Batch = b.Index + 1
+			elapsed := r.st.PartialSeconds + time.Since(start).Seconds()
+			r.obs.Step(b.Index, r.st.PartialLoss/float64(r.st.PartialSeen), float64(r.st.PartialSeen)/elapsed)
+			if ctx.Err() != nil {
+				ep.Close()
+				r.st.PartialSeconds += time.Since(start).Seconds()
+				return r.interrupt()
+			}
+		}
+		if err := ep.Close(); err != nil {
+			return err
+		}
+		// With batchnorm, a learning rate far too high can leave the loss finite while the
+		// running statistics or weights overflow; that is divergence too.
+		if p := firstNonFiniteParam(r.Model.Params); p != "" {
+			return &DivergedError{Epoch: e + 1, Step: r.trainL.NumBatches() - 1, Loss: float32(r.st.PartialLoss / float64(max(1, r.st.PartialSeen))),
+				Layer: "parameter " + p, LR: r.Cfg.LR}
+		}
+		trainSeconds := r.st.PartialSeconds + time.Since(start).Seconds()
+		r.obs.Evaluating()
+		res, err := Evaluate(context.Background(), r.Model, r.testL, classes)
+		if err != nil {
+			return err
+		}
+		s := EpochStats{
+			Epoch: e + 1, Epochs: r.Cfg.Epochs,
+			Loss:         r.st.PartialLoss / float64(max(1, r.st.PartialSeen)),
+			TrainAcc:     float64(r.st.PartialCorrect) / float64(max(1, r.st.PartialSeen)),
+			TestAcc:      res.Accuracy(),
+			ImagesPerSec: float64(r.st.PartialSeen) / trainSeconds,
+			Seconds:      r.st.PartialSeconds + time.Since(start).Seconds(),
+		}
+		r.History = append(r.History, s)
+		s.ETA = r.eta()
+		r.History[len(r.History)-1].ETA = s.ETA
+		if err := r.endEpoch(s); err != nil {
+			return err
+		}
+		r.obs.EpochEnd(s)
+		if ctx.Err() != nil && r.st.Epoch < r.Cfg.Epochs {
+			return ErrInterrupted
+		}
+	}
+	return nil
+}
+
+// eta estimates the time left from the epochs so far.
+func (r *Run) eta() time.Duration {
+	if len(r.History) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, h := range r.History {
+		sum += h.Seconds
+	}
+	left := r.Cfg.Epochs - r.History[len(r.History)-1].Epoch
+	return time.Duration(sum / float64(len(r.History)) * float64(left) * float64(time.Second))
+}
+
+// endEpoch writes metrics, curves, last/best weights and the checkpoint.
+func (r *Run) endEpoch(s EpochStats) error {
+	dir := r.Cfg.Out
+	if err := writeMetrics(filepath.Join(dir, MetricsFile), r.History); err != nil {
+		return err
+	}
+	if err := drawCurves(filepath.Join(dir, CurvesFile), r.Graph.Name, r.History); err != nil {
+		return err
+	}
+	meta := map[string]string{"spec": r.Graph.Name, "epoch": fmt.Sprint(s.Epoch), "test_acc": fmt.Sprintf("%.4f", s.TestAcc)}
+	if err := r.Model.Params.Save(filepath.Join(dir, LastFile), meta); err != nil {
+		return err
+	}
+	if s.TestAcc > r.st.BestAcc || r.st.BestEpoch == 0 {
+		r.st.BestAcc, r.st.BestEpoch = s.TestAcc, s.Epoch
+		if err := r.Model.Params.Save(filepath.Join(dir, BestFile), meta); err != nil {
+			return err
+		}
+	}
+	r.st = state{SpecHash: r.st.SpecHash, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(), Started: r.Opt.Started,
+		BestAcc: r.st.BestAcc, BestEpoch: r.st.BestEpoch}
+	return saveCheckpoint(filepath.Join(dir, CheckpointFile), r.Model.Params, r.Opt, r.st)
+}
+
+// interrupt writes a checkpoint in the middle of an epoch.
+func (r *Run) interrupt() error {
+	r.st.RNG = r.rngState()
+	r.st.Started = r.Opt.Started
+	if err := saveCheckpoint(filepath.Join(r.Cfg.Out, CheckpointFile), r.Model.Params, r.Opt, r.st); err != nil {
+		return fmt.Errorf("interrupted, and the checkpoint could not be written: %w", err)
+	}
+	return ErrInterrupted
+}
+
+// diverged runs the batch again one step at a time to name the first layer whose output
+// is not finite.
+func (r *Run) diverged(net *runner.Net, b *data.Batch, loss float32) error {
+	layer := ""
+	if p := firstNonFiniteParam(r.Model.Params); p != "" {
+		layer = "parameter " + p
+	} else {
+		copy(net.Input(), b.X)
+		layer = net.ForwardChecked(true)
+	}
+	return &DivergedError{Epoch: r.st.Epoch + 1, Step: b.Index, Loss: loss, Layer: layer, LR: r.Cfg.LR}
+}
+
+// Embedded is the --data value that selects the subset built into netc, whatever else is
+// installed (tests use it to be the same everywhere).
+const Embedded = "embedded"
+
+// LoadData finds the data set for --data dir.
+func LoadData(dir string) (*data.Dataset, error) {
+	if dir == Embedded {
+		return data.LoadEmbedded()
+	}
+	return data.Load(dir)
+}
+
+func writeAtomic(path string, b []byte) error {
+	return tensorio.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
