@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/kernels/gemm"
+	"github.com/netc/netc/runner"
+)
+
+func init() { commands = append(commands, newBenchCmd) }
+
+type benchLayer struct {
+	Name        string  `json:"name"`
+	Op          string  `json:"op"`
+	ForwardMs   float64 `json:"forward_ms"`
+	BackwardMs  float64 `json:"backward_ms"`
+	Share       float64 `json:"share"`
+	GFLOPPerSec float64 `json:"gflop_per_sec"`
+}
+
+type benchResult struct {
+	Spec            string       `json:"spec"`
+	Batch           int          `json:"batch"`
+	Threads         int          `json:"threads"`
+	Steps           int          `json:"steps"`
+	TrainImagesPerS float64      `json:"train_images_per_sec,omitempty"`
+	InferImagesPerS float64      `json:"infer_images_per_sec,omitempty"`
+	TrainStepMs     float64      `json:"train_step_ms,omitempty"`
+	InferStepMs     float64      `json:"infer_step_ms,omitempty"`
+	Layers          []benchLayer `json:"layers,omitempty"`
+}
+
+func newBenchCmd() *cobra.Command {
+	var cf compileFlags
+	var batch, steps, threads int
+	var trainOnly, inferOnly, layers, asJSON bool
+	c := &cobra.Command{
+		Use:   "bench SPEC",
+		Short: "Time training and inference steps (images/s), and optionally each layer",
+		Long: `Bench times SPEC on random input: a warm-up step, then the median of --steps timed steps
+of a training step (forward, loss, backward, SGD update) and of inference. With --layers, a
+separate instrumented run times each plan step's forward and backward, its share of the
+total and its GFLOP/s (2 x MACs of conv and linear layers), sorted by time; the timers
+cost a little, which is why the totals come from the uninstrumented run.`,
+		Example: `  netc bench specs/resnet18.toml --batch 64
+  netc bench specs/googlenet.toml --batch 64 --train --layers
+  netc bench specs/lenet-bn.toml --batch 256 --threads 1 --json`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: specArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if steps < 1 || threads < 0 {
+				return usageErrorf("--steps must be at least 1 and --threads not negative")
+			}
+			if trainOnly && inferOnly {
+				return usageErrorf("--train and --infer together mean both: leave both out")
+			}
+			g, err := cf.compile(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			if batch == 0 {
+				batch = max(1, g.Train.Batch)
+			}
+			if batch < 1 {
+				return usageErrorf("--batch must be at least 1")
+			}
+			if threads > 0 {
+				gemm.SetThreads(threads)
+				runtime.GOMAXPROCS(threads)
+			}
+			res := benchResult{Spec: g.Name, Batch: batch, Threads: gemm.Threads(), Steps: steps}
+			if !inferOnly {
+				n, opt, err := runner.BenchNet(g, plan.Training, batch)
+				if err != nil {
+					return &exitError{exitInvalid, err}
+				}
+				d := runner.Benchmark(n, opt, true, steps)
+				res.TrainStepMs, res.TrainImagesPerS = ms(d), float64(batch)/d.Seconds()
+				if layers {
+					res.Layers = layerRows(runner.Profile(n, g, opt, steps))
+				}
+			}
+			if !trainOnly {
+				n, opt, err := runner.BenchNet(g, plan.Inference, batch)
+				if err != nil {
+					return &exitError{exitInvalid, err}
+				}
+				d := runner.Benchmark(n, opt, false, steps)
+				res.InferStepMs, res.InferImagesPerS = ms(d), float64(batch)/d.Seconds()
+				if layers && inferOnly {
+					res.Layers = layerRows(runner.Profile(n, g, opt, steps))
+				}
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			fmt.Fprintf(out, "%s: batch %d, %d threads, median of %d steps\n", res.Spec, batch, res.Threads, steps)
+			if res.TrainImagesPerS > 0 {
+				fmt.Fprintf(out, "train  %10s img/s  (%.1f ms per step)\n", report.Commas(int64(res.TrainImagesPerS)), res.TrainStepMs)
+			}
+			if res.InferImagesPerS > 0 {
+				fmt.Fprintf(out, "infer  %10s img/s  (%.1f ms per step)\n", report.Commas(int64(res.InferImagesPerS)), res.InferStepMs)
+			}
+			if len(res.Layers) > 0 {
+				fmt.Fprintln(out)
+				rows := [][]string{{"step", "op", "forward ms", "backward ms", "share", "GFLOP/s"}}
+				for _, l := range res.Layers {
+					gf := ""
+					if l.GFLOPPerSec > 0 {
+						gf = fmt.Sprintf("%.1f", l.GFLOPPerSec)
+					}
+					rows = append(rows, []string{l.Name, l.Op, fmt.Sprintf("%.2f", l.ForwardMs), fmt.Sprintf("%.2f", l.BackwardMs), fmt.Sprintf("%.1f%%", 100*l.Share), gf})
+				}
+				writeColumns(out, rows)
+			}
+			return nil
+		},
+	}
+	cf.register(c)
+	c.Flags().IntVar(&batch, "batch", 0, "batch size (default: the spec's [train] batch)")
+	c.Flags().IntVar(&steps, "steps", 5, "timed steps (the median is reported)")
+	c.Flags().IntVar(&threads, "threads", 0, "threads (default: all cores)")
+	c.Flags().BoolVar(&trainOnly, "train", false, "time training steps only")
+	c.Flags().BoolVar(&inferOnly, "infer", false, "time inference only")
+	c.Flags().BoolVar(&layers, "layers", false, "also time each step (instrumented run)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: train_images_per_sec, infer_images_per_sec, layers")
+	return c
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// layerRows sorts steps by total time and adds shares and GFLOP/s (forward and backward:
+// 3 x the forward FLOPs in training, as backward computes two products).
+func layerRows(ts []runner.StepTime) []benchLayer {
+	var total time.Duration
+	for _, t := range ts {
+		total += t.Forward + t.Backward
+	}
+	out := make([]benchLayer, len(ts))
+	for i, t := range ts {
+		d := t.Forward + t.Backward
+		l := benchLayer{Name: t.Name, Op: t.Op, ForwardMs: ms(t.Forward), BackwardMs: ms(t.Backward)}
+		if total > 0 {
+			l.Share = float64(d) / float64(total)
+		}
+		flops := float64(t.FLOPs)
+		if t.Backward > 0 {
+			flops *= 3
+		}
+		if d > 0 && flops > 0 {
+			l.GFLOPPerSec = flops / d.Seconds() / 1e9
+		}
+		out[i] = l
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].ForwardMs+out[a].BackwardMs > out[b].ForwardMs+out[b].BackwardMs })
+	return out
+}
