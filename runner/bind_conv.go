@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/kernels"
 )
@@ -109,7 +108,7 @@ func (c *convStep) forward(n *Net, train bool) {
 	x, y := n.value(c.s.In[0]), n.value(c.s.Out)
 	kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.col)
 	if c.s.Act != "" {
-		activation(c.s.Act, y)
+		activation(c.s.Act, y, y)
 	}
 }
 
@@ -133,17 +132,7 @@ func (c *convStep) backward(n *Net) {
 type actStep struct{ s *plan.Step }
 
 func (a *actStep) forward(n *Net, train bool) {
-	x, y := n.value(a.s.In[0]), n.value(a.s.Out)
-	switch a.s.Op {
-	case ir.OpReLU:
-		kernels.ReLUForwardView(x, y)
-	case ir.OpReLU6:
-		kernels.ReLU6ForwardView(x, y)
-	case ir.OpSigmoid:
-		kernels.SigmoidForwardView(x, y)
-	case ir.OpTanh:
-		kernels.TanhForwardView(x, y)
-	}
+	activation(a.s.Op, n.value(a.s.In[0]), n.value(a.s.Out))
 }
 
 func (a *actStep) backward(n *Net) {

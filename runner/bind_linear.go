@@ -56,7 +56,7 @@ func (l *linearStep) forward(n *Net, train bool) {
 	y := n.value(l.s.Out)
 	kernels.LinearForward(n.Batch, l.in, l.out, n.value(l.s.In[0]).Data, w, b, y.Data)
 	if l.s.Act != "" {
-		activation(l.s.Act, y)
+		activation(l.s.Act, y, y)
 	}
 }
 

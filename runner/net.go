@@ -183,17 +183,17 @@ func (n *Net) workspace(pl *plan.Placement, size int) []float32 {
 // param returns a step's parameter by suffix (weight, bias, ...) of node, or nil.
 func (n *Net) param(node, suffix string) *Param { return n.Params.Get(node + "." + suffix) }
 
-// activation applies an elementwise activation in place on v.
-func activation(op ir.Op, v kernels.View) {
+// activation computes y = act(x); x and y may be the same view (in place).
+func activation(op ir.Op, x, y kernels.View) {
 	switch op {
 	case ir.OpReLU:
-		kernels.ReLUForwardView(v, v)
+		kernels.ReLUForwardView(x, y)
 	case ir.OpReLU6:
-		kernels.ReLU6ForwardView(v, v)
+		kernels.ReLU6ForwardView(x, y)
 	case ir.OpSigmoid:
-		kernels.SigmoidForwardView(v, v)
+		kernels.SigmoidForwardView(x, y)
 	case ir.OpTanh:
-		kernels.TanhForwardView(v, v)
+		kernels.TanhForwardView(x, y)
 	}
 }
 

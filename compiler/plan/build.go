@@ -14,6 +14,19 @@ type Options struct {
 	Disable []string                    // passes to skip, by name
 	After   func(pass string, g *Graph) // called after each pass (netc plan --passes)
 	Check   bool                        // run the invariant checker after every pass
+	// Conv chooses each convolution's algorithm and the scratch (float32 elements) its
+	// forward and backward need. The compiler does not know the kernels, so the runner
+	// supplies this; without it, every conv is planned as im2col, one sample at a time.
+	Conv func(c ConvInfo) (algo string, forward, backward int64)
+}
+
+// ConvInfo is what an algorithm choice depends on.
+type ConvInfo struct {
+	Attrs   ir.Attrs
+	In, Out ir.Shape // per sample
+	Batch   int
+	// Strides between samples of the input and output (a concat slice is strided).
+	InStride, OutStride int
 }
 
 // MaxArenaBytes refuses plans that could not be allocated on any machine netc runs on;
@@ -33,7 +46,7 @@ func Build(src *ir.Graph, opt Options) (*Plan, error) {
 	if err := g.Check(); err != nil {
 		return nil, fmt.Errorf("internal error: %w", err)
 	}
-	return g.finish(opt.Batch, ran)
+	return g.finish(opt.Batch, ran, opt.Conv)
 }
 
 // builder turns the rewritten step graph into a Plan: buffers, placements, the memory
@@ -49,13 +62,14 @@ type builder struct {
 	kinds    []string
 	names    []string
 	mpSteps  []memplan.Step
+	conv     func(ConvInfo) (string, int64, int64)
 	stepWork []int // per plan step: workspace buffer or -1
 	backWork []int // per plan step: backward workspace buffer or -1
 	stepMask []int // per plan step: mask buffer or -1
 }
 
-func (g *Graph) finish(batch int, ran []string) (*Plan, error) {
-	b := &builder{g: g, batch: int64(batch), rootBuf: map[int]int{}, gradBuf: map[int]int{}}
+func (g *Graph) finish(batch int, ran []string, conv func(ConvInfo) (string, int64, int64)) (*Plan, error) {
+	b := &builder{g: g, batch: int64(batch), rootBuf: map[int]int{}, gradBuf: map[int]int{}, conv: conv}
 	b.p = &Plan{
 		Spec: g.Src.Name, Mode: g.Mode.String(), Batch: batch, Classes: g.Src.Classes,
 		Passes: ran, Input: g.Input, Output: g.Output,
@@ -167,11 +181,17 @@ func (b *builder) steps() {
 		}
 		work, back, mask := -1, -1, -1
 		if s.Op == ir.OpConv {
-			if elems := colElems(s.Attrs, in, g.Tensors[s.Out].Shape); elems > 0 {
-				work = b.newBuffer("workspace", s.Name, elems)
-				if g.Mode == Training {
-					back = b.newBuffer("workspace", "backward "+s.Name, elems)
-				}
+			fwd := colElems(s.Attrs, in, g.Tensors[s.Out].Shape)
+			bwd := fwd
+			if b.conv != nil {
+				ps.Algo, fwd, bwd = b.conv(ConvInfo{Attrs: s.Attrs, In: in, Out: g.Tensors[s.Out].Shape, Batch: int(b.batch),
+					InStride: b.stride(s.In[0]), OutStride: b.stride(s.Out)})
+			}
+			if fwd > 0 {
+				work = b.newBuffer("workspace", s.Name, fwd)
+			}
+			if bwd > 0 && g.Mode == Training {
+				back = b.newBuffer("workspace", "backward "+s.Name, bwd)
 			}
 		}
 		if s.Op == ir.OpDropout && !s.Alias && g.Mode == Training {
@@ -182,6 +202,12 @@ func (b *builder) steps() {
 		b.stepMask = append(b.stepMask, mask)
 		b.p.Steps = append(b.p.Steps, ps)
 	}
+}
+
+// stride is the per-sample stride of a value's storage (its root's size).
+func (b *builder) stride(id int) int {
+	root, _ := b.g.rootOf(id)
+	return b.g.Tensors[root].Elems()
 }
 
 // colElems is the im2col scratch of one (sample, group) of a conv: (C/groups)*kh*kw rows

@@ -49,6 +49,7 @@ type Step struct {
 	FoldBN string   `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
 	BNEps  float64  `json:"bn_eps,omitempty"`  // that batchnorm's eps
 	Alias  bool     `json:"alias,omitempty"`   // computes nothing: its output views its input
+	Algo   string   `json:"algo,omitempty"`    // conv: the algorithm chosen for it
 	Attrs  ir.Attrs `json:"attrs"`
 	In     []int    `json:"in"`
 	Out    int      `json:"out"`
