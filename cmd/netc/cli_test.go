@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netc/netc/runner/data"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -267,4 +270,49 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestEvalAndPredict trains briefly, then evaluates the weights and classifies a real
+// test image written as a PNG.
+func TestEvalAndPredict(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if out, errOut, code := netc(t, "train", "specs/lenet-bn.toml", "--data", "embedded", "--train-limit", "4096",
+		"--test-limit", "500", "--epochs", "2", "--batch", "64", "--lr", "0.1", "--out", dir); code != 0 {
+		t.Fatalf("train: exit %d\n%s%s", code, out, errOut)
+	}
+	w := filepath.Join(dir, "best.safetensors")
+	out, errOut, code := netc(t, "eval", "specs/lenet-bn.toml", "--weights", w, "--data", "embedded", "--plot", filepath.Join(dir, "confusion.png"))
+	if code != 0 {
+		t.Fatalf("eval: exit %d\n%s", code, errOut)
+	}
+	var acc float64
+	var correct, total int
+	if _, err := fmt.Sscanf(out[strings.Index(out, "test accuracy"):], "test accuracy %f (%d of %d)", &acc, &correct, &total); err != nil || total != 2000 {
+		t.Fatalf("eval output:\n%s", out)
+	}
+	if acc < 0.5 || !strings.Contains(out, "Ankle boot") || !strings.Contains(out, "true \\ pred") {
+		t.Errorf("eval: accuracy %.3f, output:\n%s", acc, out)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "confusion.png")); err != nil || st.Size() < 1000 {
+		t.Errorf("no confusion plot: %v", err)
+	}
+	// The first embedded test image, as a PNG.
+	ds, err := data.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, 28, 28))
+	copy(img.Pix, ds.Test.Image(0))
+	png1 := filepath.Join(t.TempDir(), "item.png")
+	f, _ := os.Create(png1)
+	png.Encode(f, img)
+	f.Close()
+	out, errOut, code = netc(t, "predict", "specs/lenet-bn.toml", "--weights", w, png1)
+	if code != 0 || !strings.HasPrefix(out, png1+": ") || strings.Count(out, ",") != 2 {
+		t.Fatalf("predict: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Logf("label %s; %s", data.ClassNames[ds.Test.Labels[0]], out)
+	if _, _, code := netc(t, "predict", "specs/lenet-bn.toml", "--weights", w, "missing.png"); code != 1 {
+		t.Errorf("a missing image: exit %d, want 1", code)
+	}
 }
