@@ -13,6 +13,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/netc/netc/compiler"
@@ -95,17 +96,10 @@ func firstDiff(got, want string) string {
 			b = w[i]
 		}
 		if !bytes.Equal(a, b) {
-			return "line " + itoa(i+1) + ":\n  got:  " + string(a) + "\n  want: " + string(b)
+			return "line " + strconv.Itoa(i+1) + ":\n  got:  " + string(a) + "\n  want: " + string(b)
 		}
 	}
 	return ""
-}
-
-func itoa(i int) string { return string([]byte(json.Number(jsonInt(i)))) }
-
-func jsonInt(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
 }
 
 // torchLayer is one leaf module of PyTorch's forward pass.

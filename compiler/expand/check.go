@@ -36,7 +36,7 @@ func check(s *ast.Spec, globals map[string]expr.Value) (diag.List, map[*ast.Arg]
 		c.layers(b.Layers, scope, where+".layers")
 		for _, br := range b.Branches {
 			if br.If != nil {
-				c.arg(br.If, scope, where+".branches."+br.Name, false)
+				c.arg(br.If, scope, where+".branches."+br.Name)
 			}
 			c.layers(br.Layers, scope, where+".branches."+br.Name)
 		}
@@ -71,7 +71,7 @@ func (c *checker) layers(ls []*ast.Layer, scope map[string]bool, where string) {
 		}
 		for _, a := range []*ast.Arg{l.If, l.Repeat} {
 			if a != nil {
-				c.arg(a, scope, path, false)
+				c.arg(a, scope, path)
 			}
 		}
 		args := append([]*ast.Arg(nil), l.Args...)
@@ -83,7 +83,7 @@ func (c *checker) layers(ls []*ast.Layer, scope map[string]bool, where string) {
 			continue
 		}
 		for _, a := range args {
-			c.arg(a, own, path, false)
+			c.arg(a, own, path)
 		}
 	}
 }
@@ -108,7 +108,7 @@ func (c *checker) use(l *ast.Layer, args []*ast.Arg, scope map[string]bool, path
 	}
 	sort.Strings(params)
 	for _, a := range args {
-		c.arg(a, scope, path, false)
+		c.arg(a, scope, path)
 		if b.Param(a.Key) != nil {
 			continue
 		}
@@ -125,9 +125,9 @@ func (c *checker) use(l *ast.Layer, args []*ast.Arg, scope map[string]bool, path
 }
 
 // arg checks that every name an expression uses is in scope.
-func (c *checker) arg(a *ast.Arg, scope map[string]bool, path string, _ bool) {
+func (c *checker) arg(a *ast.Arg, scope map[string]bool, path string) {
 	for _, it := range a.Items {
-		c.arg(it, scope, path, false)
+		c.arg(it, scope, path)
 	}
 	if a.Expr == nil {
 		return
