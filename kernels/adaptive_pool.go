@@ -7,7 +7,8 @@ import "fmt"
 // so windows may overlap when H is not a multiple of OH.
 //
 // x and y may be per-sample strided views (XStride, YStride); dx has x's
-// stride and dy has y's.
+// stride and dy has y's. Planes are split across the kernel threads (see
+// poolTask).
 
 // AdaptivePoolGeom is the geometry of an adaptive pooling to OH×OW.
 type AdaptivePoolGeom struct {
@@ -61,43 +62,68 @@ func adaptiveRange(i, in, out int) (start, end int) {
 func AdaptiveAvgPoolForward(g AdaptivePoolGeom, x, y []float32) {
 	need("adaptive pool x", x, g.InSpan())
 	need("adaptive pool y", y, g.OutSpan())
-	for p := 0; p < g.N*g.C; p++ {
-		xp, yp := g.xPlane(x, p/g.C, p%g.C), g.yPlane(y, p/g.C, p%g.C)
-		for oh := 0; oh < g.OH; oh++ {
-			h0, h1 := adaptiveRange(oh, g.H, g.OH)
-			for ow := 0; ow < g.OW; ow++ {
-				w0, w1 := adaptiveRange(ow, g.W, g.OW)
-				var s float32
-				for ih := h0; ih < h1; ih++ {
-					for _, v := range xp[ih*g.W+w0 : ih*g.W+w1] {
-						s += v
-					}
-				}
-				yp[oh*g.OW+ow] = s / float32((h1-h0)*(w1-w0))
-			}
-		}
-	}
+	t := poolTask{op: poolAdaptiveForward, ag: g, x: x, y: y}
+	t.run()
 }
 
 // AdaptiveAvgPoolBackward spreads dy/count over each window.
 func AdaptiveAvgPoolBackward(g AdaptivePoolGeom, dy, dx []float32, accumulate bool) {
 	need("adaptive pool dy", dy, g.OutSpan())
 	need("adaptive pool dx", dx, g.InSpan())
-	for p := 0; p < g.N*g.C; p++ {
-		dxp, dyp := g.xPlane(dx, p/g.C, p%g.C), g.yPlane(dy, p/g.C, p%g.C)
-		if !accumulate {
-			clear(dxp)
+	t := poolTask{op: poolAdaptiveBackward, ag: g, y: dy, dx: dx, acc: accumulate}
+	t.run()
+}
+
+// adaptiveForwardPlane averages one plane's windows. Each window is summed
+// in row-major order from 0; the global pool (1x1, the common case) is one
+// run over the whole plane, in the same order.
+func adaptiveForwardPlane(g *AdaptivePoolGeom, xp, yp []float32) {
+	if g.OH == 1 && g.OW == 1 {
+		var s float32
+		for _, v := range xp {
+			s += v
 		}
-		for oh := 0; oh < g.OH; oh++ {
-			h0, h1 := adaptiveRange(oh, g.H, g.OH)
-			for ow := 0; ow < g.OW; ow++ {
-				w0, w1 := adaptiveRange(ow, g.W, g.OW)
-				d := dyp[oh*g.OW+ow] / float32((h1-h0)*(w1-w0))
-				for ih := h0; ih < h1; ih++ {
-					row := dxp[ih*g.W+w0 : ih*g.W+w1]
-					for i := range row {
-						row[i] += d
-					}
+		yp[0] = s / float32(len(xp))
+		return
+	}
+	for oh := 0; oh < g.OH; oh++ {
+		h0, h1 := adaptiveRange(oh, g.H, g.OH)
+		for ow := 0; ow < g.OW; ow++ {
+			w0, w1 := adaptiveRange(ow, g.W, g.OW)
+			var s float32
+			for ih := h0; ih < h1; ih++ {
+				for _, v := range xp[ih*g.W+w0 : ih*g.W+w1] {
+					s += v
+				}
+			}
+			yp[oh*g.OW+ow] = s / float32((h1-h0)*(w1-w0))
+		}
+	}
+}
+
+// adaptiveBackwardPlane adds dy/count to each window's pixels, windows in
+// row-major order (they overlap when H or W is not a multiple of the
+// output size).
+func adaptiveBackwardPlane(g *AdaptivePoolGeom, dyp, dxp []float32, acc bool) {
+	if !acc {
+		clear(dxp)
+	}
+	if g.OH == 1 && g.OW == 1 {
+		d := dyp[0] / float32(len(dxp))
+		for i := range dxp {
+			dxp[i] += d
+		}
+		return
+	}
+	for oh := 0; oh < g.OH; oh++ {
+		h0, h1 := adaptiveRange(oh, g.H, g.OH)
+		for ow := 0; ow < g.OW; ow++ {
+			w0, w1 := adaptiveRange(ow, g.W, g.OW)
+			d := dyp[oh*g.OW+ow] / float32((h1-h0)*(w1-w0))
+			for ih := h0; ih < h1; ih++ {
+				row := dxp[ih*g.W+w0 : ih*g.W+w1]
+				for i := range row {
+					row[i] += d
 				}
 			}
 		}

@@ -19,6 +19,10 @@ import (
 // x and y may be per-sample strided views (XStride, YStride); dx has x's
 // stride, dy (and the y a fused ReLU backward reads) has y's. gamma, beta,
 // the running and saved statistics and their gradients are dense [C].
+//
+// Channels are split across the kernel threads; each channel's sums run on
+// one thread in a fixed order (batchnorm_task.go), so results do not depend
+// on the thread count.
 
 // BatchNormGeom is the geometry of a batchnorm. Eps and Momentum are float64
 // because PyTorch passes them as doubles (defaults 1e-5 and 0.1).
@@ -66,31 +70,11 @@ func (g BatchNormGeom) yPlane(y []float32, n, c int) []float32 {
 	return y[o : o+g.HW]
 }
 
-// batchStats returns channel c's float64 mean and sum of squared deviations
-// (two passes, as PyTorch does, for accuracy).
-func (g BatchNormGeom) batchStats(x []float32, c int) (mean, sq float64) {
-	var s float64
-	for n := 0; n < g.N; n++ {
-		s += sum64(g.xPlane(x, n, c))
-	}
-	mean = s / float64(g.N*g.HW)
-	for n := 0; n < g.N; n++ {
-		for _, v := range g.xPlane(x, n, c) {
-			d := float64(v) - mean
-			sq += d * d
-		}
-	}
-	return mean, sq
-}
-
-// trainStats computes the batch statistics, saves mean and invstd, updates
-// the running statistics and returns the per-channel affine y = x*a + b.
-func (g BatchNormGeom) trainStats(x, gamma, beta, runMean, runVar, saveMean, saveInvStd []float32, c int) (a, b float32) {
+// trainStats turns channel c's batch mean and sum of squared deviations
+// into the saved mean and inverse std, updates the running statistics and
+// returns the per-channel affine y = x*a + b.
+func (g BatchNormGeom) trainStats(gamma, beta, runMean, runVar, saveMean, saveInvStd []float32, c int, mean, sq float64) (a, b float32) {
 	m := g.N * g.HW
-	if m < 2 {
-		panic(fmt.Sprintf("kernels: batchnorm training needs more than 1 value per channel, have N=%d HW=%d", g.N, g.HW))
-	}
-	mean, sq := g.batchStats(x, c)
 	mean32 := float32(mean)
 	invstd := float32(1 / math.Sqrt(sq/float64(m)+g.Eps))
 	saveMean[c], saveInvStd[c] = mean32, invstd
@@ -127,6 +111,9 @@ func (g BatchNormGeom) checkFwd(x, gamma, beta, y []float32) {
 }
 
 func (g BatchNormGeom) checkTrain(x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd []float32) {
+	if g.N*g.HW < 2 {
+		panic(fmt.Sprintf("kernels: batchnorm training needs more than 1 value per channel, have N=%d HW=%d", g.N, g.HW))
+	}
 	g.checkFwd(x, gamma, beta, y)
 	need("batchnorm saveMean", saveMean, g.C)
 	need("batchnorm saveInvStd", saveInvStd, g.C)
@@ -145,30 +132,16 @@ func (g BatchNormGeom) checkTrain(x, gamma, beta, y, runMean, runVar, saveMean, 
 // only when no backward follows (backward needs x).
 func BatchNormForwardTrain(g BatchNormGeom, x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd []float32) {
 	g.checkTrain(x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd)
-	for c := 0; c < g.C; c++ {
-		a, b := g.trainStats(x, gamma, beta, runMean, runVar, saveMean, saveInvStd, c)
-		for n := 0; n < g.N; n++ {
-			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
-			for i, v := range xp {
-				yp[i] = v*a + b
-			}
-		}
-	}
+	t := bnTask{op: bnTrain, g: g, x: x, y: y, gamma: gamma, beta: beta, runMean: runMean, runVar: runVar, saveMean: saveMean, saveInvStd: saveInvStd}
+	t.run()
 }
 
 // BatchNormReLUForwardTrain is BatchNormForwardTrain followed by ReLU in one
 // pass over the data.
 func BatchNormReLUForwardTrain(g BatchNormGeom, x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd []float32) {
 	g.checkTrain(x, gamma, beta, y, runMean, runVar, saveMean, saveInvStd)
-	for c := 0; c < g.C; c++ {
-		a, b := g.trainStats(x, gamma, beta, runMean, runVar, saveMean, saveInvStd, c)
-		for n := 0; n < g.N; n++ {
-			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
-			for i, v := range xp {
-				yp[i] = max(v*a+b, 0)
-			}
-		}
-	}
+	t := bnTask{op: bnTrain, relu: true, g: g, x: x, y: y, gamma: gamma, beta: beta, runMean: runMean, runVar: runVar, saveMean: saveMean, saveInvStd: saveInvStd}
+	t.run()
 }
 
 func (g BatchNormGeom) evalAffine(gamma, beta, runMean, runVar []float32, c int) (a, b float32) {
@@ -178,34 +151,22 @@ func (g BatchNormGeom) evalAffine(gamma, beta, runMean, runVar []float32, c int)
 
 // BatchNormForwardEval normalises x with the running statistics.
 func BatchNormForwardEval(g BatchNormGeom, x, gamma, beta, runMean, runVar, y []float32) {
-	g.checkFwd(x, gamma, beta, y)
-	need("batchnorm runMean", runMean, g.C)
-	need("batchnorm runVar", runVar, g.C)
-	for c := 0; c < g.C; c++ {
-		a, b := g.evalAffine(gamma, beta, runMean, runVar, c)
-		for n := 0; n < g.N; n++ {
-			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
-			for i, v := range xp {
-				yp[i] = v*a + b
-			}
-		}
-	}
+	g.checkEval(x, gamma, beta, runMean, runVar, y)
+	t := bnTask{op: bnEval, g: g, x: x, y: y, gamma: gamma, beta: beta, runMean: runMean, runVar: runVar}
+	t.run()
 }
 
 // BatchNormReLUForwardEval is BatchNormForwardEval followed by ReLU.
 func BatchNormReLUForwardEval(g BatchNormGeom, x, gamma, beta, runMean, runVar, y []float32) {
+	g.checkEval(x, gamma, beta, runMean, runVar, y)
+	t := bnTask{op: bnEval, relu: true, g: g, x: x, y: y, gamma: gamma, beta: beta, runMean: runMean, runVar: runVar}
+	t.run()
+}
+
+func (g BatchNormGeom) checkEval(x, gamma, beta, runMean, runVar, y []float32) {
 	g.checkFwd(x, gamma, beta, y)
 	need("batchnorm runMean", runMean, g.C)
 	need("batchnorm runVar", runVar, g.C)
-	for c := 0; c < g.C; c++ {
-		a, b := g.evalAffine(gamma, beta, runMean, runVar, c)
-		for n := 0; n < g.N; n++ {
-			yp, xp := g.yPlane(y, n, c), g.xPlane(x, n, c)
-			for i, v := range xp {
-				yp[i] = max(v*a+b, 0)
-			}
-		}
-	}
 }
 
 // BatchNormBackward is the training-mode backward (batch statistics), as
@@ -244,60 +205,27 @@ func (g BatchNormGeom) backward(x, y, dy, gamma, saveMean, saveInvStd, dx, dgamm
 	if dbeta != nil {
 		need("batchnorm dbeta", dbeta, g.C)
 	}
-	m := float64(g.N * g.HW)
-	for c := 0; c < g.C; c++ {
-		mean, invstd := saveMean[c], float64(saveInvStd[c])
-		meanD := float64(mean)
-		var s, p float64
-		for n := 0; n < g.N; n++ {
-			xp, dyp := g.xPlane(x, n, c), g.yPlane(dy, n, c)
-			if y == nil {
-				for i, d := range dyp {
-					s += float64(d)
-					p += (float64(xp[i]) - meanD) * float64(d)
-				}
-			} else {
-				yp := g.yPlane(y, n, c)
-				for i, d := range dyp {
-					if yp[i] > 0 {
-						s += float64(d)
-						p += (float64(xp[i]) - meanD) * float64(d)
-					}
-				}
-			}
-		}
-		if dgamma != nil {
-			dgamma[c] = float32(p * invstd)
-		}
-		if dbeta != nil {
-			dbeta[c] = float32(s)
-		}
-		w := 1.0
-		if gamma != nil {
-			w = float64(gamma[c])
-		}
-		// dx = dy*ka + (x-mean)*kb + kc, coefficients in float64 then rounded.
-		k := p * invstd * invstd / m
-		ka := float32(invstd * w)
-		kb := float32(-k * invstd * w)
-		kc := float32(-s / m * invstd * w)
-		for n := 0; n < g.N; n++ {
-			xp, dyp, dxp := g.xPlane(x, n, c), g.yPlane(dy, n, c), g.xPlane(dx, n, c)
-			var yp []float32
-			if y != nil {
-				yp = g.yPlane(y, n, c)
-			}
-			for i, d := range dyp {
-				if yp != nil && !(yp[i] > 0) {
-					d = 0
-				}
-				v := d*ka + (xp[i]-mean)*kb + kc
-				if accumulate {
-					dxp[i] += v
-				} else {
-					dxp[i] = v
-				}
-			}
-		}
+	t := bnTask{op: bnBackward, relu: y != nil, acc: accumulate, g: g, x: x, y: y, dy: dy, dx: dx,
+		gamma: gamma, saveMean: saveMean, saveInvStd: saveInvStd, dgamma: dgamma, dbeta: dbeta}
+	t.run()
+}
+
+// backwardCoefs turns channel c's sums s = Σdy and p = Σ(x-mean)dy into the
+// parameter gradients and the coefficients of dx = dy*ka + (x-mean)*kb + kc
+// (computed in float64, then rounded).
+func (g BatchNormGeom) backwardCoefs(gamma, saveInvStd, dgamma, dbeta []float32, c int, s, p float64) (ka, kb, kc float32) {
+	invstd := float64(saveInvStd[c])
+	if dgamma != nil {
+		dgamma[c] = float32(p * invstd)
 	}
+	if dbeta != nil {
+		dbeta[c] = float32(s)
+	}
+	w := 1.0
+	if gamma != nil {
+		w = float64(gamma[c])
+	}
+	m := float64(g.N * g.HW)
+	k := p * invstd * invstd / m
+	return float32(invstd * w), float32(-k * invstd * w), float32(-s / m * invstd * w)
 }

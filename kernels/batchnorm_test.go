@@ -44,6 +44,10 @@ var bnCases = []BatchNormGeom{
 	{N: 4, C: 5, HW: 1, Eps: 1e-5, Momentum: 0.1}, // BatchNorm1d
 	{N: 1, C: 2, HW: 9, Eps: 1e-3, Momentum: 0.3},
 	{N: 3, C: 1, HW: 16, Eps: 1e-5, Momentum: 0},
+	// Wide channels (HW >= bnNarrowHW) take the per-channel path, the
+	// cases above the blocked narrow one.
+	{N: 2, C: 3, HW: 40, Eps: 1e-5, Momentum: 0.1},
+	{N: 3, C: 2, HW: 37, Eps: 1e-3, Momentum: 0.2},
 }
 
 func TestBatchNormTrain(t *testing.T) {
@@ -152,5 +156,40 @@ func TestBatchNormEval(t *testing.T) {
 		y := garbage(g.Len())
 		BatchNormForwardEval(g, x, gamma, beta, rm, rv, y)
 		expect(t, "batchnorm eval", fmt.Sprintf("bn eval case %d", ci), y, want, 1e-5)
+	}
+}
+
+// TestBatchNormLargeMean: the one-pass statistics are shifted by each
+// channel's first value, so a mean far from 0 against the spread (here
+// 1e4 against about 0.6) costs no accuracy, on both the wide and the narrow
+// path. (y itself loses digits there: y = x*a + b cancels in float32, as in
+// PyTorch.)
+func TestBatchNormLargeMean(t *testing.T) {
+	for _, g := range []BatchNormGeom{
+		{N: 4, C: 3, HW: 64, Eps: 1e-5, Momentum: 0.1},
+		{N: 64, C: 3, HW: 1, Eps: 1e-5, Momentum: 0.1},
+	} {
+		r := newRand(510)
+		x, _ := randVec(r, g.Len())
+		for i := range x {
+			x[i] += 1e4 * float32(1+i/g.HW%g.C) // channel c is offset by 1e4*(c+1)
+		}
+		mean, invstd := make([]float64, g.C), make([]float64, g.C)
+		m := float64(g.N * g.HW)
+		for i, v := range x {
+			mean[i/g.HW%g.C] += float64(v) / m
+		}
+		for i, v := range x {
+			d := float64(v) - mean[i/g.HW%g.C]
+			invstd[i/g.HW%g.C] += d * d / m
+		}
+		for c := range invstd {
+			invstd[c] = 1 / math.Sqrt(invstd[c]+g.Eps)
+		}
+		y := garbage(g.Len())
+		rm, rv, sm, si := make([]float32, g.C), make([]float32, g.C), make([]float32, g.C), make([]float32, g.C)
+		BatchNormForwardTrain(g, x, nil, nil, y, rm, rv, sm, si)
+		expect(t, "batchnorm large mean", fmt.Sprintf("%+v mean", g), sm, mean, 1e-7)
+		expect(t, "batchnorm large mean", fmt.Sprintf("%+v invstd", g), si, invstd, 1e-6)
 	}
 }

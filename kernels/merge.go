@@ -7,15 +7,16 @@ package kernels
 // the concat output (strided views, see View and the geometries' XStride
 // and YStride), the concat kernels are not called at all; they remain for
 // when a copy cannot be avoided.
+//
+// All of them are elementwise tasks (see eltTask): large tensors are split
+// across the kernel threads.
 
 // AddForward computes y = a + b. y may alias a or b.
 func AddForward(a, b, y []float32) {
 	need("add b", b, len(a))
 	need("add y", y, len(a))
-	b, y = b[:len(a)], y[:len(a)]
-	for i, v := range a {
-		y[i] = v + b[i]
-	}
+	t := eltTask{op: eltAdd, a: flat(a), b: flat(b[:len(a)]), c: flat(y[:len(a)])}
+	t.run(eltGrain)
 }
 
 // AddBackward passes dy to one input's gradient: dx = dy (or dx += dy).
@@ -23,14 +24,7 @@ func AddForward(a, b, y []float32) {
 // (a no-op then).
 func AddBackward(dy, dx []float32, accumulate bool) {
 	need("add dx", dx, len(dy))
-	dx = dx[:len(dy)]
-	if !accumulate {
-		copy(dx, dy)
-		return
-	}
-	for i, d := range dy {
-		dx[i] += d
-	}
+	runPass(flat(dy), flat(dx[:len(dy)]), accumulate)
 }
 
 // AddForwardView is AddForward on strided views (see View); each operand
@@ -40,12 +34,10 @@ func AddForwardView(a, b, y View) {
 	b.check("add", "b", a.N, a.Len)
 	y.check("add", "y", a.N, a.Len)
 	if a.contiguous() && b.contiguous() && y.contiguous() {
-		AddForward(a.Data[:a.N*a.Len], b.Data, y.Data)
-		return
+		a, b, y = a.packed(), b.packed(), y.packed()
 	}
-	for n := 0; n < a.N; n++ {
-		AddForward(a.Sample(n), b.Sample(n), y.Sample(n))
-	}
+	t := eltTask{op: eltAdd, a: a, b: b, c: y}
+	t.run(eltGrain)
 }
 
 // AddBackwardView is AddBackward on strided views: dy has the add output's
@@ -53,13 +45,16 @@ func AddForwardView(a, b, y View) {
 func AddBackwardView(dy, dx View, accumulate bool) {
 	dy.check("add", "dy", dy.N, dy.Len)
 	dx.check("add", "dx", dy.N, dy.Len)
-	if dy.contiguous() && dx.contiguous() {
-		AddBackward(dy.Data[:dy.N*dy.Len], dx.Data, accumulate)
-		return
+	runPass(dy, dx, accumulate)
+}
+
+// runPass copies (or adds) src into dst, two views of the same shape.
+func runPass(src, dst View, accumulate bool) {
+	if src.contiguous() && dst.contiguous() {
+		src, dst = src.packed(), dst.packed()
 	}
-	for n := 0; n < dy.N; n++ {
-		AddBackward(dy.Sample(n), dx.Sample(n), accumulate)
-	}
+	t := eltTask{op: eltPass, a: src, b: dst, acc: accumulate}
+	t.run(eltGrain)
 }
 
 // ConcatForward copies x [n][c][hw] into channels [off, off+c) of
@@ -70,9 +65,7 @@ func ConcatForward(n, hw, c, off, cTotal int, x, y []float32) {
 	if off < 0 || off+c > cTotal {
 		panic("kernels: concat channel slice out of range")
 	}
-	for i := 0; i < n; i++ {
-		copy(y[(i*cTotal+off)*hw:(i*cTotal+off+c)*hw], x[i*c*hw:(i+1)*c*hw])
-	}
+	runPass(View{Data: x, N: n, Len: c * hw}, concatSlice(n, hw, c, off, cTotal, y), false)
 }
 
 // ConcatBackward takes channels [off, off+c) of dy [n][cTotal][hw] as the
@@ -83,7 +76,32 @@ func ConcatBackward(n, hw, c, off, cTotal int, dy, dx []float32, accumulate bool
 	if off < 0 || off+c > cTotal {
 		panic("kernels: concat channel slice out of range")
 	}
-	for i := 0; i < n; i++ {
-		AddBackward(dy[(i*cTotal+off)*hw:(i*cTotal+off+c)*hw], dx[i*c*hw:(i+1)*c*hw], accumulate)
+	runPass(concatSlice(n, hw, c, off, cTotal, dy), View{Data: dx, N: n, Len: c * hw}, accumulate)
+}
+
+// concatSlice is channels [off, off+c) of t [n][cTotal][hw] as a view.
+func concatSlice(n, hw, c, off, cTotal int, t []float32) View {
+	if n == 0 || c*hw == 0 {
+		return View{N: n, Len: c * hw}
+	}
+	return View{Data: t[off*hw:], N: n, Len: c * hw, Stride: cTotal * hw}
+}
+
+func addSpan(a, b, y []float32) {
+	b, y = b[:len(a)], y[:len(a)]
+	for i, v := range a {
+		y[i] = v + b[i]
+	}
+}
+
+// passSpan is dst = src or dst += src.
+func passSpan(src, dst []float32, acc bool) {
+	if !acc {
+		copy(dst, src)
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
 	}
 }

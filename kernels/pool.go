@@ -18,6 +18,10 @@ import (
 //
 // x and y may be per-sample strided views (XStride, YStride); dx has x's
 // stride and dy has y's.
+//
+// Planes are split across the kernel threads (poolTask); 2x2 and 3x3
+// windows have fast paths (pool_max.go, pool_avg.go) that give the same
+// bits as the per-window code below.
 
 // PoolGeom is the geometry of a 2-D pooling. Fill the inputs, then call Init.
 type PoolGeom struct {
@@ -98,14 +102,8 @@ func (g PoolGeom) yPlane(y []float32, n, c int) []float32 {
 func MaxPoolForward(g PoolGeom, x, y []float32) {
 	need("maxpool x", x, g.InSpan())
 	need("maxpool y", y, g.OutSpan())
-	for p := 0; p < g.N*g.C; p++ {
-		xp, yp := g.xPlane(x, p/g.C, p%g.C), g.yPlane(y, p/g.C, p%g.C)
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				yp[oh*g.OW+ow] = xp[g.argmax(xp, oh, ow)]
-			}
-		}
-	}
+	t := poolTask{op: poolMaxForward, g: g, x: x, y: y}
+	t.run()
 }
 
 // MaxPoolBackward routes each dy to the argmax of its window, recomputed
@@ -114,24 +112,14 @@ func MaxPoolBackward(g PoolGeom, x, dy, dx []float32, accumulate bool) {
 	need("maxpool x", x, g.InSpan())
 	need("maxpool dy", dy, g.OutSpan())
 	need("maxpool dx", dx, g.InSpan())
-	for p := 0; p < g.N*g.C; p++ {
-		n, c := p/g.C, p%g.C
-		xp, dxp, dyp := g.xPlane(x, n, c), g.xPlane(dx, n, c), g.yPlane(dy, n, c)
-		if !accumulate {
-			clear(dxp)
-		}
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				dxp[g.argmax(xp, oh, ow)] += dyp[oh*g.OW+ow]
-			}
-		}
-	}
+	t := poolTask{op: poolMaxBackward, g: g, x: x, y: dy, dx: dx, acc: accumulate}
+	t.run()
 }
 
 // argmax returns the plane index of the maximum of window (oh, ow), as
 // PyTorch scans it: start at the first in-bounds pixel with -inf, replace
 // on strictly greater or NaN.
-func (g PoolGeom) argmax(xp []float32, oh, ow int) int {
+func (g *PoolGeom) argmax(xp []float32, oh, ow int) int {
 	h0, w0 := oh*g.SH-g.PH, ow*g.SW-g.PW
 	h1, w1 := min(h0+g.KH, g.H), min(w0+g.KW, g.W)
 	h0, w0 = max(h0, 0), max(w0, 0)
@@ -148,7 +136,7 @@ func (g PoolGeom) argmax(xp []float32, oh, ow int) int {
 }
 
 // avgWindow returns window (oh, ow)'s clipped input rectangle and divisor.
-func (g PoolGeom) avgWindow(oh, ow int) (h0, h1, w0, w1 int, div float32) {
+func (g *PoolGeom) avgWindow(oh, ow int) (h0, h1, w0, w1 int, div float32) {
 	h0, w0 = oh*g.SH-g.PH, ow*g.SW-g.PW
 	h1, w1 = min(h0+g.KH, g.H+g.PH), min(w0+g.KW, g.W+g.PW)
 	poolSize := (h1 - h0) * (w1 - w0)
@@ -166,48 +154,23 @@ func (g PoolGeom) avgWindow(oh, ow int) (h0, h1, w0, w1 int, div float32) {
 func AvgPoolForward(g PoolGeom, x, y []float32) {
 	need("avgpool x", x, g.InSpan())
 	need("avgpool y", y, g.OutSpan())
-	for p := 0; p < g.N*g.C; p++ {
-		xp, yp := g.xPlane(x, p/g.C, p%g.C), g.yPlane(y, p/g.C, p%g.C)
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				h0, h1, w0, w1, div := g.avgWindow(oh, ow)
-				var s float32
-				for ih := h0; ih < h1; ih++ {
-					for _, v := range xp[ih*g.W+w0 : ih*g.W+w1] {
-						s += v
-					}
-				}
-				// An empty window (impossible after Init's checks) gives 0,
-				// as in PyTorch.
-				if h0 >= h1 || w0 >= w1 {
-					s, div = 0, 1
-				}
-				yp[oh*g.OW+ow] = s / div
-			}
-		}
-	}
+	t := poolTask{op: poolAvgForward, g: g, x: x, y: y}
+	t.run()
 }
 
 // AvgPoolBackward spreads dy/divisor over each window's input pixels.
 func AvgPoolBackward(g PoolGeom, dy, dx []float32, accumulate bool) {
 	need("avgpool dy", dy, g.OutSpan())
 	need("avgpool dx", dx, g.InSpan())
-	for p := 0; p < g.N*g.C; p++ {
-		dxp, dyp := g.xPlane(dx, p/g.C, p%g.C), g.yPlane(dy, p/g.C, p%g.C)
-		if !accumulate {
-			clear(dxp)
-		}
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				h0, h1, w0, w1, div := g.avgWindow(oh, ow)
-				d := dyp[oh*g.OW+ow] / div
-				for ih := h0; ih < h1; ih++ {
-					row := dxp[ih*g.W+w0 : ih*g.W+w1]
-					for i := range row {
-						row[i] += d
-					}
-				}
-			}
-		}
-	}
+	t := poolTask{op: poolAvgBackward, g: g, y: dy, dx: dx, acc: accumulate}
+	t.run()
+}
+
+// poolInterior is the output range [lo, hi) along one axis whose windows
+// lie wholly inside the input (no padding, no clipping): the fast row
+// kernels cover it, the per-window code the borders.
+func poolInterior(in, k, stride, pad, out int) (lo, hi int) {
+	lo = min(out, (pad+stride-1)/stride)
+	hi = max(lo, min(out, floorDiv(in-k+pad, stride)+1))
+	return lo, hi
 }

@@ -12,7 +12,8 @@ import "fmt"
 //
 // The *View kernels take one View per tensor, so every operand has its own
 // stride; all must agree on N and Len. A View is a small value: passing it
-// allocates nothing.
+// allocates nothing. Large views are split across the kernel threads by
+// flat element index, chunks starting anywhere in a sample (eltTask).
 type View struct {
 	Data   []float32
 	N, Len int
@@ -44,33 +45,5 @@ func (v View) check(op, role string, n, l int) {
 	}
 	if len(v.Data) < v.Span() {
 		panic(fmt.Sprintf("kernels: %s %s has %d elements, need %d", op, role, len(v.Data), v.Span()))
-	}
-}
-
-// mapView runs the dense f on x and y: once over the whole batch when both
-// are contiguous, else sample by sample (same results, same order).
-func mapView(op string, x, y View, f func(x, y []float32)) {
-	x.check(op, "x", x.N, x.Len)
-	y.check(op, "y", x.N, x.Len)
-	if x.contiguous() && y.contiguous() {
-		f(x.Data[:x.N*x.Len], y.Data)
-		return
-	}
-	for n := 0; n < x.N; n++ {
-		f(x.Sample(n), y.Sample(n))
-	}
-}
-
-// mapGradView is mapView for a backward f(y, dy, dx, accumulate).
-func mapGradView(op string, y, dy, dx View, accumulate bool, f func(y, dy, dx []float32, accumulate bool)) {
-	y.check(op, "y", y.N, y.Len)
-	dy.check(op, "dy", y.N, y.Len)
-	dx.check(op, "dx", y.N, y.Len)
-	if y.contiguous() && dy.contiguous() && dx.contiguous() {
-		f(y.Data[:y.N*y.Len], dy.Data, dx.Data, accumulate)
-		return
-	}
-	for n := 0; n < y.N; n++ {
-		f(y.Sample(n), dy.Sample(n), dx.Sample(n), accumulate)
 	}
 }
