@@ -11,6 +11,7 @@ import (
 
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/kernels"
 	"github.com/netc/netc/kernels/gemm"
 	"github.com/netc/netc/runner"
 )
@@ -74,6 +75,7 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 			}
 			if threads > 0 {
 				gemm.SetThreads(threads)
+				kernels.SetThreads(threads)
 				runtime.GOMAXPROCS(threads)
 			}
 			res := benchResult{Spec: g.Name, Batch: batch, Threads: gemm.Threads(), Steps: steps}
