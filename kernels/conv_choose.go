@@ -1,0 +1,51 @@
+package kernels
+
+// ChooseConvAlgo picks the algorithm for g: a cost model from the geometry
+// alone (so a plan is the same on every run), its thresholds measured on
+// the 2-vCPU Zen 3 VM with BenchmarkConvAlgo and per-thread CPU time.
+//
+//   - One input channel per group (depthwise): the direct kernel, 1.5-4x
+//     the im2col paths, whose GEMMs have a single row per group.
+//   - 1x1, stride 1, no padding: pointwise, the batched GEMM minus im2col
+//     (even with or ahead of ConvGEMM on GoogLeNet's 1x1 layers).
+//   - 3x3, stride 1, dilation 1, one group: Winograd F(2x2,3x3) when it
+//     pays (winogradPays), else the batched GEMM.
+//   - Everything else: the batched im2col GEMM, which measured at least as
+//     fast as the per-sample reference on the book's layers (1.2-1.5x on
+//     large maps, 2-7x on 3x3 and 6x6 maps) and bounds its scratch.
+func ChooseConvAlgo(g ConvGeom) ConvAlgo {
+	switch {
+	case g.C == g.Groups && g.Groups > 1:
+		return ConvDepthwise
+	case g.pointwise():
+		return ConvPointwise
+	case g.winogradOK() && g.winogradPays():
+		return ConvWinograd
+	}
+	return ConvGEMM
+}
+
+// Winograd saves 2.25x the GEMM's multiplies but adds transforms costing
+// about (C+K) per tile against the GEMM's C*K, runs 16 smaller GEMMs (16
+// fork-joins per chunk), and pads the output to whole 2x2 tiles. Measured
+// per training step (forward + both backward passes), best of six runs:
+//   - winoMinChannels: with h = C*K/(C+K), Winograd was ahead on one core
+//     from h ≈ 30 up (ResNet 128ch 12x12, h=64: 58 vs 38 GFLOP/s), but the
+//     batched GEMM scales better over two threads and was ahead there up
+//     to h ≈ 55 (ResNet 64ch 24x24, h=32: 70 vs 57; GoogLeNet 96->128,
+//     h=55: 106 vs 84; DenseNet growth 32, h=21-28: 49-64 vs 45-61). From
+//     h = 64 the two were even on two threads and Winograd ahead on one
+//     (128ch 12x12: 78 vs 82 and 58 vs 38; 256ch 6x6: 82 vs 69 and 63 vs
+//     40; VGG 128->256 at 56x56: 123 vs 120 and 86 vs 61).
+//   - winoMinTileUse: the fraction of tile outputs inside the map; 3x3 maps
+//     use 9/16 (512ch 3x3: GEMM 72 vs 64), 5x5 maps 25/36; 4x4, 6x6 and
+//     larger even maps 1.
+const (
+	winoMinChannels = 64
+	winoMinTileUse  = 0.7
+)
+
+func (g ConvGeom) winogradPays() bool {
+	tiles := 4 * divUp(g.OH, 2) * divUp(g.OW, 2)
+	return g.C*g.K >= winoMinChannels*(g.C+g.K) && float64(g.OH*g.OW) >= winoMinTileUse*float64(tiles)
+}

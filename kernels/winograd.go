@@ -1,0 +1,141 @@
+package kernels
+
+// Winograd F(2x2,3x3) (Lavin & Gray, arXiv 1509.09308): a 2x2 output tile
+// of a 3x3 convolution from a 4x4 input tile with 16 multiplies instead of
+// 36:
+//
+//	Y = Aᵀ [(G w Gᵀ) ⊙ (Bᵀ d B)] A
+//
+//	Bᵀ = | 1  0 -1  0 |   G = | 1    0    0  |   Aᵀ = | 1  1  1  0 |
+//	     | 0  1  1  0 |       | 1/2  1/2  1/2|        | 0  1 -1 -1 |
+//	     | 0 -1  1  0 |       | 1/2 -1/2  1/2|
+//	     | 0  1  0 -1 |       | 0    0    1  |
+//
+// Summed over input channels, the 16 elementwise products become 16 GEMMs
+// (one per tile position ξν): M[ξν][K][tiles] = U[ξν][K][C] × V[ξν][C][tiles].
+// The transforms only add and halve, so the extra rounding is a few ulps of
+// the tile's magnitude: measured at most 2.4e-7 of each output's scale
+// (Σ|terms|) forward and backward data, 1e-6 for the weight gradient, about
+// twice the GEMM's (winograd_test.go). F(4x4,3x3) would cut the multiplies 4x
+// instead of 2.25x, but its transforms (entries up to 5, and 1/24) lose
+// more precision (oneDNN: "in some cases significantly less accurate");
+// it is not implemented.
+//
+// This file holds the geometry and the kernel transforms, winograd_tile.go
+// the tile transforms, winograd_conv.go the three passes.
+
+// winogradOK: 3x3, stride 1, dilation 1, one group (any padding).
+func (g ConvGeom) winogradOK() bool {
+	return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.Groups == 1
+}
+
+// winoGeom is one Winograd convolution: out[o][i][j] = Σ_c Σ_ab
+// in[c][i+offH+a][j+offW+b] u[o][c][a][b], reading zero outside the input.
+// The forward pass is (x, K, -PH); backward data is the same with dy as
+// input, the flipped, transposed kernel, and offset PH-2 (stride 1).
+type winoGeom struct {
+	cin, ih, iw  int // input planes
+	cout, oh, ow int // output planes
+	offH, offW   int
+	th, tw       int // tiles per output plane
+	xs, ys       int // sample strides of input and output
+}
+
+func newWinoGeom(cin, ih, iw, cout, oh, ow, offH, offW, xs, ys int) winoGeom {
+	return winoGeom{cin: cin, ih: ih, iw: iw, cout: cout, oh: oh, ow: ow, offH: offH, offW: offW,
+		th: divUp(oh, 2), tw: divUp(ow, 2), xs: xs, ys: ys}
+}
+
+func (g ConvGeom) winoForwardGeom() winoGeom {
+	return newWinoGeom(g.C, g.H, g.W, g.K, g.OH, g.OW, -g.PH, -g.PW, g.xStride(), g.yStride())
+}
+
+func (g ConvGeom) winoDataGeom() winoGeom {
+	return newWinoGeom(g.K, g.OH, g.OW, g.C, g.H, g.W, g.PH-2, g.PW-2, g.yStride(), g.xStride())
+}
+
+// Chunking (tile columns per GEMM), measured like the batched GEMM's:
+//   - winoTargetTiles: per-thread CPU time was best at 256-1024 tiles per
+//     chunk, two-thread wall time at 1024 and more (VGG's 128->256 at
+//     56x56: 95-115 GFLOP/s with 4 MiB chunks, 130-165 with 8-16 MiB);
+//   - each GEMM (Cout × tiles × Cin) should reach winoMinGemm
+//     multiply-adds: kernels/gemm runs calls under 1M on one thread, and
+//     each of the 16 calls per chunk is a fork-join of a few µs; so small
+//     channel counts take more tiles;
+//   - winoBudget: V and M of a chunk (16*(Cin+Cout) floats per tile) stay
+//     under 8 MiB.
+//
+// Variables, like gemmTargetCols, only for the tests.
+var (
+	winoTargetTiles = 1024
+	winoBudget      = 1 << 21
+)
+
+// winoMinGemm is twice kernels/gemm's parallelMinWork (below which a GEMM
+// runs on the calling thread only): ~25 µs of GEMM per fork-join.
+const winoMinGemm = 1 << 21
+
+func (wg winoGeom) split(n int) convSplit {
+	target := max(winoTargetTiles, min(4*winoTargetTiles, divUp(winoMinGemm, wg.cin*wg.cout)))
+	band := max(1, winoBudget/(16*(wg.cin+wg.cout)))
+	return newSplit(n, wg.th, wg.tw, min(target, band), band)
+}
+
+type winoPlan struct {
+	fwd, data convSplit
+	work      int
+}
+
+// winoSplit sizes both tilings: the forward's (also used by backward
+// filter) and backward data's, whose output is the input's H x W.
+func (g ConvGeom) winoSplit() winoPlan {
+	p := winoPlan{fwd: g.winoForwardGeom().split(g.N), data: g.winoDataGeom().split(g.N)}
+	cols := max(p.fwd.maxCols, p.data.maxCols)
+	p.work = 16 * (winoMat(g.K*g.C) + winoMat(g.C*cols) + winoMat(g.K*cols))
+	return p
+}
+
+// winoMat is the distance between consecutive ones of the 16 matrices
+// (n elements each) of U, V, M or Z. The transforms read or write all 16
+// in lockstep; n*4 bytes is often a multiple of 4 KiB, which would map the
+// 16 streams onto one 8-way L1 set and make every access miss (measured:
+// 70-110 ns per tile instead of under 10). Rounding n up to 4 KiB and
+// adding one cache line puts each matrix on its own set.
+func winoMat(n int) int { return (n+1023)&^1023 + 16 }
+
+// winoWeight writes G g Gᵀ of the 3x3 kernel g (read flipped by 180° when
+// flip) to u[ξν*us].
+func winoWeight(g []float32, flip bool, u []float32, us int) {
+	var k [9]float32
+	copy(k[:], g[:9])
+	if flip {
+		for i := 0; i < 4; i++ {
+			k[i], k[8-i] = k[8-i], k[i]
+		}
+	}
+	// G g: rows of the 4x3 result.
+	var t [4][3]float32
+	for j := 0; j < 3; j++ {
+		a, b, c := k[j], k[3+j], k[6+j]
+		t[0][j], t[1][j], t[2][j], t[3][j] = a, 0.5*(a+b+c), 0.5*(a-b+c), c
+	}
+	// (G g) Gᵀ.
+	for i := 0; i < 4; i++ {
+		a, b, c := t[i][0], t[i][1], t[i][2]
+		u[(4*i)*us], u[(4*i+1)*us], u[(4*i+2)*us], u[(4*i+3)*us] = a, 0.5*(a+b+c), 0.5*(a-b+c), c
+	}
+}
+
+// winoWeightGrad is the adjoint of winoWeight (without flip): dw = Gᵀ D G
+// for the 4x4 D at d[ξν*ds].
+func winoWeightGrad(d []float32, ds int, dw []float32) {
+	var t [3][4]float32
+	for j := 0; j < 4; j++ {
+		a, b, c, e := d[j*ds], d[(4+j)*ds], d[(8+j)*ds], d[(12+j)*ds]
+		t[0][j], t[1][j], t[2][j] = a+0.5*(b+c), 0.5*(b-c), 0.5*(b+c)+e
+	}
+	for i := 0; i < 3; i++ {
+		a, b, c, e := t[i][0], t[i][1], t[i][2], t[i][3]
+		dw[3*i], dw[3*i+1], dw[3*i+2] = a+0.5*(b+c), 0.5*(b-c), 0.5*(b+c)+e
+	}
+}

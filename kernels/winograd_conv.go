@@ -1,0 +1,243 @@
+package kernels
+
+import "github.com/netc/netc/kernels/gemm"
+
+// The three Winograd F(2x2,3x3) passes (ConvWinograd). Workspace layout:
+// U (16 × K × C: transformed weights, or their gradient) then, per chunk of
+// T tiles, V (16 × Cin × T: transformed input tiles) and M (16 × Cout × T).
+//
+//	forward          U = G w Gᵀ;  V = Bᵀ x B;  M = U V;  y = Aᵀ M A (+ bias, ReLU)
+//	backward data    the same with dy as input and the 180°-rotated,
+//	                 transposed kernel: dx is a stride-1 conv of dy padded by 2-P
+//	backward filter  V = Bᵀ x B;  Z = A dy Aᵀ;  dU += Z Vᵀ (16 GEMMs with
+//	                 K = tiles, summed over chunks);  dw = Gᵀ dU G
+//
+// The GEMMs run on all threads on their own; the transforms run in parallel
+// over (sample, channel) planes.
+
+func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
+	wg := g.winoForwardGeom()
+	u := ws[:16*winoMat(g.K*g.C)]
+	t := convTask{op: opWinoWeights, g: g, src: w, dst: u}
+	t.run(g.K, 32*g.C)
+	winoRun(wg, g.winoSplit().fwd, x, u, bias, y, ws[len(u):], relu, false)
+}
+
+func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
+	wg := g.winoDataGeom()
+	u := ws[:16*winoMat(g.K*g.C)]
+	t := convTask{op: opWinoWeightsFlip, g: g, src: w, dst: u}
+	t.run(g.K, 32*g.C)
+	winoRun(wg, g.winoSplit().data, dy, u, nil, dx, ws[len(u):], false, accumulate)
+}
+
+// winoRun computes out = conv(in, u) chunk by chunk: u holds the 16
+// transformed kernels [ξν][cout][cin].
+func winoRun(wg winoGeom, s convSplit, in, u, bias, out, ws []float32, relu, accumulate bool) {
+	for i := 0; i < s.chunks; i++ {
+		c := s.chunk(i)
+		tiles, pc := s.cols(c), s.sampleCols(c)
+		v := ws[:16*winoMat(wg.cin*tiles)]
+		m := ws[len(v):][:16*winoMat(wg.cout*tiles)]
+		t := convTask{op: opWinoInput, wg: wg, c: c, src: in, dst: v, ld: tiles, pcols: pc}
+		t.run(c.samples()*wg.cin, 20*pc)
+		winoGemms(wg, tiles, u, v, m)
+		t = convTask{op: opWinoOutput, wg: wg, c: c, src: m, dst: out, bias: bias, ld: tiles, pcols: pc,
+			relu: relu, acc: accumulate}
+		t.run(c.samples()*wg.cout, 20*pc)
+	}
+}
+
+// winoGemms computes M[ξν] = U[ξν] V[ξν] for the 16 tile positions.
+//
+// The GEMMs run one after the other, each on all threads (the GEMM splits
+// its columns). Running small ones side by side, one per thread, would
+// suit small channel counts better, but two concurrent calls make
+// kernels/gemm take a context from a sync.Pool, which allocates; winoSplit
+// sizes chunks so that each GEMM is big enough to be split instead.
+func winoGemms(wg winoGeom, tiles int, u, v, m []float32) {
+	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*tiles), winoMat(wg.cout*tiles)
+	for xn := 0; xn < 16; xn++ {
+		gemm.Sgemm(false, false, wg.cout, tiles, wg.cin, 1, u[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles)
+	}
+}
+
+func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
+	wg := g.winoForwardGeom()
+	s := g.winoSplit().fwd
+	us := winoMat(g.K * g.C)
+	du := ws[:16*us]
+	rest := ws[len(du):]
+	for i := 0; i < s.chunks; i++ {
+		c := s.chunk(i)
+		tiles, pc := s.cols(c), s.sampleCols(c)
+		vs, zs := winoMat(g.C*tiles), winoMat(g.K*tiles)
+		v := rest[:16*vs]
+		z := rest[len(v):][:16*zs]
+		t := convTask{op: opWinoInput, wg: wg, c: c, src: x, dst: v, ld: tiles, pcols: pc}
+		t.run(c.samples()*g.C, 20*pc)
+		t = convTask{op: opWinoGradOut, wg: wg, c: c, src: dy, dst: z, ld: tiles, pcols: pc}
+		t.run(c.samples()*g.K, 20*pc)
+		// dU[ξν] (+)= Z[ξν] V[ξν]ᵀ, the chunk's sum added onto the previous
+		// chunks'.
+		var beta float32
+		if i > 0 {
+			beta = 1
+		}
+		for xn := 0; xn < 16; xn++ {
+			gemm.Sgemm(false, true, g.K, g.C, tiles, 1, z[xn*zs:], tiles, v[xn*vs:], tiles, beta, du[xn*us:], g.C)
+		}
+	}
+	t := convTask{op: opWinoWeightGrad, g: g, src: du, dst: dw}
+	t.run(g.K, 32*g.C)
+}
+
+// winoWeights transforms the kernels of output channels [lo, hi): into
+// U[ξν][k][c] (forward), or with flip, into U[ξν][c][k] from the rotated
+// kernel (backward data's conv of dy).
+func (t *convTask) winoWeights(lo, hi int, flip bool) {
+	g := t.g
+	kc := winoMat(g.K * g.C)
+	for k := lo; k < hi; k++ {
+		for c := 0; c < g.C; c++ {
+			src := t.src[(k*g.C+c)*9:]
+			if flip {
+				winoWeight(src, true, t.dst[c*g.K+k:], kc)
+			} else {
+				winoWeight(src, false, t.dst[k*g.C+c:], kc)
+			}
+		}
+	}
+}
+
+// winoWeightGrad turns dU[ξν][k][c] into dw for output channels [lo, hi).
+func (t *convTask) winoWeightGrad(lo, hi int) {
+	g := t.g
+	kc := winoMat(g.K * g.C)
+	for k := lo; k < hi; k++ {
+		for c := 0; c < g.C; c++ {
+			winoWeightGrad(t.src[k*g.C+c:], kc, t.dst[(k*g.C+c)*9:])
+		}
+	}
+}
+
+// The transforms below walk a plane's tiles of rows [r0, r1) in order
+// (their columns in the chunk matrices are consecutive), winoSeg at a time
+// through the stage, a segment spanning tile rows when rows are short.
+
+// winoInput transforms item (sample s of the chunk, input channel ci) into
+// V[ξν][ci][s's columns].
+func (t *convTask) winoInput(lo, hi int) {
+	wg := t.wg
+	vs := winoMat(wg.cin * t.ld)
+	var sc winoScratch
+	for it := lo; it < hi; it++ {
+		s, ci := it/wg.cin, it%wg.cin
+		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
+		plane := t.src[o : o+wg.ih*wg.iw]
+		v := t.dst[ci*t.ld+s*t.pcols:]
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			for at := 0; at < n; {
+				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+				cnt := min(n-at, wg.tw-tw)
+				sc.input(plane, wg.ih, wg.iw, 2*th+wg.offH, 2*tw+wg.offW, at, cnt)
+				at += cnt
+			}
+			sc.put(v[t0:], vs, n)
+		}
+	}
+}
+
+// winoOutput transforms item (sample s, output channel k) back: Aᵀ M A for
+// each tile, plus bias, then ReLU or accumulate, stored where the tile
+// lies inside the output plane.
+func (t *convTask) winoOutput(lo, hi int) {
+	wg := t.wg
+	ms := winoMat(wg.cout * t.ld)
+	var sc winoScratch
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		plane := t.dst[o : o+wg.oh*wg.ow]
+		var bias float32
+		if t.bias != nil {
+			bias = t.bias[k]
+		}
+		m := t.src[k*t.ld+s*t.pcols:]
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			sc.get(m[t0:], ms, n)
+			for at := 0; at < n; {
+				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+				cnt := min(n-at, wg.tw-tw)
+				sc.output(at, cnt)
+				oh, ow := 2*th, 2*tw
+				cols := min(2*cnt, wg.ow-ow)
+				for r := 0; r < 2 && oh+r < wg.oh; r++ {
+					finishRow(plane[(oh+r)*wg.ow+ow:][:cols], sc.rows[r][:cols], bias, t.acc, t.relu)
+				}
+				at += cnt
+			}
+		}
+	}
+}
+
+// winoGradOut transforms item (sample s, output channel k) of dy: Z = A e Aᵀ
+// for each 2x2 tile e (zero past the plane's edge).
+func (t *convTask) winoGradOut(lo, hi int) {
+	wg := t.wg
+	zs := winoMat(wg.cout * t.ld)
+	var sc winoScratch
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		plane := t.src[o : o+wg.oh*wg.ow]
+		z := t.dst[k*t.ld+s*t.pcols:]
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			for at := 0; at < n; {
+				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+				cnt := min(n-at, wg.tw-tw)
+				oh, ow := 2*th, 2*tw
+				cols := min(2*cnt, wg.ow-ow)
+				for r := 0; r < 2; r++ {
+					row := sc.rows[r][:2*cnt]
+					if oh+r < wg.oh {
+						copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
+						clear(row[cols:])
+					} else {
+						clear(row)
+					}
+				}
+				sc.gradOut(at, cnt)
+				at += cnt
+			}
+			sc.put(z[t0:], zs, n)
+		}
+	}
+}
+
+// finishRow stores a transformed output row: y = src + bias, then y += old
+// y (accumulate) or y = max(y, 0) (relu, NaN kept).
+func finishRow(y, src []float32, bias float32, acc, relu bool) {
+	src = src[:len(y)]
+	switch {
+	case acc:
+		for i, v := range src {
+			y[i] += v + bias
+		}
+	case relu:
+		for i, v := range src {
+			v += bias
+			if v < 0 {
+				v = 0
+			}
+			y[i] = v
+		}
+	default:
+		for i, v := range src {
+			y[i] = v + bias
+		}
+	}
+}
