@@ -4,52 +4,66 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/kernels"
 )
 
 // convStep is a convolution with its bias, optionally a batchnorm folded in (inference)
-// and an activation applied to its output.
+// and an activation applied to its output, computed by the algorithm the plan chose.
 type convStep struct {
 	s       *plan.Step
 	g       kernels.ConvGeom
+	algo    kernels.ConvAlgo
 	w, b    *Param
-	col     []float32
-	backCol []float32
+	ws, bws []float32 // forward and backward scratch
 	// Folded weights when a batchnorm is folded in: w*gamma/sqrt(var+eps), and the bias
 	// shifted to (b - mean)*gamma/sqrt(var+eps) + beta.
 	fw, fb []float32
 	bn     foldedBN
 }
 
-// foldedBN names the batchnorm parameters folded into a conv or linear.
-type foldedBN struct {
-	gamma, beta, mean, variance *Param
-	eps                         float64
+func convGeom(a ir.Attrs, in, out ir.Shape, batch, inStride, outStride int) kernels.ConvGeom {
+	return kernels.ConvGeom{N: batch, C: in[0], H: in[1], W: in[2], K: a.Out,
+		KH: a.K[0], KW: a.K[1], SH: a.Stride[0], SW: a.Stride[1], PH: a.Pad[0], PW: a.Pad[1],
+		DH: a.Dilation[0], DW: a.Dilation[1], Groups: a.Groups, XStride: inStride, YStride: outStride}
 }
 
 func (n *Net) bindConv(s *plan.Step) (bound, error) {
 	x, y := n.Plan.Values[s.In[0]], n.Plan.Values[s.Out]
-	a := s.Attrs
-	g := kernels.ConvGeom{N: n.Batch, C: x.Shape[0], H: x.Shape[1], W: x.Shape[2], K: a.Out,
-		KH: a.K[0], KW: a.K[1], SH: a.Stride[0], SW: a.Stride[1], PH: a.Pad[0], PW: a.Pad[1],
-		DH: a.Dilation[0], DW: a.Dilation[1], Groups: a.Groups, XStride: x.At.Stride, YStride: y.At.Stride}
+	g := convGeom(s.Attrs, x.Shape, y.Shape, n.Batch, x.At.Stride, y.At.Stride)
 	if err := g.Init(); err != nil {
 		return nil, err
 	}
 	if g.OH != y.Shape[1] || g.OW != y.Shape[2] {
 		return nil, fmt.Errorf("plan says output %v, the kernel computes %dx%d", y.Shape, g.OH, g.OW)
 	}
-	c := &convStep{s: s, g: g, w: n.param(s.Name, "weight"), b: n.param(s.Name, "bias")}
+	algo := kernels.ConvIm2col
+	if s.Algo != "" {
+		var err error
+		if algo, err = kernels.ParseConvAlgo(s.Algo); err != nil {
+			return nil, err
+		}
+	}
+	if !g.Supports(algo) {
+		return nil, fmt.Errorf("the plan chose %s, which cannot compute this convolution", algo)
+	}
+	c := &convStep{s: s, g: g, algo: algo, w: n.param(s.Name, "weight"), b: n.param(s.Name, "bias")}
 	if c.w == nil {
 		return nil, fmt.Errorf("no weight")
 	}
-	if ws := g.ColSize(); ws > 0 {
-		if s.Workspace == nil {
-			return nil, fmt.Errorf("the kernel needs %d elements of scratch and the plan gives none", ws)
+	fwd, bwd := g.Workspace(algo)
+	if algo == kernels.ConvIm2col {
+		fwd, bwd = g.ColSize(), g.ColSize()
+	}
+	var err error
+	if c.ws, err = n.scratch(s.Workspace, fwd, "forward"); err != nil {
+		return nil, err
+	}
+	if n.Training() {
+		if c.bws, err = n.scratch(s.BackWorkspace, bwd, "backward"); err != nil {
+			return nil, err
 		}
-		c.col = n.workspace(s.Workspace, ws)
-		c.backCol = n.workspace(s.BackWorkspace, ws)
 	}
 	if s.FoldBN != "" {
 		bn, err := n.foldedBN(s.FoldBN)
@@ -59,9 +73,30 @@ func (n *Net) bindConv(s *plan.Step) (bound, error) {
 		bn.eps = s.BNEps
 		c.bn = bn
 		c.fw = make([]float32, len(c.w.Data))
-		c.fb = make([]float32, a.Out)
+		c.fb = make([]float32, s.Attrs.Out)
 	}
 	return c, nil
+}
+
+// scratch is a planned workspace, checked against what the kernel needs.
+func (n *Net) scratch(pl *plan.Placement, need int, what string) ([]float32, error) {
+	if need == 0 {
+		return nil, nil
+	}
+	if pl == nil || n.Plan.Buffers[pl.Buffer].Bytes/4 < int64(need) {
+		have := int64(0)
+		if pl != nil {
+			have = n.Plan.Buffers[pl.Buffer].Bytes / 4
+		}
+		return nil, fmt.Errorf("the kernel needs %d elements of %s scratch, the plan gives %d", need, what, have)
+	}
+	return n.arena[pl.Offset : pl.Offset+int64(need)], nil
+}
+
+// foldedBN names the batchnorm parameters folded into a conv or linear.
+type foldedBN struct {
+	gamma, beta, mean, variance *Param
+	eps                         float64
 }
 
 func (n *Net) foldedBN(name string) (foldedBN, error) {
@@ -106,8 +141,14 @@ func (c *convStep) forward(n *Net, train bool) {
 		w, b = c.fw, c.fb
 	}
 	x, y := n.value(c.s.In[0]), n.value(c.s.Out)
-	kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.col)
-	if c.s.Act != "" {
+	relu := c.s.Act == ir.OpReLU // applied in the GEMM's epilogue
+	if c.algo == kernels.ConvIm2col {
+		kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.ws)
+		relu = false
+	} else {
+		kernels.ConvForwardAlgo(c.g, c.algo, x.Data, w, b, y.Data, c.ws, relu)
+	}
+	if c.s.Act != "" && !relu {
 		activation(c.s.Act, y, y)
 	}
 }
@@ -122,9 +163,16 @@ func (c *convStep) backward(n *Net) {
 		db = c.b.Grad
 	}
 	x := n.value(c.s.In[0])
-	kernels.ConvBackwardFilter(c.g, x.Data, dy.Data, c.w.Grad, db, c.backCol)
+	if c.algo == kernels.ConvIm2col {
+		kernels.ConvBackwardFilter(c.g, x.Data, dy.Data, c.w.Grad, db, c.bws)
+		if c.s.NeedsGrad[0] {
+			kernels.ConvBackwardData(c.g, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.bws, c.s.Accumulate[0])
+		}
+		return
+	}
+	kernels.ConvBackwardFilterAlgo(c.g, c.algo, x.Data, dy.Data, c.w.Grad, db, c.bws)
 	if c.s.NeedsGrad[0] {
-		kernels.ConvBackwardData(c.g, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.backCol, c.s.Accumulate[0])
+		kernels.ConvBackwardDataAlgo(c.g, c.algo, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.bws, c.s.Accumulate[0])
 	}
 }
 

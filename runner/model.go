@@ -50,7 +50,7 @@ func (m *Model) Net(mode plan.Mode, batch int) (*Net, error) {
 	if n, ok := m.nets[k]; ok {
 		return n, nil
 	}
-	p, err := plan.Build(m.Graph, plan.Options{Mode: mode, Batch: batch, Disable: m.Disable})
+	p, err := plan.Build(m.Graph, PlanOptions(mode, batch, m.Disable))
 	if err != nil {
 		return nil, err
 	}

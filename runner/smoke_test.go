@@ -22,7 +22,7 @@ func compileSpec(t testing.TB, name string, opt compiler.Options) *ir.Graph {
 
 func buildNet(t testing.TB, g *ir.Graph, mode plan.Mode, batch int, disable []string) *Net {
 	t.Helper()
-	p, err := plan.Build(g, plan.Options{Mode: mode, Batch: batch, Disable: disable})
+	p, err := plan.Build(g, PlanOptions(mode, batch, disable))
 	if err != nil {
 		t.Fatal(err)
 	}

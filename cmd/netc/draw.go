@@ -12,6 +12,7 @@ import (
 
 	"github.com/netc/netc/compiler/draw"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/runner"
 )
 
 func init() { commands = append(commands, newDrawCmd) }
@@ -88,7 +89,7 @@ file cannot be written, 2 the command line is wrong.`,
 				if train {
 					mode = plan.Training
 				}
-				p, err := plan.Build(g, plan.Options{Mode: mode, Batch: 1})
+				p, err := plan.Build(g, runner.PlanOptions(mode, 1, nil))
 				if err != nil {
 					return &exitError{exitInvalid, err}
 				}

@@ -11,6 +11,7 @@ import (
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/runner"
 )
 
 func init() { commands = append(commands, newPlanCmd) }
@@ -61,7 +62,7 @@ Passes: ` + passList() + `.`,
 			if batch < 1 {
 				return usageErrorf("--batch must be at least 1")
 			}
-			opt := plan.Options{Mode: plan.Inference, Batch: batch, Disable: splitList(disable)}
+			opt := runner.PlanOptions(plan.Inference, batch, splitList(disable))
 			if train {
 				opt.Mode = plan.Training
 			}
