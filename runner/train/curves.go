@@ -49,7 +49,8 @@ func drawCurves(path, name string, hist []EpochStats) error {
 		p.Add(line, points)
 		p.Legend.Add(sr.label, line)
 	}
-	p.Y.Max = top * 1.05
+	// Headroom above the highest point keeps the three-row legend off the lines.
+	p.Y.Max = top * 1.3
 	var ticks []plot.Tick
 	step := max(1, len(hist)/10)
 	for e := 1; e <= max(2, len(hist)); e++ {
