@@ -10,6 +10,7 @@ var benchPools = []struct {
 	{"max3x3s2p1/resnet_stem_64x64x48x48", PoolGeom{N: 64, C: 64, H: 48, W: 48, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}, false},
 	{"max3x3s2/alexnet_32x96x54x54", PoolGeom{N: 32, C: 96, H: 54, W: 54, KH: 3, KW: 3, SH: 2, SW: 2}, false},
 	{"max3x3s1p1/googlenet_64x192x12x12", PoolGeom{N: 64, C: 192, H: 12, W: 12, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}, false},
+	{"max3x3s1p1/googlenet_64x528x6x6", PoolGeom{N: 64, C: 528, H: 6, W: 6, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}, false},
 	{"max2x2s2/vgg_8x64x224x224", PoolGeom{N: 8, C: 64, H: 224, W: 224, KH: 2, KW: 2, SH: 2, SW: 2}, false},
 	{"avg2x2s2/lenet_256x6x24x24", PoolGeom{N: 256, C: 6, H: 24, W: 24, KH: 2, KW: 2, SH: 2, SW: 2}, true},
 	{"avg2x2s2/lenet_256x16x8x8", PoolGeom{N: 256, C: 16, H: 8, W: 8, KH: 2, KW: 2, SH: 2, SW: 2}, true},

@@ -37,6 +37,10 @@ type benchResult struct {
 	TrainStepMs     float64      `json:"train_step_ms,omitempty"`
 	InferStepMs     float64      `json:"infer_step_ms,omitempty"`
 	Layers          []benchLayer `json:"layers,omitempty"`
+	// With --layers: the share of the instrumented time spent in conv and linear
+	// steps, and their combined GFLOP/s, to set against the machine's SGEMM peak.
+	ConvLinearShare       float64 `json:"conv_linear_share,omitempty"`
+	ConvLinearGFLOPPerSec float64 `json:"conv_linear_gflop_per_sec,omitempty"`
 }
 
 func newBenchCmd() *cobra.Command {
@@ -101,6 +105,7 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 					res.Layers = layerRows(runner.Profile(n, g, opt, steps))
 				}
 			}
+			res.ConvLinearShare, res.ConvLinearGFLOPPerSec = convLinearSummary(res.Layers)
 			out := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(out)
@@ -125,6 +130,8 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 					rows = append(rows, []string{l.Name, l.Op, fmt.Sprintf("%.2f", l.ForwardMs), fmt.Sprintf("%.2f", l.BackwardMs), fmt.Sprintf("%.1f%%", 100*l.Share), gf})
 				}
 				writeColumns(out, rows)
+				fmt.Fprintf(out, "\nconv and linear steps: %.1f%% of the time at %.1f GFLOP/s; everything else: %.1f%%\n",
+					100*res.ConvLinearShare, res.ConvLinearGFLOPPerSec, 100*(1-res.ConvLinearShare))
 			}
 			return nil
 		},
@@ -167,4 +174,23 @@ func layerRows(ts []runner.StepTime) []benchLayer {
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].ForwardMs+out[a].BackwardMs > out[b].ForwardMs+out[b].BackwardMs })
 	return out
+}
+
+// convLinearSummary sums the steps that do multiply-accumulates (conv, linear):
+// their share of the time and their combined GFLOP/s. The rest (pooling,
+// batchnorm, activations, loss) is memory-bound and shows up as 1-share.
+func convLinearSummary(layers []benchLayer) (share, gflops float64) {
+	var ms, gflop float64
+	for _, l := range layers {
+		if l.GFLOPPerSec > 0 {
+			share += l.Share
+			d := l.ForwardMs + l.BackwardMs
+			ms += d
+			gflop += l.GFLOPPerSec * d / 1e3
+		}
+	}
+	if ms > 0 {
+		gflops = gflop / (ms / 1e3)
+	}
+	return share, gflops
 }
