@@ -63,7 +63,7 @@ func BenchmarkPlanBest1000(b *testing.B) {
 // The benchmark problem is itself a valid problem, and a thousand-buffer plan verifies.
 func TestTrainingLikeVerifies(t *testing.T) {
 	p := trainingLike(1000)
-	for _, plan := range []func(Problem) (*Plan, error){PlanGreedyBySize, PlanGreedyByLifetime, PlanBest} {
+	for _, plan := range []func(Problem) (*Plan, error){PlanGreedyBySize, PlanGreedyByLifetime, PlanGreedyByBreadth, PlanBest} {
 		pl, err := plan(p)
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 const (
 	BySize     = "greedy-by-size"
 	ByLifetime = "greedy-by-lifetime"
+	ByBreadth  = "greedy-by-breadth"
 )
 
 // PlanGreedyBySize places buffers pinned first, then by non-increasing size (ties: first
@@ -37,19 +38,36 @@ func PlanGreedyByLifetime(p Problem) (*Plan, error) {
 	return q.byLifetime(), nil
 }
 
-// PlanBest runs both orders and keeps the smaller arena, preferring size order on a tie
-// (XLA's ChooseBestHeapAlgorithm; ExecuTorch does the same per model). Planning is cheap
-// next to one forward pass, so trying both costs nothing that matters.
+// PlanGreedyByBreadth visits the steps from the one with the most bytes live to the one
+// with the least, and at each places the buffers live there that are not placed yet,
+// largest first (Pisarchyk & Lee's "greedy by breadth"). The most crowded step is packed
+// first, with nothing in the way; that wins where a big short-lived buffer (a conv's
+// im2col scratch) shares its step with long-lived activations that size order would
+// have scattered.
+func PlanGreedyByBreadth(p Problem) (*Plan, error) {
+	q, err := prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	return q.byBreadth(), nil
+}
+
+// PlanBest runs the three orders and keeps the smallest arena, preferring size order,
+// then lifetime, on a tie (XLA's ChooseBestHeapAlgorithm; ExecuTorch does the same per
+// model). Planning is cheap next to one forward pass, so trying all three costs nothing
+// that matters.
 func PlanBest(p Problem) (*Plan, error) {
 	q, err := prepare(p)
 	if err != nil {
 		return nil, err
 	}
-	a, b := q.bySize(), q.byLifetime()
-	if b.ArenaSize < a.ArenaSize {
-		return b, nil
+	best := q.bySize()
+	for _, pl := range []*Plan{q.byLifetime(), q.byBreadth()} {
+		if pl.ArenaSize < best.ArenaSize {
+			best = pl
+		}
 	}
-	return a, nil
+	return best, nil
 }
 
 func (q *prepared) bySize() *Plan {
@@ -70,6 +88,44 @@ func (q *prepared) byLifetime() *Plan {
 			cmp.Compare(q.live[a].First, q.live[b].First),
 			cmp.Compare(a, b))
 	})
+}
+
+func (q *prepared) byBreadth() *Plan {
+	steps := 0
+	for _, iv := range q.live {
+		steps = max(steps, iv.Last+1)
+	}
+	breadth := make([]int64, steps)
+	for b, iv := range q.live {
+		for s := max(iv.First, 0); s <= iv.Last; s++ {
+			breadth[s] += q.sizes[b]
+		}
+	}
+	byBreadth := make([]int, steps)
+	for s := range byBreadth {
+		byBreadth[s] = s
+	}
+	slices.SortStableFunc(byBreadth, func(a, b int) int { return cmp.Compare(breadth[b], breadth[a]) })
+	bigFirst := func(a, b int) int {
+		return cmp.Or(cmp.Compare(q.sizes[b], q.sizes[a]), cmp.Compare(q.live[a].First, q.live[b].First), cmp.Compare(a, b))
+	}
+	rank := make([]int, len(q.sizes)) // position in the visiting order, 1-based; 0 = not yet
+	next := 1
+	var atStep []int
+	for _, s := range byBreadth {
+		atStep = atStep[:0]
+		for b, iv := range q.live {
+			if rank[b] == 0 && iv.Contains(s) {
+				atStep = append(atStep, b)
+			}
+		}
+		slices.SortFunc(atStep, bigFirst)
+		for _, b := range atStep {
+			rank[b] = next
+			next++
+		}
+	}
+	return q.plan(ByBreadth, func(a, b int) int { return cmp.Compare(rank[a], rank[b]) })
 }
 
 // plan orders the used buffers (pinned first, then by less) and places each one.

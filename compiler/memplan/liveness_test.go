@@ -97,7 +97,7 @@ func TestProblemErrors(t *testing.T) {
 			p := chain()
 			tc.edit(&p)
 			for name, plan := range map[string]func(Problem) (*Plan, error){
-				"size": PlanGreedyBySize, "lifetime": PlanGreedyByLifetime, "best": PlanBest,
+				"size": PlanGreedyBySize, "lifetime": PlanGreedyByLifetime, "breadth": PlanGreedyByBreadth, "best": PlanBest,
 			} {
 				pl, err := plan(p)
 				if err == nil {

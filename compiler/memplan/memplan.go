@@ -32,9 +32,10 @@
 //     XNNPACK's planner missed, google/XNNPACK#10800), else on top of the highest one
 //     (best fit, as TFLite's SimpleMemoryArena::Allocate and GPU GreedyBySizeAssignment).
 //
-// PlanBest also runs a second visiting order, longest lifetime first (XLA's kTemporal
-// strategy of GlobalDecreasingSizeBestFitHeap), and keeps the smaller arena, as XLA's
-// ChooseBestHeapAlgorithm does; it is what callers normally want. Both orders cost
+// PlanBest also runs two other visiting orders, longest lifetime first (XLA's kTemporal
+// strategy of GlobalDecreasingSizeBestFitHeap) and greedy by breadth (the most crowded
+// step's buffers first, Pisarchyk & Lee), and keeps the smallest arena, as XLA's
+// ChooseBestHeapAlgorithm does; it is what callers normally want. Each order costs
 // O(n²) for n buffers (each placement scans the buffers already placed): about 2 ms for
 // a thousand buffers.
 //

@@ -41,7 +41,7 @@ func TestOraclesAgree(t *testing.T) {
 func TestGreedyAgainstOptimum(t *testing.T) {
 	const cases = 2000
 	rng := rand.New(rand.NewPCG(3, 4))
-	var optSize, optLife, optBest, atLB int
+	var optSize, optLife, optBreadth, optBest, atLB int
 	var worst float64
 	for i := range cases {
 		sizes, live := randomIntervals(rng, 1+rng.IntN(8))
@@ -59,7 +59,7 @@ func TestGreedyAgainstOptimum(t *testing.T) {
 			atLB++
 		}
 		plans := map[string]func(Problem) (*Plan, error){
-			BySize: PlanGreedyBySize, ByLifetime: PlanGreedyByLifetime, "best": PlanBest,
+			BySize: PlanGreedyBySize, ByLifetime: PlanGreedyByLifetime, ByBreadth: PlanGreedyByBreadth, "best": PlanBest,
 		}
 		arena := map[string]int64{}
 		for name, plan := range plans {
@@ -78,8 +78,8 @@ func TestGreedyAgainstOptimum(t *testing.T) {
 			}
 			arena[name] = pl.ArenaSize
 		}
-		if arena["best"] != min(arena[BySize], arena[ByLifetime]) {
-			t.Fatalf("case %d: best %d, by size %d, by lifetime %d", i, arena["best"], arena[BySize], arena[ByLifetime])
+		if arena["best"] != min(arena[BySize], arena[ByLifetime], arena[ByBreadth]) {
+			t.Fatalf("case %d: best %d, by size %d, by lifetime %d, by breadth %d", i, arena["best"], arena[BySize], arena[ByLifetime], arena[ByBreadth])
 		}
 		if arena[BySize] == opt {
 			optSize++
@@ -87,16 +87,19 @@ func TestGreedyAgainstOptimum(t *testing.T) {
 		if arena[ByLifetime] == opt {
 			optLife++
 		}
+		if arena[ByBreadth] == opt {
+			optBreadth++
+		}
 		if arena["best"] == opt {
 			optBest++
 		}
 		worst = max(worst, float64(arena["best"])/float64(opt))
 	}
 	pct := func(k int) string { return fmt.Sprintf("%d/%d (%.1f%%)", k, cases, 100*float64(k)/cases) }
-	t.Logf("optimal: by size %s, by lifetime %s, best of two %s; optimum = LB in %s; worst best/opt %.3f",
-		pct(optSize), pct(optLife), pct(optBest), pct(atLB), worst)
+	t.Logf("optimal: by size %s, by lifetime %s, by breadth %s, best of three %s; optimum = LB in %s; worst best/opt %.3f",
+		pct(optSize), pct(optLife), pct(optBreadth), pct(optBest), pct(atLB), worst)
 	if optBest < cases*85/100 {
-		t.Errorf("best of two optimal in only %s of cases", pct(optBest))
+		t.Errorf("best of three optimal in only %s of cases", pct(optBest))
 	}
 }
 
@@ -163,7 +166,7 @@ func TestRandomProblemsVerifyAndDeterminism(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range 3000 {
 		p := randomProblem(rng)
-		for _, plan := range []func(Problem) (*Plan, error){PlanGreedyBySize, PlanGreedyByLifetime, PlanBest} {
+		for _, plan := range []func(Problem) (*Plan, error){PlanGreedyBySize, PlanGreedyByLifetime, PlanGreedyByBreadth, PlanBest} {
 			a, err := plan(p)
 			if err != nil {
 				t.Fatalf("case %d: %v", i, err)
