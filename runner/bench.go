@@ -82,15 +82,9 @@ func Profile(n *Net, g *ir.Graph, opt *SGD, steps int) []StepTime {
 	}
 	out := make([]StepTime, len(n.steps))
 	for i, s := range n.Plan.Steps {
-		out[i] = StepTime{Name: s.Name, Op: string(s.Op), Forward: median(fwd[i]), FLOPs: 2 * macs[s.Name] * int64(n.Batch)}
+		out[i] = StepTime{Name: s.Name, Op: s.Label(), Forward: median(fwd[i]), FLOPs: 2 * macs[s.Name] * int64(n.Batch)}
 		if train {
 			out[i].Backward = median(bwd[i])
-		}
-		if s.Act != "" {
-			out[i].Op += "+" + string(s.Act)
-		}
-		if s.FoldBN != "" {
-			out[i].Op += "+bn"
 		}
 	}
 	return out

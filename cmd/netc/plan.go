@@ -119,16 +119,7 @@ func writePlan(w io.Writer, g *ir.Graph, p *plan.Plan) {
 	fmt.Fprintf(w, "passes: %s\n\n", strings.Join(p.Passes, ", "))
 	rows := [][]string{{"step", "op", "computes", "output", "buffer"}}
 	for _, s := range p.Steps {
-		op := string(s.Op)
-		if s.Act != "" {
-			op += "+" + string(s.Act)
-		}
-		if s.FoldBN != "" {
-			op += "+bn"
-		}
-		if s.Alias {
-			op += " (view)"
-		}
+		op := s.Label()
 		v := p.Values[s.Out]
 		where := fmt.Sprintf("#%d", v.At.Buffer)
 		computes := strings.Join(s.Fused, ", ")

@@ -66,6 +66,26 @@ type Step struct {
 	Accumulate []bool `json:"accumulate,omitempty"`
 }
 
+// Label names what the step computes, in the order it computes it: the op, a
+// folded batchnorm, the epilogue activation, and a conv's algorithm, e.g.
+// "conv+bn+relu (winograd)"; "(view)" for a step that computes nothing.
+func (s *Step) Label() string {
+	l := string(s.Op)
+	if s.FoldBN != "" {
+		l += "+bn"
+	}
+	if s.Act != "" {
+		l += "+" + string(s.Act)
+	}
+	switch {
+	case s.Alias:
+		l += " (view)"
+	case s.Algo != "":
+		l += " (" + s.Algo + ")"
+	}
+	return l
+}
+
 // Param is a parameter tensor; it lives outside the arena.
 type Param struct {
 	Name      string `json:"name"` // b3.inception1.p2.conv2.weight
