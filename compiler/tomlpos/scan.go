@@ -162,6 +162,14 @@ func (s *scanner) skipSpace(multiline bool) {
 
 // document := (blank | comment | header | keyval) lines
 func (s *scanner) document() error {
+	// A byte-order mark is skipped as BurntSushi skips it (UTF-8, and the UTF-16 marks
+	// some editors write); it takes no column.
+	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff"} {
+		if s.hasPrefix(bom) {
+			s.off += len(bom)
+			break
+		}
+	}
 	table := "" // path of the current table
 	for {
 		s.skipSpace(true)

@@ -200,3 +200,20 @@ func FuzzAgreesWithBurntSushi(f *testing.F) {
 		agree(t, "fuzz.toml", src)
 	})
 }
+
+// A byte-order mark (UTF-8, or either UTF-16 mark, which BurntSushi also skips)
+// takes no column: the first key is still at 1:1.
+func TestByteOrderMark(t *testing.T) {
+	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff"} {
+		ix, err := Scan("f.toml", []byte(bom+"a = 1\nb = 2\n"), 32)
+		if err != nil {
+			t.Fatalf("%q: %v", bom, err)
+		}
+		if p := ix.Keys["/a"]; p.Line != 1 || p.Col != 1 {
+			t.Errorf("%q: key a at %d:%d, want 1:1", bom, p.Line, p.Col)
+		}
+		if p := ix.Keys["/b"]; p.Line != 2 || p.Col != 1 {
+			t.Errorf("%q: key b at %d:%d, want 2:1", bom, p.Line, p.Col)
+		}
+	}
+}
