@@ -114,6 +114,7 @@ func decodedPaths(src []byte) (map[string]bool, bool) {
 		return nil, false
 	}
 	out := map[string]bool{}
+	quirk := false
 	var walk func(path string, v any)
 	walk = func(path string, v any) {
 		if path != "" {
@@ -122,6 +123,13 @@ func decodedPaths(src []byte) (map[string]bool, bool) {
 		switch v := v.(type) {
 		case map[string]any:
 			for k, x := range v {
+				if _, tables := x.([]map[string]any); tables && k == "" {
+					// BurntSushi (v1.6.0) drops a level of nesting from an array of
+					// arrays of tables under an empty key: `a."" = [[{b=0}]]` decodes as
+					// a."" = [{b=0}], while `a.c = [[{b=0}]]` decodes right. Its paths
+					// are then not the document's; the scanner's are.
+					quirk = true
+				}
 				walk(Join(path, k), x)
 			}
 		case []map[string]any:
@@ -135,7 +143,7 @@ func decodedPaths(src []byte) (map[string]bool, bool) {
 		}
 	}
 	walk("", v)
-	return out, true
+	return out, !quirk
 }
 
 // agree checks the property the loader relies on: for a document BurntSushi accepts, the
