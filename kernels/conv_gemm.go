@@ -130,18 +130,13 @@ func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool)
 func gemmBackwardData(g ConvGeom, p gemmPlan, w, dy, dx, ws []float32, accumulate bool) {
 	kk := g.KH * g.KW
 	cg, kg := g.C/g.Groups, g.K/g.Groups
-	ckk, ohw, hw := cg*kk, g.OH*g.OW, g.H*g.W
-	xs, ys := g.xStride(), g.yStride()
+	ckk, hw, xs := cg*kk, g.H*g.W, g.xStride()
 	s := p.split
 	for i := 0; i < s.chunks; i++ {
 		c := s.chunk(i)
 		cols, pc := s.cols(c), s.sampleCols(c)
-		d, ldd := dy[c.n0*ys+c.r0*g.OW:], ohw
-		if c.samples() > 1 {
-			d, ldd = ws[g.C*kk*cols:], cols
-			t := convTask{op: opGather, g: g, c: c, src: dy, dst: d, ld: cols, pcols: pc}
-			t.run(c.samples(), g.K*pc)
-		} else if p.direct {
+		d, ldd := dyColumns(g, s, c, dy, ws)
+		if c.samples() == 1 && p.direct {
 			// dx rows [r0, r1) of this sample are the GEMM's output.
 			var beta float32
 			if accumulate {
@@ -169,19 +164,13 @@ func gemmBackwardData(g ConvGeom, p gemmPlan, w, dy, dx, ws []float32, accumulat
 func gemmBackwardFilter(g ConvGeom, p gemmPlan, x, dy, dw, ws []float32) {
 	kk := g.KH * g.KW
 	cg, kg := g.C/g.Groups, g.K/g.Groups
-	ckk, ohw, hw := cg*kk, g.OH*g.OW, g.H*g.W
-	xs, ys := g.xStride(), g.yStride()
+	ckk, hw, xs := cg*kk, g.H*g.W, g.xStride()
 	s := p.split
 	for i := 0; i < s.chunks; i++ {
 		c := s.chunk(i)
 		cols, pc := s.cols(c), s.sampleCols(c)
 		multi := c.samples() > 1
-		d, ldd := dy[c.n0*ys+c.r0*g.OW:], ohw
-		if multi {
-			d, ldd = ws[g.C*kk*cols:], cols
-			t := convTask{op: opGather, g: g, c: c, src: dy, dst: d, ld: cols, pcols: pc}
-			t.run(c.samples(), g.K*pc)
-		}
+		d, ldd := dyColumns(g, s, c, dy, ws)
 		b, ldb := ws, cols
 		if p.direct && !multi {
 			b, ldb = x[c.n0*xs+c.r0*g.W:], hw
@@ -255,4 +244,18 @@ func (t *convTask) scatter(lo, hi int) {
 			copy(t.dst[o+k*ohw:][:t.pcols], t.src[k*t.ld+s*t.pcols:])
 		}
 	}
+}
+
+// dyColumns returns the chunk's dy as a K x cols matrix and its row stride:
+// a view of dy for one sample, or, for several, the samples gathered side by
+// side into ws after the column buffer (the C*kh*kw x cols im2col block).
+func dyColumns(g ConvGeom, s convSplit, c chunk, dy, ws []float32) ([]float32, int) {
+	if c.samples() == 1 {
+		return dy[c.n0*g.yStride()+c.r0*g.OW:], g.OH * g.OW
+	}
+	cols := s.cols(c)
+	d := ws[g.C*g.KH*g.KW*cols:]
+	t := convTask{op: opGather, g: g, c: c, src: dy, dst: d, ld: cols, pcols: s.sampleCols(c)}
+	t.run(c.samples(), g.K*s.sampleCols(c))
+	return d, cols
 }
