@@ -132,6 +132,10 @@ func TestPoolFastPathsMatchScan(t *testing.T) {
 		{N: 1, C: 2, H: 55, W: 55, KH: 3, KW: 3, SH: 2, SW: 2},
 		{N: 1, C: 1, H: 6, W: 600, KH: 2, KW: 2, SH: 2, SW: 2}, // rows longer than one block of windows
 		{N: 1, C: 1, H: 4, W: 1100, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, CeilMode: true},
+		{N: 1, C: 1, H: 5, W: poolMaxW, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, CeilMode: true}, // the widest separable rows
+		{N: 1, C: 1, H: 5, W: poolMaxW, KH: 2, KW: 2, SH: 1, SW: 1, PH: 1, PW: 1},
+		{N: 1, C: 1, H: 5, W: poolMaxW - 1, KH: 3, KW: 3, SH: 9, SW: 9, PH: 1, PW: 1, CeilMode: true}, // padded row past poolMaxW+8
+		{N: 1, C: 2, H: 9, W: 23, KH: 3, KW: 3, SH: 5, SW: 7, PH: 1, PW: 1, CeilMode: true},
 	} {
 		if err := g.Init(); err != nil {
 			t.Fatal(err)

@@ -10,7 +10,9 @@ import (
 // as PoolGeom.argmax: the first maximum in row-major scan order.
 //
 // For 2x2 and 3x3 windows (any stride, any padding) the plane goes through
-// row kernels that compare integer keys with conditional moves: a float
+// row kernels (or, for stride 1, poolRows in pool_rows.go, which shares
+// each row's work between the three windows that overlap it) that compare
+// integer keys with conditional moves: a float
 // compare compiles to a branch per tap, which mispredicts on real data. The
 // key (poolKey) orders floats as < does and maps -0 and +0 together, so
 // "strictly greater key" is "strictly greater float" and the first maximum
@@ -18,9 +20,23 @@ import (
 // holding a NaN (or, from the cheap test, an infinity) takes the original
 // per-window scan, PoolGeom.argmax.
 
-// poolRowBlock is the most windows a row kernel handles per call (their
-// indices live on the stack).
+// poolRowBlock is the most windows a row kernel handles per call.
 const poolRowBlock = 256
+
+// poolScratch is one thread's buffers for max pooling (on its stack: Run
+// may run concurrently).
+type poolScratch struct {
+	idx  [poolRowBlock]int32 // argmax indices of one run of windows
+	rows poolRows
+}
+
+// separable reports whether a fast plane goes through poolRows: stride 1
+// (there each input row serves three output rows; with stride 2 the row
+// kernels' carried keys measured faster) and rows that fit its buffers.
+func (g *PoolGeom) separable() bool {
+	rowLen := max((g.OW-1)*g.SW+g.KW, g.PW+g.W)
+	return g.SH == 1 && g.SW == 1 && g.W <= poolMaxW && rowLen <= len(poolRows{}.row)
+}
 
 // poolKey maps the bits of a non-NaN float32 to an int32 with the same
 // order, -0 and +0 both to 0: the magnitude's bits for x >= 0, minus them
@@ -71,7 +87,7 @@ func (g *PoolGeom) maxFast(xp []float32) bool {
 	return g.KH == g.KW && (g.KH == 2 || g.KH == 3) && !nonFinite(xp)
 }
 
-func maxForwardPlane(g *PoolGeom, xp, yp []float32, idx *[poolRowBlock]int32) {
+func maxForwardPlane(g *PoolGeom, xp, yp []float32, s *poolScratch) {
 	if !g.maxFast(xp) {
 		for oh := 0; oh < g.OH; oh++ {
 			for ow := 0; ow < g.OW; ow++ {
@@ -81,6 +97,17 @@ func maxForwardPlane(g *PoolGeom, xp, yp []float32, idx *[poolRowBlock]int32) {
 		return
 	}
 	xb := float32Bits(xp)
+	if g.separable() {
+		s.rows.start(xb)
+		for oh := 0; oh < g.OH; oh++ {
+			yr := yp[oh*g.OW : (oh+1)*g.OW]
+			for j, i := range s.rows.windows(g, oh)[:len(yr)] {
+				yr[j] = xp[i]
+			}
+		}
+		return
+	}
+	idx := &s.idx
 	wLo, wHi := poolInterior(g.W, g.KW, g.SW, g.PW, g.OW)
 	for oh := 0; oh < g.OH; oh++ {
 		yr := yp[oh*g.OW : (oh+1)*g.OW]
@@ -104,7 +131,7 @@ func maxForwardPlane(g *PoolGeom, xp, yp []float32, idx *[poolRowBlock]int32) {
 
 // maxBackwardPlane adds each dy to its window's argmax, windows in
 // row-major order (the order matters where windows overlap).
-func maxBackwardPlane(g *PoolGeom, xp, dyp, dxp []float32, acc bool, idx *[poolRowBlock]int32) {
+func maxBackwardPlane(g *PoolGeom, xp, dyp, dxp []float32, acc bool, s *poolScratch) {
 	if !acc {
 		clear(dxp)
 	}
@@ -117,6 +144,17 @@ func maxBackwardPlane(g *PoolGeom, xp, dyp, dxp []float32, acc bool, idx *[poolR
 		return
 	}
 	xb := float32Bits(xp)
+	if g.separable() {
+		s.rows.start(xb)
+		for oh := 0; oh < g.OH; oh++ {
+			dyr := dyp[oh*g.OW : (oh+1)*g.OW]
+			for j, i := range s.rows.windows(g, oh)[:len(dyr)] {
+				dxp[i] += dyr[j]
+			}
+		}
+		return
+	}
+	idx := &s.idx
 	wLo, wHi := poolInterior(g.W, g.KW, g.SW, g.PW, g.OW)
 	for oh := 0; oh < g.OH; oh++ {
 		dyr := dyp[oh*g.OW : (oh+1)*g.OW]

@@ -75,14 +75,14 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	g := &t.g
-	var idx [poolRowBlock]int32 // argmax indices of one run of windows
+	var scratch poolScratch // on the stack: Run may run concurrently
 	for p := lo; p < hi; p++ {
 		n, c := p/g.C, p%g.C
 		switch t.op {
 		case poolMaxForward:
-			maxForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), &idx)
+			maxForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), &scratch)
 		case poolMaxBackward:
-			maxBackwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), g.xPlane(t.dx, n, c), t.acc, &idx)
+			maxBackwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), g.xPlane(t.dx, n, c), t.acc, &scratch)
 		case poolAvgForward:
 			avgForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c))
 		case poolAvgBackward:
