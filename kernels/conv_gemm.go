@@ -191,6 +191,10 @@ func gemmBackwardFilter(g ConvGeom, p gemmPlan, x, dy, dw, ws []float32) {
 // im2col unfolds item (sample s of the chunk, input channel ci).
 func (t *convTask) im2col(lo, hi int) {
 	g := t.g
+	if g.smallPlanes(t.c) {
+		t.im2colSmall(lo, hi)
+		return
+	}
 	kk, hw, xs := g.KH*g.KW, g.H*g.W, g.xStride()
 	for it := lo; it < hi; it++ {
 		s, ci := it/g.C, it%g.C
@@ -204,6 +208,10 @@ func (t *convTask) im2col(lo, hi int) {
 // (later bands of the same sample add onto them).
 func (t *convTask) col2im(lo, hi int) {
 	g := t.g
+	if g.smallPlanes(t.c) {
+		t.col2imSmall(lo, hi)
+		return
+	}
 	kk, hw, xs := g.KH*g.KW, g.H*g.W, g.xStride()
 	for it := lo; it < hi; it++ {
 		s, ci := it/g.C, it%g.C
