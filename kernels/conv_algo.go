@@ -96,6 +96,9 @@ func (g ConvGeom) Workspace(algo ConvAlgo) (forward, backward int) {
 		return g.ColSize(), g.ColSize()
 	case ConvGEMM:
 		w := g.gemmSplit(false).workspace(g)
+		if t, ok := g.dataAsConv(); ok {
+			return w, max(w, dataAsConvWorkspace(t))
+		}
 		return w, w
 	case ConvPointwise:
 		w := g.gemmSplit(true).workspace(g)

@@ -47,6 +47,10 @@ var algoCases = func() []ConvGeom {
 		cgeom(3, 4, 9, 9, 6, 1, 1, 2, 0, 1, 2),   // strided 1x1 projection, groups
 		cgeom(2, 3, 9, 10, 4, 3, 3, 2, 1, 1, 1),  // stride-2 3x3
 		cgeom(1, 2, 12, 13, 3, 3, 3, 1, 1, 1, 1), // many tiles per plane
+		cgeom(2, 6, 7, 5, 3, 3, 3, 1, 1, 1, 1),   // narrowing (K < C): backward data as a forward conv
+		cgeom(3, 5, 6, 6, 2, 5, 5, 1, 2, 1, 1),   // narrowing 5x5
+		cgeom(2, 4, 6, 7, 3, 3, 2, 1, 0, 1, 1),   // narrowing, no padding, 3x2 kernel
+		cgeom(2, 8, 3, 3, 2, 3, 3, 1, 1, 1, 1),   // narrowing on 3x3 maps
 	)
 }()
 

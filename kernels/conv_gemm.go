@@ -88,6 +88,16 @@ func (p gemmPlan) workspace(g ConvGeom) int {
 }
 
 func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool) {
+	gemmForwardInto(g, p, x, w, bias, y, ws, relu, false)
+}
+
+// gemmForwardInto is gemmForward, adding the result onto y when
+// accumulate (then bias must be nil and relu false).
+func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, accumulate bool) {
+	var beta float32
+	if accumulate {
+		beta = 1
+	}
 	kk := g.KH * g.KW
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, ohw := cg*kk, g.OH*g.OW
@@ -117,17 +127,21 @@ func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool)
 			if multi {
 				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
 			} else {
-				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
+				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, beta, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
 			}
 		}
 		if multi {
-			t := convTask{op: opScatter, g: g, c: c, src: out, dst: y, ld: cols, pcols: pc}
+			t := convTask{op: opScatter, g: g, c: c, src: out, dst: y, ld: cols, pcols: pc, acc: accumulate}
 			t.run(c.samples(), g.K*pc)
 		}
 	}
 }
 
 func gemmBackwardData(g ConvGeom, p gemmPlan, w, dy, dx, ws []float32, accumulate bool) {
+	if t, ok := g.dataAsConv(); ok && !p.direct {
+		dataAsConvBackward(g, t, w, dy, dx, ws, accumulate)
+		return
+	}
 	kk := g.KH * g.KW
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, hw, xs := cg*kk, g.H*g.W, g.xStride()
@@ -249,7 +263,14 @@ func (t *convTask) scatter(lo, hi int) {
 	for s := lo; s < hi; s++ {
 		o := (t.c.n0+s)*ys + t.c.r0*g.OW
 		for k := 0; k < g.K; k++ {
-			copy(t.dst[o+k*ohw:][:t.pcols], t.src[k*t.ld+s*t.pcols:])
+			dst, src := t.dst[o+k*ohw:][:t.pcols], t.src[k*t.ld+s*t.pcols:][:t.pcols]
+			if !t.acc {
+				copy(dst, src)
+				continue
+			}
+			for i, v := range src {
+				dst[i] += v
+			}
 		}
 	}
 }
