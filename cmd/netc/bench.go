@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -47,6 +49,7 @@ func newBenchCmd() *cobra.Command {
 	var cf compileFlags
 	var batch, steps, threads int
 	var trainOnly, inferOnly, layers, asJSON bool
+	var cpuProfile string
 	c := &cobra.Command{
 		Use:   "bench SPEC",
 		Short: "Time training and inference steps (images/s), and optionally each layer",
@@ -57,7 +60,8 @@ total and its GFLOP/s (2 x MACs of conv and linear layers), sorted by time; the 
 cost a little, which is why the totals come from the uninstrumented run.`,
 		Example: `  netc bench specs/resnet18.toml --batch 64
   netc bench specs/googlenet.toml --batch 64 --train --layers
-  netc bench specs/lenet-bn.toml --batch 256 --threads 1 --json`,
+  netc bench specs/lenet-bn.toml --batch 256 --threads 1 --json
+  netc bench specs/resnet18.toml --batch 64 --train --cpuprofile resnet18.prof`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: specArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -83,6 +87,13 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 				runtime.GOMAXPROCS(threads)
 			}
 			res := benchResult{Spec: g.Name, Batch: batch, Threads: gemm.Threads(), Steps: steps}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			if !inferOnly {
 				n, opt, err := runner.BenchNet(g, plan.Training, batch)
 				if err != nil {
@@ -143,6 +154,7 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 	c.Flags().BoolVar(&trainOnly, "train", false, "time training steps only")
 	c.Flags().BoolVar(&inferOnly, "infer", false, "time inference only")
 	c.Flags().BoolVar(&layers, "layers", false, "also time each step (instrumented run)")
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the runs to FILE (read it with go tool pprof -top FILE)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: train_images_per_sec, infer_images_per_sec, layers")
 	return c
 }
@@ -193,4 +205,20 @@ func convLinearSummary(layers []benchLayer) (share, gflops float64) {
 		gflops = gflop / (ms / 1e3)
 	}
 	return share, gflops
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, usageErrorf("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, usageErrorf("--cpuprofile: %v", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
