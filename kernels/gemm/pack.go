@@ -105,6 +105,15 @@ func packB16Go(d, s *float32, kc, ldb int) {
 // each k step is one bounds check, a few loads and stores, rather than a
 // pass over the destination per row.
 func gatherRows(d []float32, stride int, src []float32, ld, off, n, kc int) {
+	if n == stride {
+		// Whole panels (AVX2's MR = 6, NR = 16): eight k steps at a time
+		// through an in-register transpose, the rest below.
+		done := transposeBlocks(d, n, src, ld, off, kc)
+		if done == kc {
+			return
+		}
+		d, off, kc = d[done*stride:], off+done, kc-done
+	}
 	r := 0
 	for ; r+6 <= n; r += 6 {
 		o := off + r*ld

@@ -112,6 +112,8 @@ func main() {
 		ConstraintExpr("!purego")
 		packB16()
 		packB16x4()
+		transposeRows(16)
+		transposeRows(6)
 		Generate()
 		return
 	case "avx2":
@@ -385,6 +387,87 @@ func packB16x4() {
 	ADDQ(ldb, src)
 	ADDQ(U8(64), dst)
 	DECQ(kc)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// transposeRows emits transpose<n>AVX(blocks int, src *float32, ld int, dst
+// *float32): for p < 8*blocks and r < n, dst[p*n + r] = src[r*ld + p]. It
+// interleaves n source rows into a packed panel with stride n, the
+// transposing copy behind packA (n = MR = 6) and a transposed packB (n = NR =
+// 16), eight k steps at a time: eight rows of eight floats are loaded,
+// transposed in registers (unpack, shuffle, 128-bit permute: BLIS's and
+// every AVX code's 8x8 transpose) and stored as eight runs of eight.
+//
+// For n = 6 the transpose has two spare rows and each 32-byte store writes
+// two floats past its run, into the first two of the next run, which the
+// next store (or the caller's tail) then overwrites: the caller leaves at
+// least one k step after the last block.
+func transposeRows(n int) {
+	name := fmt.Sprintf("transpose%dAVX", n)
+	TEXT(name, NOSPLIT, "func(blocks int, src *float32, ld int, dst *float32)")
+	Doc(fmt.Sprintf("%s interleaves %d rows of 8*blocks floats (row stride ld) into dst with stride %d.", name, n, n))
+	blocks := Load(Param("blocks"), reg.RCX)
+	src := Load(Param("src"), reg.RSI)
+	ld := Load(Param("ld"), reg.RDX)
+	dst := Load(Param("dst"), reg.RDI)
+	SHLQ(U8(2), ld)
+	ld3 := reg.R8
+	LEAQ(Mem{Base: ld, Index: ld, Scale: 2}, ld3)
+	// One pointer per group of four rows: rows 4q..4q+3 at rowp[q] + {0, ld, 2ld, 3ld}.
+	groups := (n + 3) / 4
+	rowp := []reg.Register{src, reg.R9, reg.R10, reg.R11}[:groups]
+	for q := 1; q < groups; q++ {
+		LEAQ(Mem{Base: rowp[q-1], Index: ld, Scale: 4}, rowp[q])
+	}
+	TESTQ(blocks, blocks)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for g := 0; g*8 < n; g++ {
+		rows := min(8, n-g*8)
+		r := ymm[0:8]
+		for i := 0; i < rows; i++ {
+			row := g*8 + i
+			base := rowp[row/4]
+			switch row % 4 {
+			case 0:
+				VMOVUPS(Mem{Base: base}, r[i])
+			case 1:
+				VMOVUPS(Mem{Base: base, Index: ld, Scale: 1}, r[i])
+			case 2:
+				VMOVUPS(Mem{Base: base, Index: ld, Scale: 2}, r[i])
+			case 3:
+				VMOVUPS(Mem{Base: base, Index: ld3, Scale: 1}, r[i])
+			}
+		}
+		t, sv, out := ymm[8:16], ymm[0:8], ymm[8:16]
+		for i := 0; i < 4; i++ {
+			VUNPCKLPS(r[2*i+1], r[2*i], t[2*i])   // r0[0] r1[0] r0[1] r1[1] | [4] [5]
+			VUNPCKHPS(r[2*i+1], r[2*i], t[2*i+1]) // r0[2] r1[2] r0[3] r1[3] | [6] [7]
+		}
+		for h := 0; h < 2; h++ { // rows 0-3, then rows 4-7
+			a, b := t[4*h], t[4*h+2]
+			c, d := t[4*h+1], t[4*h+3]
+			VSHUFPS(U8(0x44), b, a, sv[4*h])   // column 0 | 4 of four rows
+			VSHUFPS(U8(0xEE), b, a, sv[4*h+1]) // column 1 | 5
+			VSHUFPS(U8(0x44), d, c, sv[4*h+2]) // column 2 | 6
+			VSHUFPS(U8(0xEE), d, c, sv[4*h+3]) // column 3 | 7
+		}
+		for j := 0; j < 4; j++ {
+			VPERM2F128(U8(0x20), sv[4+j], sv[j], out[j])   // column j: rows 0-3, 4-7
+			VPERM2F128(U8(0x31), sv[4+j], sv[j], out[4+j]) // column j+4
+		}
+		for j := 0; j < 8; j++ {
+			VMOVUPS(out[j], Mem{Base: dst, Disp: 4 * (j*n + g*8)})
+		}
+	}
+	for _, p := range rowp {
+		ADDQ(U8(32), p)
+	}
+	ADDQ(U32(4*8*n), dst)
+	DECQ(blocks)
 	JNZ(LabelRef("loop"))
 	Label("done")
 	VZEROUPPER()
