@@ -102,7 +102,8 @@ func (t *bnTask) stats(c int) (mean, sq float64) {
 	var s0, s1, s2, s3, q0, q1, q2, q3 float64
 	for n := 0; n < g.N; n++ {
 		p := g.xPlane(t.x, n, c)
-		i := 0
+		vs, vq, i := vecMoments(p, k)
+		s0, q0 = s0+vs, q0+vq
 		for ; i+4 <= len(p); i += 4 {
 			v := p[i : i+4 : i+4]
 			d0, d1, d2, d3 := float64(v[0])-k, float64(v[1])-k, float64(v[2])-k, float64(v[3])-k
@@ -130,6 +131,8 @@ func (t *bnTask) normalize(c int, a, b float32) {
 	g := t.g
 	for n := 0; n < g.N; n++ {
 		xp, yp := g.xPlane(t.x, n, c), g.yPlane(t.y, n, c)
+		done := vecAffine(xp, yp, a, b, t.relu)
+		xp, yp = xp[done:], yp[done:]
 		if t.relu {
 			for i, v := range xp {
 				yp[i] = max(v*a+b, 0)
@@ -151,11 +154,16 @@ func (t *bnTask) gradSums(c int) (s, p float64) {
 	for n := 0; n < g.N; n++ {
 		dyp := g.yPlane(t.dy, n, c)
 		xp := g.xPlane(t.x, n, c)[:len(dyp)]
+		var yp []float32
+		if t.relu {
+			yp = g.yPlane(t.y, n, c)[:len(dyp)]
+		}
+		vs, vp, i := vecGradSums(dyp, xp, yp, mean)
+		s0, p0 = s0+vs, p0+vp
 		if t.relu {
 			// Masks from the bits: a float compare would be a branch,
 			// mispredicted on about half the elements.
-			yb, db := float32Bits(g.yPlane(t.y, n, c))[:len(dyp)], float32Bits(dyp)
-			i := 0
+			yb, db := float32Bits(yp), float32Bits(dyp)
 			for ; i+4 <= len(db); i += 4 {
 				d, y, x := db[i:i+4:i+4], yb[i:i+4:i+4], xp[i:i+4:i+4]
 				d0 := float64(math.Float32frombits(d[0] & reluMask(y[0])))
@@ -175,7 +183,6 @@ func (t *bnTask) gradSums(c int) (s, p float64) {
 			}
 			continue
 		}
-		i := 0
 		for ; i+4 <= len(dyp); i += 4 {
 			d, x := dyp[i:i+4:i+4], xp[i:i+4:i+4]
 			d0, d1, d2, d3 := float64(d[0]), float64(d[1]), float64(d[2]), float64(d[3])
@@ -212,8 +219,14 @@ func (t *bnTask) gradInput(c int, ka, kb, kc float32) {
 	for n := 0; n < g.N; n++ {
 		dyp := g.yPlane(t.dy, n, c)
 		xp, dxp := g.xPlane(t.x, n, c)[:len(dyp)], g.xPlane(t.dx, n, c)[:len(dyp)]
+		var yp []float32
 		if t.relu {
-			bnGradMasked(float32Bits(dyp), float32Bits(g.yPlane(t.y, n, c)), xp, dxp, mean, ka, kb, kc, t.acc)
+			yp = g.yPlane(t.y, n, c)[:len(dyp)]
+		}
+		done := vecGradInput(dyp, xp, yp, dxp, mean, ka, kb, kc, t.acc)
+		dyp, xp, dxp = dyp[done:], xp[done:], dxp[done:]
+		if t.relu {
+			bnGradMasked(float32Bits(dyp), float32Bits(yp[done:]), xp, dxp, mean, ka, kb, kc, t.acc)
 			continue
 		}
 		if t.acc {

@@ -193,3 +193,36 @@ func TestBatchNormLargeMean(t *testing.T) {
 		expect(t, "batchnorm large mean", fmt.Sprintf("%+v invstd", g), si, invstd, 1e-6)
 	}
 }
+
+// TestBatchNormReLUKeepsNaN: the fused ReLU passes a NaN through (PyTorch's
+// relu does), on the vector loops and the tails alike, so a non-finite
+// value is still found at the layer that made it.
+func TestBatchNormReLUKeepsNaN(t *testing.T) {
+	for _, g := range []BatchNormGeom{
+		{N: 2, C: 3, HW: 44, Eps: 1e-5, Momentum: 0.1}, // wide: 40 elements in vector loops, 4 in the tail
+		{N: 5, C: 4, HW: 1, Eps: 1e-5, Momentum: 0.1},  // narrow
+	} {
+		if err := g.Init(); err != nil {
+			t.Fatal(err)
+		}
+		r := newRand(560)
+		x, _ := randVec(r, g.Len())
+		ones, zeros := make([]float32, g.C), make([]float32, g.C)
+		for i := range ones {
+			ones[i] = 1
+		}
+		nan := float32(math.NaN())
+		for _, i := range []int{3, 41, g.Len() - 1} {
+			if i < g.Len() {
+				x[i] = nan
+			}
+		}
+		y := garbage(g.Len())
+		BatchNormReLUForwardEval(g, x, ones, zeros, zeros, ones, y)
+		for i, v := range x {
+			if v != v && y[i] == y[i] {
+				t.Errorf("%+v: x[%d] is NaN, y[%d] = %v", g, i, i, y[i])
+			}
+		}
+	}
+}

@@ -5,6 +5,9 @@
 //	go run ./asmgen -isa avx2   -out kernel_avx2_amd64.s
 //	go run ./asmgen -isa avx512 -out kernel_avx512_amd64.s
 //
+// and, for package kernels' batchnorm loops (vec.go), -isa vec -pkg kernels
+// -out ../../vec_amd64.s.
+//
 // It lives in its own module so that package gemm does not depend on avo.
 //
 // Every kernel computes one MR x NR tile of C from packed panels:
@@ -99,7 +102,7 @@ var zmm = []reg.VecPhysical{reg.Z0, reg.Z1, reg.Z2, reg.Z3, reg.Z4, reg.Z5, reg.
 const unroll = 4 // k steps per main-loop iteration; amortises the loop counter and pointer updates
 
 func main() {
-	which := flag.String("isa", "avx2", "avx2, avx512 or pack")
+	which := flag.String("isa", "avx2", "avx2, avx512, pack or vec")
 	// Knobs for trying other tiles, e.g. -mr 4 -nv 3 -suffix x424 for a
 	// 4x24 AVX2 kernel (measured: same in-L1 speed as 6x16 on Zen 3).
 	mrFlag := flag.Int("mr", 0, "override MR (experiments)")
@@ -114,6 +117,11 @@ func main() {
 		packB16x4()
 		transposeRows(16)
 		transposeRows(6)
+		Generate()
+		return
+	case "vec":
+		ConstraintExpr("!purego")
+		vecKernels()
 		Generate()
 		return
 	case "avx2":
