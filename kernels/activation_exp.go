@@ -22,6 +22,13 @@ const signBit = 1 << 31
 // results keep their relative accuracy).
 func sigmoidSpan(x, y []float32) {
 	y = y[:len(x)]
+	done := vecSigmoid(x, y)
+	sigmoidSpanGo(x[done:], y[done:])
+}
+
+// sigmoidSpanGo is sigmoidSpan in Go, for the tail the vector loop leaves
+// (and everything without AVX2).
+func sigmoidSpanGo(x, y []float32) {
 	var block [expBlock]float32
 	for len(x) > 0 {
 		n := min(len(x), expBlock)

@@ -113,3 +113,23 @@ func vecGradInput(dy, x, y, dx []float32, mean, ka, kb, kc float32, acc bool) in
 	}
 	return n
 }
+
+//go:noescape
+func sigmoidAVX2(n int, x, y *float32)
+
+var haveVec2 = cpu.X86.HasAVX2
+
+// vecSigmoid sets y = sigmoid(x) for the largest multiple of 16 elements,
+// the same bits as sigmoidSpan's Go loops (see vec.go in the generator).
+func vecSigmoid(x, y []float32) int {
+	if !haveVec2 {
+		return 0
+	}
+	n := len(x) &^ 15
+	if n == 0 {
+		return 0
+	}
+	_ = y[n-1]
+	sigmoidAVX2(n, &x[0], &y[0])
+	return n
+}

@@ -600,3 +600,221 @@ one:
 done:
 	VZEROUPPER
 	RET
+
+// func sigmoidAVX2(n int, x *float32, y *float32)
+// Requires: AVX, AVX2
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-24
+	MOVQ         n+0(FP), CX
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DI
+	MOVL         $0x42d00000, AX
+	VMOVD        AX, X14
+	VBROADCASTSS X14, Y14
+	MOVL         $0x3f800000, AX
+	VMOVD        AX, X15
+	VBROADCASTSS X15, Y15
+	SHRQ         $0x04, CX
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVUPS   (SI), Y0
+	VANDPS    sigmoidConsts<>+0(SB), Y0, Y1
+	VMINPS    Y1, Y14, Y1
+	VXORPS    sigmoidConsts<>+32(SB), Y1, Y1
+	VMULPS    sigmoidConsts<>+64(SB), Y1, Y2
+	VADDPS    sigmoidConsts<>+96(SB), Y2, Y2
+	VSUBPS    sigmoidConsts<>+96(SB), Y2, Y3
+	VMULPS    sigmoidConsts<>+128(SB), Y3, Y4
+	VSUBPS    Y4, Y1, Y4
+	VMULPS    sigmoidConsts<>+160(SB), Y3, Y3
+	VSUBPS    Y3, Y4, Y4
+	VMULPS    Y4, Y4, Y5
+	VMULPS    sigmoidConsts<>+224(SB), Y4, Y6
+	VADDPS    sigmoidConsts<>+192(SB), Y6, Y6
+	VMULPS    sigmoidConsts<>+288(SB), Y4, Y3
+	VADDPS    sigmoidConsts<>+256(SB), Y3, Y3
+	VMULPS    Y3, Y5, Y3
+	VADDPS    Y3, Y6, Y6
+	VMULPS    sigmoidConsts<>+352(SB), Y4, Y3
+	VADDPS    sigmoidConsts<>+320(SB), Y3, Y3
+	VMULPS    Y5, Y5, Y1
+	VMULPS    Y3, Y1, Y3
+	VADDPS    Y3, Y6, Y6
+	VADDPS    Y15, Y4, Y4
+	VMULPS    Y6, Y5, Y5
+	VADDPS    Y5, Y4, Y4
+	VPSUBD    sigmoidConsts<>+384(SB), Y2, Y2
+	VPSRAD    $0x01, Y2, Y3
+	VPSUBD    Y3, Y2, Y2
+	VPADDD    sigmoidConsts<>+416(SB), Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VPADDD    sigmoidConsts<>+416(SB), Y2, Y2
+	VPSLLD    $0x17, Y2, Y2
+	VMULPS    Y3, Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    Y15, Y4, Y5
+	VBLENDVPS Y0, Y4, Y15, Y6
+	VDIVPS    Y5, Y6, Y6
+	VMOVUPS   Y6, (DI)
+	VMOVUPS   32(SI), Y7
+	VANDPS    sigmoidConsts<>+0(SB), Y7, Y8
+	VMINPS    Y8, Y14, Y8
+	VXORPS    sigmoidConsts<>+32(SB), Y8, Y8
+	VMULPS    sigmoidConsts<>+64(SB), Y8, Y9
+	VADDPS    sigmoidConsts<>+96(SB), Y9, Y9
+	VSUBPS    sigmoidConsts<>+96(SB), Y9, Y10
+	VMULPS    sigmoidConsts<>+128(SB), Y10, Y11
+	VSUBPS    Y11, Y8, Y11
+	VMULPS    sigmoidConsts<>+160(SB), Y10, Y10
+	VSUBPS    Y10, Y11, Y11
+	VMULPS    Y11, Y11, Y12
+	VMULPS    sigmoidConsts<>+224(SB), Y11, Y13
+	VADDPS    sigmoidConsts<>+192(SB), Y13, Y13
+	VMULPS    sigmoidConsts<>+288(SB), Y11, Y10
+	VADDPS    sigmoidConsts<>+256(SB), Y10, Y10
+	VMULPS    Y10, Y12, Y10
+	VADDPS    Y10, Y13, Y13
+	VMULPS    sigmoidConsts<>+352(SB), Y11, Y10
+	VADDPS    sigmoidConsts<>+320(SB), Y10, Y10
+	VMULPS    Y12, Y12, Y8
+	VMULPS    Y10, Y8, Y10
+	VADDPS    Y10, Y13, Y13
+	VADDPS    Y15, Y11, Y11
+	VMULPS    Y13, Y12, Y12
+	VADDPS    Y12, Y11, Y11
+	VPSUBD    sigmoidConsts<>+384(SB), Y9, Y9
+	VPSRAD    $0x01, Y9, Y10
+	VPSUBD    Y10, Y9, Y9
+	VPADDD    sigmoidConsts<>+416(SB), Y10, Y10
+	VPSLLD    $0x17, Y10, Y10
+	VPADDD    sigmoidConsts<>+416(SB), Y9, Y9
+	VPSLLD    $0x17, Y9, Y9
+	VMULPS    Y10, Y11, Y11
+	VMULPS    Y9, Y11, Y11
+	VADDPS    Y15, Y11, Y12
+	VBLENDVPS Y7, Y11, Y15, Y13
+	VDIVPS    Y12, Y13, Y13
+	VMOVUPS   Y13, 32(DI)
+	ADDQ      $0x40, SI
+	ADDQ      $0x40, DI
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+DATA sigmoidConsts<>+0(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+4(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+8(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+12(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+16(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+20(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+24(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+28(SB)/4, $0x7fffffff
+DATA sigmoidConsts<>+32(SB)/4, $0x80000000
+DATA sigmoidConsts<>+36(SB)/4, $0x80000000
+DATA sigmoidConsts<>+40(SB)/4, $0x80000000
+DATA sigmoidConsts<>+44(SB)/4, $0x80000000
+DATA sigmoidConsts<>+48(SB)/4, $0x80000000
+DATA sigmoidConsts<>+52(SB)/4, $0x80000000
+DATA sigmoidConsts<>+56(SB)/4, $0x80000000
+DATA sigmoidConsts<>+60(SB)/4, $0x80000000
+DATA sigmoidConsts<>+64(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+68(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+72(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+76(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+80(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+84(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+88(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+92(SB)/4, $0x3fb8aa3b
+DATA sigmoidConsts<>+96(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+100(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+104(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+108(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+112(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+116(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+120(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+124(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+128(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+132(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+136(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+140(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+144(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+148(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+152(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+156(SB)/4, $0x3f318000
+DATA sigmoidConsts<>+160(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+164(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+168(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+172(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+176(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+180(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+184(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+188(SB)/4, $0xb95e8083
+DATA sigmoidConsts<>+192(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+196(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+200(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+204(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+208(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+212(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+216(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+220(SB)/4, $0x3f000000
+DATA sigmoidConsts<>+224(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+228(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+232(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+236(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+240(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+244(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+248(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+252(SB)/4, $0x3e2aaaaa
+DATA sigmoidConsts<>+256(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+260(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+264(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+268(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+272(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+276(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+280(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+284(SB)/4, $0x3d2aa9c1
+DATA sigmoidConsts<>+288(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+292(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+296(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+300(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+304(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+308(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+312(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+316(SB)/4, $0x3c088908
+DATA sigmoidConsts<>+320(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+324(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+328(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+332(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+336(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+340(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+344(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+348(SB)/4, $0x3ab743ce
+DATA sigmoidConsts<>+352(SB)/4, $0x39506967
+DATA sigmoidConsts<>+356(SB)/4, $0x39506967
+DATA sigmoidConsts<>+360(SB)/4, $0x39506967
+DATA sigmoidConsts<>+364(SB)/4, $0x39506967
+DATA sigmoidConsts<>+368(SB)/4, $0x39506967
+DATA sigmoidConsts<>+372(SB)/4, $0x39506967
+DATA sigmoidConsts<>+376(SB)/4, $0x39506967
+DATA sigmoidConsts<>+380(SB)/4, $0x39506967
+DATA sigmoidConsts<>+384(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+388(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+392(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+396(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+400(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+404(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+408(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+412(SB)/4, $0x4b400000
+DATA sigmoidConsts<>+416(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+420(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+424(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+428(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+432(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+436(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+440(SB)/4, $0x0000007f
+DATA sigmoidConsts<>+444(SB)/4, $0x0000007f
+GLOBL sigmoidConsts<>(SB), RODATA|NOPTR, $448

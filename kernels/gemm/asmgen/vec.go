@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -36,6 +38,7 @@ func vecKernels() {
 			gradInput(masked, acc)
 		}
 	}
+	sigmoid()
 }
 
 // affine emits affineAVX / affineReLUAVX(n int, x, y *float32, a, b float32):
@@ -280,4 +283,101 @@ func gradInput(masked, acc bool) {
 		}
 	}
 	loops(n, 4, body, ptrs)
+}
+
+// sigmoid emits sigmoidAVX2(n int, x, y *float32): y[i] = 1/(1+e^-x[i]),
+// operation for operation the Go code of kernels.sigmoidSpan and expSpan
+// (Cephes expf on -|x| clamped to -104, then 1/(1+e) or e/(1+e) by x's
+// sign), so that both give the same bits. Two vectors per iteration: one
+// chain is latency-bound. AVX2 for the integer steps that build 2^n.
+func sigmoid() {
+	TEXT("sigmoidAVX2", NOSPLIT, "func(n int, x, y *float32)")
+	Doc("sigmoidAVX2 sets y[i] = 1/(1+exp(-x[i])) for i < n (n a multiple of 16), as kernels.sigmoidSpan does.")
+	f32 := func(v float64) uint32 { return math.Float32bits(float32(v)) }
+	consts := []struct {
+		name string
+		bits uint32
+	}{
+		{"abs", 0x7fffffff}, {"sign", 0x80000000},
+		{"log2e", f32(1.44269504088896341)}, {"round", f32(12582912)},
+		{"ln2hi", f32(0.693359375)}, {"ln2lo", f32(-2.12194440e-4)},
+		{"c0", f32(5.0000001201e-1)}, {"c1", f32(1.6666665459e-1)},
+		{"c2", f32(4.1665795894e-2)}, {"c3", f32(8.3334519073e-3)},
+		{"c4", f32(1.3981999507e-3)}, {"c5", f32(1.9875691500e-4)},
+		{"bias", 0x4b400000}, {"e127", 127},
+	}
+	tab := GLOBL("sigmoidConsts", RODATA|NOPTR)
+	at := map[string]Mem{}
+	for i, c := range consts {
+		for l := 0; l < 8; l++ {
+			DATA(32*i+4*l, U32(c.bits))
+		}
+		at[c.name] = tab.Offset(32 * i)
+	}
+	n := Load(Param("n"), reg.RCX)
+	x := Load(Param("x"), reg.RSI)
+	y := Load(Param("y"), reg.RDI)
+	// In registers: 104 (the clamp must keep a NaN, so it is VMINPS's
+	// first source) and 1 (VBLENDVPS's first source).
+	c104, one := reg.Y14, reg.Y15
+	MOVL(U32(f32(104)), reg.EAX)
+	VMOVD(reg.EAX, c104.AsX())
+	VBROADCASTSS(c104.AsX(), c104)
+	MOVL(U32(f32(1)), reg.EAX)
+	VMOVD(reg.EAX, one.AsX())
+	VBROADCASTSS(one.AsX(), one)
+	SHRQ(U8(4), n)
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for c := 0; c < 2; c++ {
+		v, a, t, nn, r, z, q := ymm[7*c], ymm[7*c+1], ymm[7*c+2], ymm[7*c+3], ymm[7*c+4], ymm[7*c+5], ymm[7*c+6]
+		off := 32 * c
+		VMOVUPS(Mem{Base: x, Disp: off}, v)
+		VANDPS(at["abs"], v, a)   // a = |v|
+		VMINPS(a, c104, a)        // min(104, a), NaN kept
+		VXORPS(at["sign"], a, a)  // x' = -a
+		VMULPS(at["log2e"], a, t) // t = x'*log2e + round
+		VADDPS(at["round"], t, t)
+		VSUBPS(at["round"], t, nn) // n = t - round
+		VMULPS(at["ln2hi"], nn, r) // r = x' - n*ln2Hi
+		VSUBPS(r, a, r)
+		VMULPS(at["ln2lo"], nn, nn) // r -= n*ln2Lo
+		VSUBPS(nn, r, r)
+		VMULPS(r, r, z)        // z = r*r
+		VMULPS(at["c1"], r, q) // q = (c0 + c1 r)
+		VADDPS(at["c0"], q, q)
+		VMULPS(at["c3"], r, nn) //   + z*(c2 + c3 r)
+		VADDPS(at["c2"], nn, nn)
+		VMULPS(nn, z, nn)
+		VADDPS(nn, q, q)
+		VMULPS(at["c5"], r, nn) //   + (z*z)*(c4 + c5 r)
+		VADDPS(at["c4"], nn, nn)
+		VMULPS(z, z, a)
+		VMULPS(nn, a, nn)
+		VADDPS(nn, q, q)
+		VADDPS(one, r, r) // p = (1 + r) + z*q
+		VMULPS(q, z, z)
+		VADDPS(z, r, r)
+		VPSUBD(at["bias"], t, t) // k = bits(t) - 0x4b400000
+		VPSRAD(U8(1), t, nn)     // h = k >> 1
+		VPSUBD(nn, t, t)         // k - h
+		VPADDD(at["e127"], nn, nn)
+		VPSLLD(U8(23), nn, nn) // 2^h
+		VPADDD(at["e127"], t, t)
+		VPSLLD(U8(23), t, t) // 2^(k-h)
+		VMULPS(nn, r, r)     // e = p * 2^h * 2^(k-h)
+		VMULPS(t, r, r)
+		VADDPS(one, r, z)       // 1 + e
+		VBLENDVPS(v, r, one, q) // x < 0 (sign bit): e, else 1
+		VDIVPS(z, q, q)
+		VMOVUPS(q, Mem{Base: y, Disp: off})
+	}
+	ADDQ(U8(64), x)
+	ADDQ(U8(64), y)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
 }
