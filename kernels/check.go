@@ -44,3 +44,10 @@ func checkStride(op, name string, stride, per int) error {
 	}
 	return nil
 }
+
+// needIdx is need for index buffers.
+func needIdx(what string, s []int32, n int) {
+	if len(s) < n {
+		panic(fmt.Sprintf("kernels: %s has %d elements, need %d", what, len(s), n))
+	}
+}

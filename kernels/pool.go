@@ -106,8 +106,30 @@ func MaxPoolForward(g PoolGeom, x, y []float32) {
 	t.run()
 }
 
+// MaxPoolForwardArgmax is MaxPoolForward that also records each window's
+// argmax (its index in the input plane) in argmax, dense N*C*OH*OW, for
+// MaxPoolBackwardArgmax: training keeps the indices instead of the input.
+func MaxPoolForwardArgmax(g PoolGeom, x, y []float32, argmax []int32) {
+	need("maxpool x", x, g.InSpan())
+	need("maxpool y", y, g.OutSpan())
+	needIdx("maxpool argmax", argmax, g.OutLen())
+	t := poolTask{op: poolMaxForward, g: g, x: x, y: y, arg: argmax}
+	t.run()
+}
+
+// MaxPoolBackwardArgmax adds each dy to the input pixel MaxPoolForwardArgmax
+// recorded for its window, windows in row-major order: the same sums as
+// MaxPoolBackward, without reading x.
+func MaxPoolBackwardArgmax(g PoolGeom, argmax []int32, dy, dx []float32, accumulate bool) {
+	needIdx("maxpool argmax", argmax, g.OutLen())
+	need("maxpool dy", dy, g.OutSpan())
+	need("maxpool dx", dx, g.InSpan())
+	t := poolTask{op: poolMaxBackwardArgmax, g: g, y: dy, dx: dx, arg: argmax, acc: accumulate}
+	t.run()
+}
+
 // MaxPoolBackward routes each dy to the argmax of its window, recomputed
-// from x (no index buffer is kept).
+// from x.
 func MaxPoolBackward(g PoolGeom, x, dy, dx []float32, accumulate bool) {
 	need("maxpool x", x, g.InSpan())
 	need("maxpool dy", dy, g.OutSpan())

@@ -185,6 +185,37 @@ func checkPoolAgainstScan(t *testing.T, r *rand.Rand, g PoolGeom, kind int) {
 				if i := samebits(dx, wantDx); i >= 0 {
 					t.Fatalf("%s acc=%v: dx[%d] = %v, scan gives %v", name, acc, i, dx[i], wantDx[i])
 				}
+				if avg {
+					continue
+				}
+				// The kept-indices pair gives the same y and dx, and each
+				// index is the scan's argmax.
+				arg := make([]int32, g.OutLen())
+				for i := range arg {
+					arg[i] = -1
+				}
+				y2, dx2 := garbage(g.OutLen()), append([]float32(nil), base...)
+				if !acc {
+					dx2 = garbage(g.InLen())
+				}
+				MaxPoolForwardArgmax(g, x, y2, arg)
+				MaxPoolBackwardArgmax(g, arg, dy, dx2, acc)
+				if i := samebits(y2, wantY); i >= 0 {
+					t.Fatalf("%s argmax: y[%d] = %v, scan gives %v", name, i, y2[i], wantY[i])
+				}
+				if i := samebits(dx2, wantDx); i >= 0 {
+					t.Fatalf("%s argmax acc=%v: dx[%d] = %v, scan gives %v", name, acc, i, dx2[i], wantDx[i])
+				}
+				for p := 0; p < g.N*g.C; p++ {
+					xp := x[p*g.H*g.W : (p+1)*g.H*g.W]
+					for oh := 0; oh < g.OH; oh++ {
+						for ow := 0; ow < g.OW; ow++ {
+							if got, want := arg[(p*g.OH+oh)*g.OW+ow], scanArgmax(g, xp, oh, ow); int(got) != want {
+								t.Fatalf("%s: plane %d window (%d, %d): argmax %d, scan gives %d", name, p, oh, ow, got, want)
+							}
+						}
+					}
+				}
 			}
 		}
 	}

@@ -87,11 +87,17 @@ func (g *PoolGeom) maxFast(xp []float32) bool {
 	return g.KH == g.KW && (g.KH == 2 || g.KH == 3) && !nonFinite(xp)
 }
 
-func maxForwardPlane(g *PoolGeom, xp, yp []float32, s *poolScratch) {
+// maxForwardPlane sets yp to the window maxima of xp and, when arg is not
+// nil, arg to their indices in xp.
+func maxForwardPlane(g *PoolGeom, xp, yp []float32, arg []int32, s *poolScratch) {
 	if !g.maxFast(xp) {
 		for oh := 0; oh < g.OH; oh++ {
 			for ow := 0; ow < g.OW; ow++ {
-				yp[oh*g.OW+ow] = xp[g.argmax(xp, oh, ow)]
+				i := g.argmax(xp, oh, ow)
+				yp[oh*g.OW+ow] = xp[i]
+				if arg != nil {
+					arg[oh*g.OW+ow] = int32(i)
+				}
 			}
 		}
 		return
@@ -101,8 +107,12 @@ func maxForwardPlane(g *PoolGeom, xp, yp []float32, s *poolScratch) {
 		s.rows.start(xb)
 		for oh := 0; oh < g.OH; oh++ {
 			yr := yp[oh*g.OW : (oh+1)*g.OW]
-			for j, i := range s.rows.windows(g, oh)[:len(yr)] {
+			k := s.rows.windows(g, oh)[:len(yr)]
+			for j, i := range k {
 				yr[j] = xp[i]
+			}
+			if arg != nil {
+				copy(arg[oh*g.OW:], k)
 			}
 		}
 		return
@@ -111,8 +121,19 @@ func maxForwardPlane(g *PoolGeom, xp, yp []float32, s *poolScratch) {
 	wLo, wHi := poolInterior(g.W, g.KW, g.SW, g.PW, g.OW)
 	for oh := 0; oh < g.OH; oh++ {
 		yr := yp[oh*g.OW : (oh+1)*g.OW]
+		var ar []int32
+		if arg != nil {
+			ar = arg[oh*g.OW : (oh+1)*g.OW]
+		}
+		edge := func(ow int) {
+			i := g.argmaxKeys(xb, oh, ow)
+			yr[ow] = xp[i]
+			if ar != nil {
+				ar[ow] = int32(i)
+			}
+		}
 		for ow := 0; ow < wLo; ow++ {
-			yr[ow] = xp[g.argmaxKeys(xb, oh, ow)]
+			edge(ow)
 		}
 		rows := g.windowRows(oh)
 		for ow := wLo; ow < wHi; ow += poolRowBlock {
@@ -122,10 +143,24 @@ func maxForwardPlane(g *PoolGeom, xp, yp []float32, s *poolScratch) {
 			for j, i := range k {
 				out[j] = xp[i]
 			}
+			if ar != nil {
+				copy(ar[ow:], k)
+			}
 		}
 		for ow := wHi; ow < g.OW; ow++ {
-			yr[ow] = xp[g.argmaxKeys(xb, oh, ow)]
+			edge(ow)
 		}
+	}
+}
+
+// maxBackwardArgmax adds dyp[j] to dxp at the recorded argmax arg[j], in
+// output order (the order matters where windows overlap).
+func maxBackwardArgmax(arg []int32, dyp, dxp []float32, acc bool) {
+	if !acc {
+		clear(dxp)
+	}
+	for j, i := range arg[:len(dyp)] {
+		dxp[i] += dyp[j]
 	}
 }
 

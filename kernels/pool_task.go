@@ -16,6 +16,7 @@ type poolTask struct {
 	x   []float32 // input (max pool forward and backward, forward ops)
 	y   []float32 // output, or dy for backward ops
 	dx  []float32
+	arg []int32 // max pooling's argmax indices, dense N*C*OH*OW (nil: not kept)
 	acc bool
 }
 
@@ -24,6 +25,7 @@ type poolOp uint8
 const (
 	poolMaxForward poolOp = iota
 	poolMaxBackward
+	poolMaxBackwardArgmax
 	poolAvgForward
 	poolAvgBackward
 	poolAdaptiveForward
@@ -80,7 +82,13 @@ func (t *poolTask) Run(lo, hi int) {
 		n, c := p/g.C, p%g.C
 		switch t.op {
 		case poolMaxForward:
-			maxForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), &scratch)
+			var arg []int32
+			if t.arg != nil {
+				arg = t.arg[p*g.OH*g.OW : (p+1)*g.OH*g.OW]
+			}
+			maxForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), arg, &scratch)
+		case poolMaxBackwardArgmax:
+			maxBackwardArgmax(t.arg[p*g.OH*g.OW:(p+1)*g.OH*g.OW], g.yPlane(t.y, n, c), g.xPlane(t.dx, n, c), t.acc)
 		case poolMaxBackward:
 			maxBackwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), g.xPlane(t.dx, n, c), t.acc, &scratch)
 		case poolAvgForward:

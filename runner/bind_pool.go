@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
@@ -9,8 +10,9 @@ import (
 )
 
 type poolStep struct {
-	s *plan.Step
-	g kernels.PoolGeom
+	s      *plan.Step
+	g      kernels.PoolGeom
+	argmax []int32 // training max pooling: the window maxima's indices, for backward
 }
 
 func (n *Net) bindPool(s *plan.Step) (bound, error) {
@@ -25,14 +27,17 @@ func (n *Net) bindPool(s *plan.Step) (bound, error) {
 	if g.OH != y.Shape[1] || g.OW != y.Shape[2] {
 		return nil, fmt.Errorf("plan says output %v, the kernel computes %dx%d", y.Shape, g.OH, g.OW)
 	}
-	return &poolStep{s: s, g: g}, nil
+	return &poolStep{s: s, g: g, argmax: int32View(n.maskSlice(s))}, nil
 }
 
 func (p *poolStep) forward(n *Net, train bool) {
 	x, y := n.value(p.s.In[0]).Data, n.value(p.s.Out).Data
-	if p.s.Op == ir.OpMaxPool {
+	switch {
+	case p.s.Op == ir.OpMaxPool && p.argmax != nil:
+		kernels.MaxPoolForwardArgmax(p.g, x, y, p.argmax)
+	case p.s.Op == ir.OpMaxPool:
 		kernels.MaxPoolForward(p.g, x, y)
-	} else {
+	default:
 		kernels.AvgPoolForward(p.g, x, y)
 	}
 }
@@ -43,7 +48,8 @@ func (p *poolStep) backward(n *Net) {
 	}
 	dy, dx := n.grad(p.s.Out).Data, n.grad(p.s.In[0]).Data
 	if p.s.Op == ir.OpMaxPool {
-		kernels.MaxPoolBackward(p.g, n.value(p.s.In[0]).Data, dy, dx, p.s.Accumulate[0])
+		// The plan does not keep the input alive for this step's backward.
+		kernels.MaxPoolBackwardArgmax(p.g, p.argmax, dy, dx, p.s.Accumulate[0])
 	} else {
 		kernels.AvgPoolBackward(p.g, dy, dx, p.s.Accumulate[0])
 	}
@@ -72,4 +78,13 @@ func (a *adaptiveStep) backward(n *Net) {
 	if a.s.NeedsGrad[0] {
 		kernels.AdaptiveAvgPoolBackward(a.g, n.grad(a.s.Out).Data, n.grad(a.s.In[0]).Data, a.s.Accumulate[0])
 	}
+}
+
+// int32View reinterprets a float32 arena slice as int32s (index buffers live
+// in the arena as 4-byte slots).
+func int32View(s []float32) []int32 {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(&s[0])), len(s))
 }

@@ -194,7 +194,9 @@ func (b *builder) steps() {
 				back = b.newBuffer("workspace", "backward "+s.Name, bwd)
 			}
 		}
-		if s.Op == ir.OpDropout && !s.Alias && g.Mode == Training {
+		// Kept from forward to backward: dropout's mask, max pooling's argmax
+		// indices (int32, one per output; its backward then needs no input).
+		if (s.Op == ir.OpDropout && !s.Alias || s.Op == ir.OpMaxPool) && g.Mode == Training {
 			mask = b.newBuffer("mask", s.Name, b.batch*int64(g.Tensors[s.Out].Elems()))
 		}
 		b.stepWork = append(b.stepWork, work)

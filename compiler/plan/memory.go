@@ -11,7 +11,8 @@ import (
 //
 // The schedule is the forward steps; for training, then the loss, then the backward of
 // each forward step in reverse. A backward step reads its output's gradient and what it
-// saved (a conv its input, an activation its output, dropout its mask) and writes its
+// saved (a conv its input, an activation its output, dropout its mask, max pooling its
+// argmax indices) and writes its
 // inputs' gradients, so each activation stays live exactly until the last backward step
 // that needs it. Gradients mirror the storage of their values: the gradient of a value
 // placed in a concat slice is the same slice of the concat's gradient, which is what

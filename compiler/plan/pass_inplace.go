@@ -55,7 +55,7 @@ func overwritable(g *Graph, cons [][]*Call, s *Call, v, out *Tensor) bool {
 
 // savedForBackward reports whether some backward step reads value v: its producer's
 // backward when it needs its own output (activations, fused activations), or a
-// consumer's backward when it needs its input (conv, linear, batchnorm, max pooling).
+// consumer's backward when it needs its input (conv, linear, batchnorm).
 func (g *Graph) savedForBackward(cons [][]*Call, v *Tensor) bool {
 	if p := v.Producer; p != nil && needsOutput(p) {
 		return true
@@ -70,9 +70,11 @@ func (g *Graph) savedForBackward(cons [][]*Call, v *Tensor) bool {
 
 func needsOutput(s *Call) bool { return s.Op.IsActivation() || s.Act != "" }
 
+// needsInput: max pooling is not here, its training backward reads the argmax
+// indices its forward kept (the step's mask), not its input.
 func needsInput(s *Call) bool {
 	switch s.Op {
-	case ir.OpConv, ir.OpLinear, ir.OpBatchNorm, ir.OpMaxPool:
+	case ir.OpConv, ir.OpLinear, ir.OpBatchNorm:
 		return true
 	}
 	return false

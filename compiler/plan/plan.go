@@ -58,7 +58,7 @@ type Step struct {
 	Params        []string   `json:"params,omitempty"`         // parameter tensors it reads
 	Workspace     *Placement `json:"workspace,omitempty"`      // forward scratch (im2col)
 	BackWorkspace *Placement `json:"back_workspace,omitempty"` // training: backward scratch
-	Mask          *Placement `json:"mask,omitempty"`           // training: dropout mask, kept for backward
+	Mask          *Placement `json:"mask,omitempty"`           // training: dropout mask or max-pool argmax, kept for backward
 
 	// Training only, per input: whether backward computes its gradient (not for the
 	// network input), and whether it adds to a gradient another step already wrote.
