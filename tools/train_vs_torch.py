@@ -3,6 +3,8 @@
 same configuration and print both runs' epochs side by side, plus a Markdown table row.
 
     /usr/bin/python3 tools/train_vs_torch.py resnet18 --resize 32 --epochs 3 --train-limit 20000 --test-limit 2000
+    /usr/bin/python3 tools/train_vs_torch.py alexnet --epochs 2 --train-limit 6000 --test-limit 2000 --batch 32 \
+        --torch-blas /path/to/openblas-pthread      # see tools/gemm_torch.py for getting OpenBLAS
 
 Same recipe on both sides: the book's train_ch6 (Xavier-uniform conv and linear weights,
 plain SGD, cross-entropy), the spec's lr and batch unless given, the first N training and
@@ -44,6 +46,9 @@ def main():
     p.add_argument("--lr", type=float)
     p.add_argument("--batch", type=int)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--torch-blas", metavar="DIR",
+                   help="run PyTorch with the libblas.so.3 in DIR (e.g. OpenBLAS, one thread): Debian's torch calls "
+                        "netlib's reference BLAS for nn.Linear, which keeps AlexNet and VGG at ~6 img/s")
     a = p.parse_args()
     model, extra = NETS[a.net]
     binary = "/tmp/netc-train"
@@ -63,7 +68,11 @@ def main():
     ours = subprocess.run(nargs, cwd=ROOT, capture_output=True, text=True)
     print(ours.stdout, ours.stderr[-2000:] if ours.returncode else "", flush=True)
     print("PyTorch:", " ".join(targs), flush=True)
-    theirs = subprocess.run(["/usr/bin/python3", os.path.join(REF, "torch_train.py"), *targs], capture_output=True, text=True)
+    env = dict(os.environ)
+    if a.torch_blas:
+        env.update(LD_LIBRARY_PATH=a.torch_blas, OPENBLAS_NUM_THREADS="1")
+    theirs = subprocess.run(["/usr/bin/python3", os.path.join(REF, "torch_train.py"), *targs], capture_output=True, text=True,
+                            env=env)
     print(theirs.stdout, theirs.stderr[-2000:] if theirs.returncode else "", flush=True)
     n, t = parse(ours.stdout), parse(theirs.stdout)
     print("epoch | netc loss / train / test | PyTorch loss / train / test")
