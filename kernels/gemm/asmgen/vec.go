@@ -125,6 +125,16 @@ func hsum4(acc []reg.VecPhysical) reg.VecPhysical {
 	return a
 }
 
+// returnSums adds up each set of float64 accumulators (hsum4) and returns
+// them as the function's two float64 results.
+func returnSums(a, b []reg.VecPhysical) {
+	ra, rb := hsum4(a).AsX(), hsum4(b).AsX()
+	VZEROUPPER() // before the SSE stores; keeps the low lanes
+	Store(ra, ReturnIndex(0))
+	Store(rb, ReturnIndex(1))
+	RET()
+}
+
 // moments emits momentsAVX(n int, x *float32, k float64) (s, q float64):
 // s = sum of x[i]-k, q = sum of (x[i]-k)^2, in float64.
 func moments() {
@@ -155,11 +165,7 @@ func moments() {
 	DECQ(n)
 	JNZ(LabelRef("loop"))
 	Label("done")
-	rs, rq := hsum4(s).AsX(), hsum4(q).AsX()
-	VZEROUPPER() // before the SSE stores; keeps the low lanes
-	Store(rs, ReturnIndex(0))
-	Store(rq, ReturnIndex(1))
-	RET()
+	returnSums(s, q)
 }
 
 // gradSums emits gradSumsAVX(n int, dy, x *float32, mean float64) (s, p
@@ -220,11 +226,7 @@ func gradSums(masked bool) {
 	DECQ(n)
 	JNZ(LabelRef("loop"))
 	Label("done")
-	rs, rp := hsum4(s).AsX(), hsum4(p).AsX()
-	VZEROUPPER() // before the SSE stores; keeps the low lanes
-	Store(rs, ReturnIndex(0))
-	Store(rp, ReturnIndex(1))
-	RET()
+	returnSums(s, p)
 }
 
 // gradInput emits gradInput{,Masked}{Set,Add}AVX(n int, dy, x, [y,] dx
