@@ -59,8 +59,8 @@ def main():
     cases = [c for c in CASES if not a.nets or c[0] in a.nets]
     print(f"# netc vs PyTorch, {datetime.date.today()}, {platform.node()}, {os.cpu_count()} CPUs, 2 threads, "
           f"medians of {a.rounds} alternating rounds of {a.steps} timed steps\n")
-    print("| net | batch | netc train img/s | PyTorch train img/s | train ratio | netc infer img/s | PyTorch infer img/s | infer ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| net | batch | netc train img/s | PyTorch train img/s | train ratio | netc infer img/s | PyTorch infer img/s | infer ratio | paired ratios (train / infer) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for spec, extra, model, batch in cases:
         nt, ni, tt, ti = [], [], [], []
         for _ in range(a.rounds):
@@ -72,8 +72,12 @@ def main():
             ti.append(y)
         m = statistics.median
         name = spec + (" " + " ".join(extra) if extra else "")
-        print(f"| {name} | {batch} | {m(nt):,.1f} | {m(tt):,.1f} | {m(nt) / m(tt):.2f} | {m(ni):,.1f} | {m(ti):,.1f} | {m(ni) / m(ti):.2f} |",
-              flush=True)
+        # The median of each round's own ratio: netc and PyTorch of one round ran
+        # minutes apart at most, so this is less exposed to a slow spell on one side.
+        pt = m(x / y for x, y in zip(nt, tt))
+        pi = m(x / y for x, y in zip(ni, ti))
+        print(f"| {name} | {batch} | {m(nt):,.1f} | {m(tt):,.1f} | {m(nt) / m(tt):.2f} | {m(ni):,.1f} | {m(ti):,.1f} | {m(ni) / m(ti):.2f} "
+              f"| {pt:.2f} / {pi:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
