@@ -129,7 +129,9 @@ func MaxPoolBackwardArgmax(g PoolGeom, argmax []int32, dy, dx []float32, accumul
 }
 
 // MaxPoolBackward routes each dy to the argmax of its window, recomputed
-// from x.
+// from x: for callers that keep no index buffer. The runner's training steps
+// use the MaxPoolForwardArgmax / MaxPoolBackwardArgmax pair instead, which is
+// cheaper and lets the plan free x before backward.
 func MaxPoolBackward(g PoolGeom, x, dy, dx []float32, accumulate bool) {
 	need("maxpool x", x, g.InSpan())
 	need("maxpool dy", dy, g.OutSpan())
