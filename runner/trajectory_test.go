@@ -24,6 +24,7 @@ type trajectoryFixture struct {
 	WeightsSHA256 string    `json:"weights_sha256"`
 	Batch         int       `json:"batch"`
 	LR            float64   `json:"lr"`
+	DropoutSeed   *uint64   `json:"dropout_seed"` // dropout on, with the masks of this seed; nil: off
 	Indices       []int     `json:"indices"`
 	Loss          []float64 `json:"loss"`         // float64 reference, one per step
 	Torch32Loss   []float64 `json:"torch32_loss"` // PyTorch's own float32 run
@@ -33,6 +34,8 @@ type trajectoryFixture struct {
 // the previous step left, and compares every step's loss with PyTorch's float64 run:
 // within 1e-4 relative, or twice PyTorch's own float32 drift at that step where larger.
 // One-step parity (TestParityWithPyTorch) cannot see an update that compounds wrongly.
+// NiN's fixture has dropout on: PyTorch applied the masks netc's generator draws, replayed
+// by the fixture script from the generator's published algorithm.
 func TestTrajectoryFollowsPyTorch(t *testing.T) {
 	ds, err := data.LoadEmbedded()
 	if err != nil {
@@ -69,7 +72,10 @@ func TestTrajectoryFollowsPyTorch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			net.DropoutOff = true
+			net.DropoutOff = f.DropoutSeed == nil
+			if f.DropoutSeed != nil {
+				m.SeedRNG(*f.DropoutSeed)
+			}
 			opt := NewSGD(m.Params, float32(f.LR), 0, 0)
 			rs, err := data.NewResizer(ds.Train.Height, ds.Train.Width, g.Input[1], g.Input[2])
 			if err != nil {

@@ -11,9 +11,10 @@ For each configuration it runs `netc init SPEC --input ... --seed 0`, loads the 
 the book's PyTorch definition (../shared/reference/d2l_models.py, matched as
 tools/parity_fixtures.py does), takes images of the training subset embedded in netc
 (runner/data/subset, so CI needs no dataset) in a fixed random order, resized with
-F.interpolate(bilinear, align_corners=False), and runs plain SGD with dropout off, in
+F.interpolate(bilinear, align_corners=False), and runs plain SGD, in
 float64 (the reference) and in float32 (to record how far float32 rounding alone drifts
-from it). Output: runner/testdata/trajectory/<net>.json. Run from the repository root
+from it). Dropout is on where the configuration gives a seed: netc's masks, replayed from
+its generator by tools/trajectory_vs_torch.py's PCG. Output: runner/testdata/trajectory/<net>.json. Run from the repository root
 with /usr/bin/python3 (needs python3-torch); CI only reads the files.
 """
 import gzip
@@ -30,13 +31,14 @@ import torch.nn.functional as F
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import parity_fixtures as pf  # noqa: E402  (also puts d2l_models on the path)
+import trajectory_vs_torch as tv  # noqa: E402
 
 OUT = os.path.join(ROOT, "runner", "testdata", "trajectory")
 SUBSET = os.path.join(ROOT, "runner", "data", "subset")
 SEED = 0
-CONFIGS = [  # net, input size, batch, steps, lr
-    ("lenet-bn", 28, 64, 40, 1.0),  # the chapter's lr; batchnorm statistics move every step
-    ("nin", 67, 16, 30, 0.1),       # the chapter's lr; the smallest input NiN's shapes allow
+CONFIGS = [  # net, input size, batch, steps, lr, dropout seed (None: dropout off)
+    ("lenet-bn", 28, 64, 40, 1.0, None),  # the chapter's lr; batchnorm statistics move every step
+    ("nin", 67, 16, 30, 0.1, 3),          # the chapter's lr; the smallest input NiN's shapes allow
 ]
 
 
@@ -48,7 +50,7 @@ def subset_idx(name):
     return np.frombuffer(raw, np.uint8, offset=4 + 4 * nd).reshape(dims)
 
 
-def trajectory(ctor, size, order, weights, x, y, batch, steps, lr, dtype):
+def trajectory(ctor, size, order, weights, x, y, batch, steps, lr, dropout_seed, dtype):
     net = ctor()
     pairs = [t for m in pf.exec_order_modules(net, size) for t in pf.state_tensors(m)]
     assert len(pairs) == len(order), f"{len(pairs)} PyTorch tensors, netc has {len(order)}"
@@ -59,9 +61,14 @@ def trajectory(ctor, size, order, weights, x, y, batch, steps, lr, dtype):
             theirs.copy_(w)
     net = net.to(dtype)
     net.train()
-    for m in net.modules():
-        if isinstance(m, torch.nn.Dropout):
-            m.eval()
+    rng = tv.PCG(dropout_seed) if dropout_seed is not None else None
+    for parent in list(net.modules()):
+        for child, m in parent.named_children():
+            if isinstance(m, torch.nn.Dropout):
+                if rng is None:
+                    m.eval()
+                else:
+                    setattr(parent, child, tv.ReplayedDropout(m.p, rng))
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     losses = []
     for k in range(steps):
@@ -80,7 +87,7 @@ def main():
     images = subset_idx("train-images-idx3-ubyte.gz")
     labels = subset_idx("train-labels-idx1-ubyte.gz")
     os.makedirs(OUT, exist_ok=True)
-    for name, size, batch, steps, lr in CONFIGS:
+    for name, size, batch, steps, lr, dropout_seed in CONFIGS:
         ctor = pf.NETS[name][0]
         spec, shape = os.path.join("specs", name + ".toml"), f"1x{size}x{size}"
         wfile = f"/tmp/trajectory-{name}.safetensors"
@@ -94,10 +101,11 @@ def main():
         if size != 28:
             x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
         y = torch.from_numpy(labels[pick].astype(np.int64))
-        ref = trajectory(ctor, size, order, weights, x, y, batch, steps, lr, torch.float64)
-        f32 = trajectory(ctor, size, order, weights, x, y, batch, steps, lr, torch.float32)
+        ref = trajectory(ctor, size, order, weights, x, y, batch, steps, lr, dropout_seed, torch.float64)
+        f32 = trajectory(ctor, size, order, weights, x, y, batch, steps, lr, dropout_seed, torch.float32)
         drift = max(abs(a - b) / abs(a) for a, b in zip(ref, f32))
         fixture = {"net": name, "input": shape, "seed": SEED, "weights_sha256": sha, "batch": batch, "lr": lr,
+                   "dropout_seed": dropout_seed,
                    "indices": pick.tolist(), "loss": ref, "torch32_loss": f32}
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(fixture, f)

@@ -7,7 +7,11 @@ This script removes the randomness: it loads one set of weights into netc
 (tools/sgdsteps) and into the book's PyTorch definition (../shared/reference/d2l_models.py,
 as tools/parity_fixtures.py does), feeds both the same batches of real Fashion-MNIST
 training images (a fixed random sample, resized with F.interpolate bilinear) with dropout
-off, takes plain SGD steps, and prints both losses step by step. Float32 rounding differs
+off, takes plain SGD steps, and prints both losses step by step. With --dropout-seed S
+dropout is on: netc draws its masks from its generator seeded with S, and this script
+replays that generator (PCG-DXSM as Go's math/rand/v2 has it, one draw per element in
+N,C,H,W order, dropped when the draw is below p, kept ones scaled by 1/(1-p)) to apply
+the same masks in PyTorch. Float32 rounding differs
 between the two, and SGD amplifies it, so the losses part after some steps; what should
 hold is that they agree to rounding at first and then keep the same mean.
 
@@ -19,6 +23,7 @@ Without --weights it starts from `netc init --seed 0`. Run from the repository r
 """
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -33,6 +38,41 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import parity_fixtures as pf  # noqa: E402  (also puts d2l_models on the path)
 
 DATA = "/usr/share/datasets/fashion-mnist"
+M64 = (1 << 64) - 1
+
+
+class PCG:
+    """Go's math/rand/v2 PCG (128-bit LCG, DXSM output), seeded as netc's kernels.RNG.Seed."""
+    MUL = (2549297995355413924 << 64) | 4865540595714422341
+    INC = (6364136223846793005 << 64) | 1442695040888963407
+
+    def __init__(self, seed):
+        self.state = (seed << 64) | 0x9e3779b97f4a7c15
+
+    def next24(self):
+        """The top 24 bits of the next 64-bit output (netc's Float32 is this times 2^-24)."""
+        self.state = (self.state * self.MUL + self.INC) & ((1 << 128) - 1)
+        h, lo = self.state >> 64, self.state & M64
+        v = h ^ (h >> 32)
+        v = (v * 0xda942042e4dd58b5) & M64
+        v ^= v >> 48
+        v = (v * (lo | 1)) & M64
+        return v >> 40
+
+
+class ReplayedDropout(torch.nn.Module):
+    """nn.Dropout with netc's masks: the draws come from a shared PCG stream."""
+
+    def __init__(self, p, rng):
+        super().__init__()
+        self.p, self.rng = p, rng
+
+    def forward(self, x):
+        drop = math.ceil(self.p * (1 << 24)) if self.p < 1 else 1 << 24
+        scale = 1 / (1 - self.p) if self.p < 1 else 0.0
+        keep = [self.rng.next24() >= drop for _ in range(x.numel())]
+        mask = torch.tensor(keep, dtype=x.dtype).reshape(x.shape) * torch.tensor(scale, dtype=torch.float32).to(x.dtype)
+        return x * mask
 
 
 def main():
@@ -45,6 +85,7 @@ def main():
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--sample-seed", type=int, default=5, help="which training images")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--dropout-seed", type=int, help="dropout on, with netc's masks from this seed")
     a = p.parse_args()
     ctor, size, _ = pf.NETS[a.net]
     size = a.resize or size
@@ -83,9 +124,14 @@ def main():
     np.save(ys, y.numpy())
 
     net.train()
-    for m in net.modules():
-        if isinstance(m, torch.nn.Dropout):
-            m.eval()
+    rng = PCG(a.dropout_seed) if a.dropout_seed is not None else None
+    for parent in list(net.modules()):
+        for child_name, m in parent.named_children():
+            if isinstance(m, torch.nn.Dropout):
+                if rng is None:
+                    m.eval()
+                else:
+                    setattr(parent, child_name, ReplayedDropout(m.p, rng))
     opt = torch.optim.SGD(net.parameters(), lr=a.lr)
     theirs = []
     for k in range(a.steps):
@@ -95,10 +141,11 @@ def main():
         opt.step()
         theirs.append(loss.item())
     out = subprocess.run([stepper, "-spec", spec, "-input", shape, "-weights", weights, "-x", xs, "-y", ys,
-                          "-batch", str(a.batch), "-lr", str(a.lr)], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+                          "-batch", str(a.batch), "-lr", str(a.lr),
+                          "-dropout-seed", str(a.dropout_seed if a.dropout_seed is not None else -1)], cwd=ROOT, check=True, capture_output=True, text=True).stdout
     ours = [float(line.split()[1]) for line in out.splitlines()]
 
-    print(f"{a.net} @{size}, {a.steps} SGD steps of {a.batch} images, lr {a.lr}, dropout off, from {a.weights or 'netc init --seed 0'}")
+    print(f"{a.net} @{size}, {a.steps} SGD steps of {a.batch} images, lr {a.lr}, dropout {'off' if rng is None else 'on (seed %d)' % a.dropout_seed}, from {a.weights or 'netc init --seed 0'}")
     print(f"{'step':>5} {'PyTorch':>9} {'netc':>9} {'netc - PyTorch':>15}")
     for k in range(a.steps):
         if k < 5 or (k + 1) % 10 == 0:

@@ -9,7 +9,10 @@
 //	go run ./tools/sgdsteps -spec specs/nin.toml -input 1x67x67 -weights W.safetensors \
 //	    -x batches.npy -y labels.npy -batch 128 -lr 0.1
 //
-// x holds steps*batch images (N,C,H,W float32), y their labels (int64).
+// x holds steps*batch images (N,C,H,W float32), y their labels (int64). With
+// -dropout-seed S dropout is on, its generator seeded with S, so a script that
+// replays the generator (PCG-DXSM, one draw per element in N,C,H,W order, dropped
+// when the draw is below p) can apply the same masks.
 package main
 
 import (
@@ -32,14 +35,15 @@ func main() {
 	yPath := flag.String("y", "", "labels, steps*batch int64 (.npy)")
 	batch := flag.Int("batch", 128, "images per step")
 	lr := flag.Float64("lr", 0.1, "learning rate")
+	dropoutSeed := flag.Int64("dropout-seed", -1, "turn dropout on, seeding its generator (off when negative)")
 	flag.Parse()
-	if err := run(*spec, *input, *weights, *xPath, *yPath, *batch, float32(*lr)); err != nil {
+	if err := run(*spec, *input, *weights, *xPath, *yPath, *batch, float32(*lr), *dropoutSeed); err != nil {
 		fmt.Fprintln(os.Stderr, "sgdsteps:", err)
 		os.Exit(1)
 	}
 }
 
-func run(spec, input, weights, xPath, yPath string, batch int, lr float32) error {
+func run(spec, input, weights, xPath, yPath string, batch int, lr float32, dropoutSeed int64) error {
 	if spec == "" || weights == "" || xPath == "" || yPath == "" || batch < 1 {
 		return errors.New("-spec, -weights, -x, -y and a positive -batch are required")
 	}
@@ -70,7 +74,10 @@ func run(spec, input, weights, xPath, yPath string, batch int, lr float32) error
 	if err != nil {
 		return err
 	}
-	net.DropoutOff = true
+	net.DropoutOff = dropoutSeed < 0
+	if dropoutSeed >= 0 {
+		m.SeedRNG(uint64(dropoutSeed))
+	}
 	opt := runner.NewSGD(m.Params, lr, 0, 0)
 	labels := make([]int32, batch)
 	for step := 0; (step+1)*batch <= len(y); step++ {
