@@ -206,7 +206,7 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	m.Disable = cfg.Disable
-	m.SeedRNG(cfg.Seed)
+	m.SeedRNG(dropoutSeed(cfg.Seed))
 	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs,
 		Opt: runner.NewSGD(m.Params, float32(cfg.LR), float32(cfg.Momentum), float32(cfg.WeightDecay))}
 	h, w := g.Input[1], g.Input[2]
@@ -221,6 +221,18 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// dropoutSeed derives the dropout stream's seed from the run's seed. Params.Init draws the
+// initial weights from kernels.NewRNG(seed) itself: seeding dropout with the same value
+// replays those draws as the first masks, dropping an element exactly where the matching
+// weight is negative (NiN's first 40 steps at batch 128). The mix is splitmix64's
+// finalizer over the seed and a label, so neighbouring seeds give unrelated streams.
+func dropoutSeed(seed uint64) uint64 {
+	z := seed ^ 0x6e6574632f64726f // "netc/dro"
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 // TrainImages and TestImages are the sizes of the splits in use.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/netc/netc/kernels"
 	"github.com/netc/netc/runner"
 )
 
@@ -186,5 +187,30 @@ func TestDivergenceStopsAndKeepsTheCheckpoint(t *testing.T) {
 	}
 	if again, _ := os.ReadFile(filepath.Join(dir, CheckpointFile)); !bytes.Equal(before, again) {
 		t.Error("a refused checkpoint still replaced the file")
+	}
+}
+
+// TestDropoutDoesNotReplayTheInitDraws: the initial weights come from kernels.NewRNG(seed);
+// the run's dropout stream must be another stream, or the first masks would drop exactly
+// the elements whose matching weights are negative.
+func TestDropoutDoesNotReplayTheInitDraws(t *testing.T) {
+	for _, seed := range []uint64{0, 1, 42} {
+		cfg := lenetConfig(t, t.TempDir())
+		cfg.Seed = seed
+		r, err := New(cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dropout, init := r.Model.RNG(), kernels.NewRNG(seed)
+		same := 0
+		for range 1000 {
+			if (dropout.Float32() < 0.5) == (init.Float32() < 0.5) {
+				same++
+			}
+		}
+		// Independent streams agree on about half of the draws (binomial, sd 16).
+		if same > 600 {
+			t.Errorf("seed %d: the dropout stream agrees with the init stream on %d of 1000 keep/drop draws", seed, same)
+		}
 	}
 }
