@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/compiler"
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/runner/tensorio"
 )
@@ -54,6 +55,30 @@ func loadParity(t *testing.T, name string) (parityFixture, []float32) {
 	return f, x
 }
 
+// modelAsNetcInit returns g's model with the weights `netc init --seed seed` writes. A
+// fixture was computed from that file; the same bytes (by SHA-256) must come out here, or
+// comparing with it means nothing.
+func modelAsNetcInit(t *testing.T, g *ir.Graph, seed uint64, wantSHA256, fixtureTool string) *Model {
+	t.Helper()
+	m, err := NewModel(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Params.Init(InitXavier, seed); err != nil {
+		t.Fatal(err)
+	}
+	wfile := filepath.Join(t.TempDir(), "w.safetensors")
+	if err := m.Params.Save(wfile, map[string]string{"spec": g.Name, "init": InitXavier, "seed": fmt.Sprint(seed), "format": "netc"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(wfile)
+	sum := sha256.Sum256(raw)
+	if got := hex.EncodeToString(sum[:]); got != wantSHA256 {
+		t.Fatalf("initial weights changed (sha256 %s, fixture %s): regenerate with %s", got[:12], wantSHA256[:12], fixtureTool)
+	}
+	return m
+}
+
 // relErr is ||a - b|| / ||b||.
 func relErr(a []float32, b []float64) float64 {
 	var num, den float64
@@ -88,24 +113,7 @@ func TestParityWithPyTorch(t *testing.T) {
 			f, x := loadParity(t, name)
 			g := compileSpec(t, name, compiler.Options{})
 			batch := len(f.Labels)
-			m, err := NewModel(g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := m.Params.Init(InitXavier, f.Seed); err != nil {
-				t.Fatal(err)
-			}
-			// The fixture was computed from `netc init --seed`'s file; the same bytes
-			// must come out here, or the comparison below means nothing.
-			wfile := filepath.Join(t.TempDir(), "w.safetensors")
-			if err := m.Params.Save(wfile, map[string]string{"spec": g.Name, "init": InitXavier, "seed": "42", "format": "netc"}); err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := os.ReadFile(wfile)
-			sum := sha256.Sum256(raw)
-			if got := hex.EncodeToString(sum[:]); got != f.WeightsSHA256 {
-				t.Fatalf("initial weights changed (sha256 %s, fixture %s): regenerate with tools/parity_fixtures.py", got[:12], f.WeightsSHA256[:12])
-			}
+			m := modelAsNetcInit(t, g, f.Seed, f.WeightsSHA256, "tools/parity_fixtures.py")
 			worst, worstWhat := 0.0, ""
 			check := func(what string, err, limit float64) {
 				if err/limit > worst {

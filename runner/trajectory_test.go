@@ -1,10 +1,7 @@
 package runner
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -52,21 +49,7 @@ func TestTrajectoryFollowsPyTorch(t *testing.T) {
 				t.Fatal(err)
 			}
 			g := compileSpec(t, name, compiler.Options{Input: f.Input})
-			m, err := NewModel(g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := m.Params.Init(InitXavier, f.Seed); err != nil {
-				t.Fatal(err)
-			}
-			wfile := filepath.Join(t.TempDir(), "w.safetensors")
-			if err := m.Params.Save(wfile, map[string]string{"spec": g.Name, "init": InitXavier, "seed": fmt.Sprint(f.Seed), "format": "netc"}); err != nil {
-				t.Fatal(err)
-			}
-			w, _ := os.ReadFile(wfile)
-			if sum := sha256.Sum256(w); hex.EncodeToString(sum[:]) != f.WeightsSHA256 {
-				t.Fatal("initial weights differ from the fixture's: regenerate with tools/trajectory_fixtures.py")
-			}
+			m := modelAsNetcInit(t, g, f.Seed, f.WeightsSHA256, "tools/trajectory_fixtures.py")
 
 			net, err := m.Net(plan.Training, f.Batch)
 			if err != nil {

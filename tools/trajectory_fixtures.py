@@ -17,7 +17,6 @@ from it). Dropout is on where the configuration gives a seed: netc's masks, repl
 its generator by tools/trajectory_vs_torch.py's PCG. Output: runner/testdata/trajectory/<net>.json. Run from the repository root
 with /usr/bin/python3 (needs python3-torch); CI only reads the files.
 """
-import gzip
 import hashlib
 import json
 import os
@@ -32,9 +31,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import parity_fixtures as pf  # noqa: E402  (also puts d2l_models on the path)
 import trajectory_vs_torch as tv  # noqa: E402
+from train_subset_reference import idx as subset_idx  # noqa: E402  (reads runner/data/subset)
 
 OUT = os.path.join(ROOT, "runner", "testdata", "trajectory")
-SUBSET = os.path.join(ROOT, "runner", "data", "subset")
 SEED = 0
 CONFIGS = [  # net, input size, batch, steps, lr, dropout seed (None: dropout off)
     ("lenet-bn", 28, 64, 40, 1.0, None),  # the chapter's lr; batchnorm statistics move every step
@@ -42,33 +41,12 @@ CONFIGS = [  # net, input size, batch, steps, lr, dropout seed (None: dropout of
 ]
 
 
-def subset_idx(name):
-    with gzip.open(os.path.join(SUBSET, name)) as f:
-        raw = f.read()
-    nd = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * nd).reshape(dims)
-
-
 def trajectory(ctor, size, order, weights, x, y, batch, steps, lr, dropout_seed, dtype):
     net = ctor()
-    pairs = [t for m in pf.exec_order_modules(net, size) for t in pf.state_tensors(m)]
-    assert len(pairs) == len(order), f"{len(pairs)} PyTorch tensors, netc has {len(order)}"
-    with torch.no_grad():
-        for ours, (_, theirs) in zip(order, pairs):
-            w = torch.from_numpy(weights[ours])
-            assert tuple(w.shape) == tuple(theirs.shape), f"{ours}: {tuple(w.shape)} vs {tuple(theirs.shape)}"
-            theirs.copy_(w)
+    tv.load_netc_weights(net, size, order, weights)
     net = net.to(dtype)
     net.train()
-    rng = tv.PCG(dropout_seed) if dropout_seed is not None else None
-    for parent in list(net.modules()):
-        for child, m in parent.named_children():
-            if isinstance(m, torch.nn.Dropout):
-                if rng is None:
-                    m.eval()
-                else:
-                    setattr(parent, child, tv.ReplayedDropout(m.p, rng))
+    tv.set_dropout(net, tv.PCG(dropout_seed) if dropout_seed is not None else None)
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     losses = []
     for k in range(steps):

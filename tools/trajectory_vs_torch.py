@@ -75,6 +75,28 @@ class ReplayedDropout(torch.nn.Module):
         return x * mask
 
 
+def load_netc_weights(net, size, order, tensors):
+    """Copies netc's tensors (by name, listed in netc's execution order) into net."""
+    pairs = [t for m in pf.exec_order_modules(net, size) for t in pf.state_tensors(m)]
+    assert len(pairs) == len(order), f"{len(pairs)} PyTorch tensors, netc has {len(order)}"
+    with torch.no_grad():
+        for ours, (_, theirs) in zip(order, pairs):
+            w = torch.from_numpy(tensors[ours])
+            assert tuple(w.shape) == tuple(theirs.shape), f"{ours}: {tuple(w.shape)} vs {tuple(theirs.shape)}"
+            theirs.copy_(w)
+
+
+def set_dropout(net, rng):
+    """Dropout off (rng None) or replaying netc's masks from rng (a PCG)."""
+    for parent in list(net.modules()):
+        for child, m in parent.named_children():
+            if isinstance(m, torch.nn.Dropout):
+                if rng is None:
+                    m.eval()
+                else:
+                    setattr(parent, child, ReplayedDropout(m.p, rng))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("net", choices=sorted(pf.NETS))
@@ -104,13 +126,7 @@ def main():
 
     tensors, _ = pf.read_safetensors(weights)
     net = ctor()
-    pairs = [t for m in pf.exec_order_modules(net, size) for t in pf.state_tensors(m)]
-    assert len(pairs) == len(order), f"{len(pairs)} PyTorch tensors, netc has {len(order)}"
-    with torch.no_grad():
-        for ours, (_, theirs) in zip(order, pairs):
-            w = torch.from_numpy(tensors[ours])
-            assert tuple(w.shape) == tuple(theirs.shape), f"{ours}: {tuple(w.shape)} vs {tuple(theirs.shape)}"
-            theirs.copy_(w)
+    load_netc_weights(net, size, order, tensors)
 
     images = pf.idx_images(os.path.join(DATA, "train-images-idx3-ubyte.gz"))
     labels = pf.idx_labels(os.path.join(DATA, "train-labels-idx1-ubyte.gz"))
@@ -125,13 +141,7 @@ def main():
 
     net.train()
     rng = PCG(a.dropout_seed) if a.dropout_seed is not None else None
-    for parent in list(net.modules()):
-        for child_name, m in parent.named_children():
-            if isinstance(m, torch.nn.Dropout):
-                if rng is None:
-                    m.eval()
-                else:
-                    setattr(parent, child_name, ReplayedDropout(m.p, rng))
+    set_dropout(net, rng)
     opt = torch.optim.SGD(net.parameters(), lr=a.lr)
     theirs = []
     for k in range(a.steps):
