@@ -38,16 +38,22 @@ type parityFixture struct {
 	} `json:"grads"`
 }
 
-func loadParity(t *testing.T, name string) (parityFixture, []float32) {
+// readFixture decodes testdata/<dir>/<name>.json into v.
+func readFixture(t *testing.T, dir, name string, v any) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "parity", name+".json"))
+	raw, err := os.ReadFile(filepath.Join("testdata", dir, name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f parityFixture
-	if err := json.Unmarshal(raw, &f); err != nil {
+	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func loadParity(t *testing.T, name string) (parityFixture, []float32) {
+	t.Helper()
+	var f parityFixture
+	readFixture(t, "parity", name, &f)
 	_, x, err := tensorio.ReadNPY(filepath.Join("testdata", "parity", name+".input.npy"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package runner
 
 import (
-	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/netc/netc/compiler"
@@ -40,14 +37,8 @@ func TestTrajectoryFollowsPyTorch(t *testing.T) {
 	}
 	for _, name := range []string{"lenet-bn", "nin"} {
 		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join("testdata", "trajectory", name+".json"))
-			if err != nil {
-				t.Fatal(err)
-			}
 			var f trajectoryFixture
-			if err := json.Unmarshal(raw, &f); err != nil {
-				t.Fatal(err)
-			}
+			readFixture(t, "trajectory", name, &f)
 			g := compileSpec(t, name, compiler.Options{Input: f.Input})
 			m := modelAsNetcInit(t, g, f.Seed, f.WeightsSHA256, "tools/trajectory_fixtures.py")
 
