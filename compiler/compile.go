@@ -7,6 +7,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -54,6 +55,9 @@ func CheckSource(file string, src []byte, opt Options) (*ir.Graph, error) {
 
 // CheckDoc checks a loaded document.
 func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
+	if !ir.Registered() {
+		return nil, errors.New("compiler: no ops are declared; a program that compiles specs imports github.com/netc/netc/ops")
+	}
 	schemaErrs := validate.Doc(d)
 	s, errs := ast.Decode(d)
 	globals, err := Globals(s, opt.Set)

@@ -120,8 +120,8 @@ type torchNet struct {
 // the reference definitions. Activations, flatten and dropout are left out: the
 // references apply some of them as functions, which hooks do not see.
 var structural = map[ir.Op]string{
-	ir.OpConv: "Conv2d", ir.OpLinear: "Linear", ir.OpMaxPool: "MaxPool2d", ir.OpAvgPool: "AvgPool2d",
-	ir.OpAdaptiveAvgPool: "AdaptiveAvgPool2d", ir.OpBatchNorm: "BatchNorm",
+	ir.OpConv: "Conv2d", ir.OpLinear: "Linear", ir.OpMaxPool: "MaxPool2d", "avgpool": "AvgPool2d",
+	"adaptive_avgpool": "AdaptiveAvgPool2d", ir.OpBatchNorm: "BatchNorm",
 }
 
 // TestAgainstPyTorch compares every structural layer, in execution order, with PyTorch's:

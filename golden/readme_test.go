@@ -16,7 +16,7 @@ func TestReadmeListsEveryOp(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(raw)
-	for _, s := range ir.Specs {
+	for _, s := range ir.Specs() {
 		if !strings.Contains(readme, "`"+string(s.Op)+"`") {
 			t.Errorf("README does not list op %q", s.Op)
 		}

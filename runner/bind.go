@@ -3,45 +3,63 @@ package runner
 import (
 	"fmt"
 
-	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/ops"
 )
 
-// bind picks the kernels for one plan step.
+// bind picks the kernels for one plan step, as the op's declaration says: a step of the
+// runner's own (customSteps), the op's activation, or its Forward and Backward.
 func (n *Net) bind(s *plan.Step) (bound, error) {
 	if s.Alias {
 		return noop{}, nil
 	}
-	switch s.Op {
-	case ir.OpConv:
-		return n.bindConv(s)
-	case ir.OpLinear:
-		return n.bindLinear(s)
-	case ir.OpBatchNorm:
-		return n.bindBatchNorm(s)
-	case ir.OpReLU, ir.OpReLU6, ir.OpSigmoid, ir.OpTanh:
-		return &actStep{s: s}, nil
-	case ir.OpMaxPool, ir.OpAvgPool:
-		return n.bindPool(s)
-	case ir.OpAdaptiveAvgPool:
-		return n.bindAdaptivePool(s)
-	case ir.OpDropout:
-		return &dropoutStep{s: s, mask: n.maskSlice(s)}, nil
-	case ir.OpAdd:
-		return &addStep{s: s}, nil
-	case ir.OpConcat:
-		return &concatStep{s: s}, nil
-	case ir.OpFlatten, ir.OpIdentity:
-		return &copyStep{s: s}, nil
+	o := ops.Lookup(s.Op)
+	if o == nil {
+		return nil, fmt.Errorf("no kernel for op %q", s.Op)
 	}
-	return nil, fmt.Errorf("no kernel for op %q", s.Op)
+	switch {
+	case o.Run.Custom != "":
+		b := customSteps[o.Run.Custom]
+		if b == nil {
+			return nil, fmt.Errorf("op %q asks for the runner's %q step, which does not exist", s.Op, o.Run.Custom)
+		}
+		return b(n, s)
+	case o.Run.Forward != nil:
+		return n.bindFunc(s, o.Run)
+	case o.Act != nil:
+		return &actStep{s: s, act: o.Act}, nil
+	}
+	return nil, fmt.Errorf("op %q declares no way to run it", s.Op)
+}
+
+// customSteps are the steps the runner makes itself, by the name ops declare in
+// Run.Custom: they choose algorithms, plan scratch or fold batchnorm.
+var customSteps = map[string]func(*Net, *plan.Step) (bound, error){
+	"conv":             (*Net).bindConv,
+	"linear":           (*Net).bindLinear,
+	"batchnorm":        (*Net).bindBatchNorm,
+	"pool":             (*Net).bindPool,
+	"adaptive_avgpool": (*Net).bindAdaptivePool,
+	"dropout":          func(n *Net, s *plan.Step) (bound, error) { return &dropoutStep{s: s, mask: n.maskSlice(s)}, nil },
+	"add":              func(_ *Net, s *plan.Step) (bound, error) { return &addStep{s: s}, nil },
+	"concat":           func(_ *Net, s *plan.Step) (bound, error) { return &concatStep{s: s}, nil },
+	"copy":             func(_ *Net, s *plan.Step) (bound, error) { return &copyStep{s: s}, nil },
+}
+
+// CustomSteps lists the names of the runner's own steps, for the ops completeness test.
+func CustomSteps() map[string]bool {
+	out := map[string]bool{}
+	for k := range customSteps {
+		out[k] = true
+	}
+	return out
 }
 
 func (n *Net) maskSlice(s *plan.Step) []float32 {
 	if s.Mask == nil {
 		return nil
 	}
-	size := (n.Batch-1)*s.Mask.Stride + elems(n.Plan.Values[s.Out].Shape)
+	size := n.Batch * s.Mask.Stride
 	return n.arena[s.Mask.Offset : s.Mask.Offset+int64(size)]
 }
 

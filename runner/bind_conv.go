@@ -149,14 +149,14 @@ func (c *convStep) forward(n *Net, train bool) {
 		kernels.ConvForwardAlgo(c.g, c.algo, x.Data, w, b, y.Data, c.ws, relu)
 	}
 	if c.s.Act != "" && !relu {
-		activation(c.s.Act, y, y)
+		activation(c.s, y, y)
 	}
 }
 
 func (c *convStep) backward(n *Net) {
 	dy := n.grad(c.s.Out)
 	if c.s.Act != "" {
-		activationBackward(c.s.Act, n.value(c.s.Out), dy, dy, false) // dy*act'(y), in place
+		activationBackward(c.s, n.value(c.s.Out), dy, dy, false) // dy*act'(y), in place
 	}
 	var db []float32
 	if c.b != nil {
@@ -173,18 +173,5 @@ func (c *convStep) backward(n *Net) {
 	kernels.ConvBackwardFilterAlgo(c.g, c.algo, x.Data, dy.Data, c.w.Grad, db, c.bws)
 	if c.s.NeedsGrad[0] {
 		kernels.ConvBackwardDataAlgo(c.g, c.algo, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.bws, c.s.Accumulate[0])
-	}
-}
-
-// actStep is a standalone activation.
-type actStep struct{ s *plan.Step }
-
-func (a *actStep) forward(n *Net, train bool) {
-	activation(a.s.Op, n.value(a.s.In[0]), n.value(a.s.Out))
-}
-
-func (a *actStep) backward(n *Net) {
-	if a.s.NeedsGrad[0] {
-		activationBackward(a.s.Op, n.value(a.s.Out), n.grad(a.s.Out), n.grad(a.s.In[0]), a.s.Accumulate[0])
 	}
 }

@@ -56,14 +56,14 @@ func (l *linearStep) forward(n *Net, train bool) {
 	y := n.value(l.s.Out)
 	kernels.LinearForward(n.Batch, l.in, l.out, n.value(l.s.In[0]).Data, w, b, y.Data)
 	if l.s.Act != "" {
-		activation(l.s.Act, y, y)
+		activation(l.s, y, y)
 	}
 }
 
 func (l *linearStep) backward(n *Net) {
 	dy := n.grad(l.s.Out)
 	if l.s.Act != "" {
-		activationBackward(l.s.Act, n.value(l.s.Out), dy, dy, false)
+		activationBackward(l.s, n.value(l.s.Out), dy, dy, false)
 	}
 	var db []float32
 	if l.b != nil {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/kernels"
 )
 
@@ -26,15 +27,10 @@ func (ps *Params) Init(scheme string, seed uint64) error {
 	}
 	rng := kernels.NewRNG(seed)
 	for _, p := range ps.List {
-		suffix := p.Name[strings.LastIndexByte(p.Name, '.')+1:]
-		switch {
-		case suffix == "running_var":
-			fill(p.Data, 1)
-		case suffix == "running_mean":
-			fill(p.Data, 0)
-		case len(p.Shape) == 1 && ps.isBatchNorm(p.Name):
-			fill(p.Data, map[string]float32{"weight": 1, "bias": 0}[suffix])
-		case suffix == "weight":
+		switch p.Init {
+		case ir.InitConst:
+			fill(p.Data, float32(p.InitValue))
+		case ir.InitFan:
 			fanIn, fanOut := fans(p.Shape)
 			switch scheme {
 			case InitXavier:
@@ -44,25 +40,21 @@ func (ps *Params) Init(scheme string, seed uint64) error {
 			default:
 				uniform(rng, p.Data, 1/math.Sqrt(float64(fanIn)))
 			}
-		case suffix == "bias":
+		case ir.InitFanIn:
 			if scheme == InitKaiming {
 				fill(p.Data, 0)
 				continue
 			}
 			// PyTorch's default bias: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) of the weight.
 			w := ps.byName[strings.TrimSuffix(p.Name, "bias")+"weight"]
+			if w == nil {
+				return fmt.Errorf("%s: no weight beside this bias to take the fan from", p.Name)
+			}
 			fanIn, _ := fans(w.Shape)
 			uniform(rng, p.Data, 1/math.Sqrt(float64(fanIn)))
 		}
 	}
 	return nil
-}
-
-// isBatchNorm tells a batchnorm's per-channel weight from a bias-like vector: batchnorm
-// tensors come with running statistics.
-func (ps *Params) isBatchNorm(name string) bool {
-	base := name[:strings.LastIndexByte(name, '.')+1]
-	return ps.byName[base+"running_mean"] != nil
 }
 
 // fans follows torch.nn.init._calculate_fan_in_and_fan_out: for a conv weight

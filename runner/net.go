@@ -7,6 +7,7 @@ import (
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/kernels"
+	"github.com/netc/netc/ops"
 )
 
 // Net is a plan bound to kernels: one arena for its batch size, one bound step per plan
@@ -183,32 +184,23 @@ func (n *Net) workspace(pl *plan.Placement, size int) []float32 {
 // param returns a step's parameter by suffix (weight, bias, ...) of node, or nil.
 func (n *Net) param(node, suffix string) *Param { return n.Params.Get(node + "." + suffix) }
 
-// activation computes y = act(x); x and y may be the same view (in place).
-func activation(op ir.Op, x, y kernels.View) {
-	switch op {
-	case ir.OpReLU:
-		kernels.ReLUForwardView(x, y)
-	case ir.OpReLU6:
-		kernels.ReLU6ForwardView(x, y)
-	case ir.OpSigmoid:
-		kernels.SigmoidForwardView(x, y)
-	case ir.OpTanh:
-		kernels.TanhForwardView(x, y)
-	}
+// activation computes y = act(x) for the activation fused into a step's epilogue; x and
+// y may be the same view (in place).
+func activation(s *plan.Step, x, y kernels.View) {
+	ops.Lookup(s.Act).Act.Forward(actAttrs(s), x, y)
 }
 
-// activationBackward computes dx from dy and the activation's output y.
-func activationBackward(op ir.Op, y, dy, dx kernels.View, accumulate bool) {
-	switch op {
-	case ir.OpReLU:
-		kernels.ReLUBackwardView(y, dy, dx, accumulate)
-	case ir.OpReLU6:
-		kernels.ReLU6BackwardView(y, dy, dx, accumulate)
-	case ir.OpSigmoid:
-		kernels.SigmoidBackwardView(y, dy, dx, accumulate)
-	case ir.OpTanh:
-		kernels.TanhBackwardView(y, dy, dx, accumulate)
+func actAttrs(s *plan.Step) ir.Attrs {
+	if s.ActAttrs == nil {
+		return ir.Attrs{}
 	}
+	return *s.ActAttrs
+}
+
+// activationBackward computes dx from dy and the fused activation's output y (the plan
+// fuses only activations whose derivative needs no more than that in training).
+func activationBackward(s *plan.Step, y, dy, dx kernels.View, accumulate bool) {
+	ops.Lookup(s.Act).Act.Backward(actAttrs(s), kernels.View{}, y, dy, dx, accumulate)
 }
 
 // FirstNonFinite returns the name of the first step (in schedule order) whose output,

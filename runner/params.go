@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/runner/tensorio"
 )
@@ -17,6 +18,8 @@ type Param struct {
 	Name      string
 	Shape     []int
 	Trainable bool
+	Init      ir.Init // how Params.Init fills it
+	InitValue float64
 	Data      []float32
 	Grad      []float32
 }
@@ -41,7 +44,7 @@ func NewParams(p *plan.Plan) *Params {
 		for _, d := range t.Shape {
 			n *= d
 		}
-		x := &Param{Name: t.Name, Shape: t.Shape, Trainable: t.Trainable, Data: make([]float32, n)}
+		x := &Param{Name: t.Name, Shape: t.Shape, Trainable: t.Trainable, Init: t.Init, InitValue: t.InitValue, Data: make([]float32, n)}
 		if t.Trainable {
 			x.Grad = make([]float32, n)
 		}

@@ -4,6 +4,8 @@ package main
 
 import (
 	"os"
+
+	_ "github.com/netc/netc/ops" // the ops specs can name
 )
 
 func main() {

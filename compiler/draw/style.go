@@ -63,21 +63,26 @@ func frameFill(level int) string {
 }
 
 func opKind(op ir.Op) kind {
-	switch op {
-	case ir.OpConv:
-		return kConv
-	case ir.OpLinear:
-		return kLinear
-	case ir.OpMaxPool, ir.OpAvgPool, ir.OpAdaptiveAvgPool:
-		return kPool
-	case ir.OpBatchNorm:
-		return kNorm
-	case ir.OpReLU, ir.OpReLU6, ir.OpSigmoid, ir.OpTanh:
-		return kAct
-	case ir.OpConcat, ir.OpAdd:
-		return kMerge
-	case ir.OpInput:
+	if op == ir.OpInput {
 		return kIO
+	}
+	s := ir.Lookup(op)
+	if s == nil {
+		return kOther
+	}
+	switch s.Category {
+	case ir.CatConv:
+		return kConv
+	case ir.CatLinear:
+		return kLinear
+	case ir.CatPool:
+		return kPool
+	case ir.CatNorm:
+		return kNorm
+	case ir.CatActivation:
+		return kAct
+	case ir.CatMerge:
+		return kMerge
 	}
 	return kOther
 }

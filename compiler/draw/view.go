@@ -131,9 +131,7 @@ func (v *viewer) foldedAct(list []structure.Item, i int) *ir.Node {
 	if !ok || i+1 >= len(list) {
 		return nil
 	}
-	switch op.Node.Op {
-	case ir.OpConv, ir.OpLinear, ir.OpBatchNorm:
-	default:
+	if s := ir.Lookup(op.Node.Op); s == nil || !s.TakesAct() {
 		return nil
 	}
 	next, ok := list[i+1].(*structure.Op)
@@ -168,7 +166,7 @@ func (v *viewer) items(list []structure.Item, enclosing string) []item {
 
 func (v *viewer) opBox(n, act *ir.Node) *box {
 	b := &box{id: v.nextID("n"), kind: opKind(n.Op), title: string(n.Op), detail: report.Describe(n), nodes: []*ir.Node{n}, out: n.Shape}
-	if n.Op == ir.OpConcat || n.Op == ir.OpAdd {
+	if n.Op.IsMerge() {
 		b.detail = ""
 	}
 	if act != nil {

@@ -15,7 +15,7 @@ func (x *expander) opLayer(l *ast.Layer, args []*ast.Arg, e *env, prefix, name s
 	op := ir.Op(l.Op)
 	spec := ir.Lookup(op)
 	path := join(prefix, name)
-	attrs := ir.DefaultAttrs(op)
+	attrs := spec.Defaults()
 	set := map[string]bool{}
 	act := ""
 	for _, a := range args {
@@ -44,8 +44,10 @@ func (x *expander) opLayer(l *ast.Layer, args []*ast.Arg, e *env, prefix, name s
 			return input, false
 		}
 	}
-	if (op == ir.OpMaxPool || op == ir.OpAvgPool) && !set["stride"] {
-		attrs.Stride = attrs.K // PyTorch's default stride is the window
+	for i := range spec.Attrs {
+		if as := &spec.Attrs[i]; as.DefaultFrom != "" && !set[as.Name] {
+			as.Set(&attrs, spec.Attr(as.DefaultFrom).Get(&attrs)) // a pool's stride is its window
+		}
 	}
 	out, ok := x.addNode(op, path, attrs, []int{input}, l.Pos)
 	if !ok || act == "" {
@@ -77,7 +79,7 @@ func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env
 		if !ok {
 			return false
 		}
-		setInt(attrs, as.Name, v)
+		as.Set(attrs, v)
 	case ir.KindIntPair:
 		var pair [2]int
 		if a.Node.Kind == load.Array {
@@ -99,20 +101,13 @@ func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env
 			}
 			pair = [2]int{v, v}
 		}
-		setPair(attrs, as.Name, pair)
+		as.Set(attrs, pair)
 	case ir.KindBool:
 		v, ok := x.boolValue(a, e, path)
 		if !ok {
 			return false
 		}
-		switch as.Name {
-		case "bias":
-			attrs.Bias = v
-		case "ceil_mode":
-			attrs.CeilMode = v
-		case "count_include_pad":
-			attrs.CountIncludePad = v
-		}
+		as.Set(attrs, v)
 	case ir.KindFloat:
 		var f float64
 		switch a.Node.Kind {
@@ -124,42 +119,11 @@ func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env
 			x.errs.Add(a.Node.Pos, path, "%s: expected a number, found %s", a.Key, a)
 			return false
 		}
-		if f < 0 || (as.Max > 0 && f > as.Max) || (as.Name == "p" && f >= 1) || (as.Name == "eps" && f <= 0) {
+		if !as.InRange(f) {
 			x.errs.Add(a.Node.Pos, path, "%s = %v is out of range (%s)", a.Key, f, as.Doc)
 			return false
 		}
-		switch as.Name {
-		case "eps":
-			attrs.Eps = f
-		case "momentum":
-			attrs.Momentum = f
-		case "p":
-			attrs.P = f
-		}
+		as.Set(attrs, f)
 	}
 	return true
-}
-
-func setInt(a *ir.Attrs, name string, v int) {
-	switch name {
-	case "out":
-		a.Out = v
-	case "groups":
-		a.Groups = v
-	}
-}
-
-func setPair(a *ir.Attrs, name string, v [2]int) {
-	switch name {
-	case "k":
-		a.K = v
-	case "stride":
-		a.Stride = v
-	case "pad":
-		a.Pad = v
-	case "dilation":
-		a.Dilation = v
-	case "size":
-		a.Size = v
-	}
 }

@@ -6,36 +6,39 @@ type Tensor struct {
 	Suffix    string // weight, bias, running_mean, running_var
 	Shape     []int
 	Trainable bool // false for batchnorm running statistics
+	Init      Init // how a fresh network fills it
+	Value     float64
 }
+
+// Init is how a fresh network fills a parameter tensor.
+type Init int
+
+const (
+	InitFan   Init = iota // a conv or linear weight: the run's scheme (xavier, kaiming, PyTorch's default), from its fans
+	InitFanIn             // a conv or linear bias: PyTorch's U(-1/sqrt(fan_in), ...) of the node's weight, or zero under kaiming
+	InitConst             // every element Value (batchnorm's weight 1 and bias 0, layer scale's 1e-6)
+)
 
 // FullName is the tensor's name in weight files.
 func (t Tensor) FullName(node string) string { return node + "." + t.Suffix }
 
-// Tensors lists a node's parameter tensors in PyTorch's layouts: conv weight
-// [out, in/groups, kh, kw], linear weight [out, in], per-channel vectors otherwise.
+// Tensors lists a node's parameter tensors, in PyTorch's layouts, given its first input's
+// shape.
 func (n *Node) Tensors(in Shape) []Tensor {
-	a := n.Attrs
-	switch n.Op {
-	case OpConv:
-		ts := []Tensor{{"weight", []int{a.Out, in[0] / a.Groups, a.K[0], a.K[1]}, true}}
-		if a.Bias {
-			ts = append(ts, Tensor{"bias", []int{a.Out}, true})
-		}
-		return ts
-	case OpLinear:
-		ts := []Tensor{{"weight", []int{a.Out, in[0]}, true}}
-		if a.Bias {
-			ts = append(ts, Tensor{"bias", []int{a.Out}, true})
-		}
-		return ts
-	case OpBatchNorm:
-		c := in[0]
-		return []Tensor{
-			{"weight", []int{c}, true}, {"bias", []int{c}, true},
-			{"running_mean", []int{c}, false}, {"running_var", []int{c}, false},
-		}
+	if s := registry[n.Op]; s != nil && s.Tensors != nil {
+		return s.Tensors(n, in)
 	}
 	return nil
+}
+
+// WeightAndBias is a conv's or linear's weight of the given shape, with its bias when the
+// node has one.
+func WeightAndBias(n *Node, weight []int) []Tensor {
+	ts := []Tensor{{Suffix: "weight", Shape: weight, Trainable: true, Init: InitFan}}
+	if n.Attrs.Bias {
+		ts = append(ts, Tensor{Suffix: "bias", Shape: []int{weight[0]}, Trainable: true, Init: InitFanIn})
+	}
+	return ts
 }
 
 // InputShape is the shape of a node's first input.

@@ -163,20 +163,20 @@ func (b *builder) placement(id int, buf map[int]int) *Placement {
 func (b *builder) steps() {
 	g := b.g
 	for _, s := range g.Calls {
-		ps := Step{Name: s.Name, Op: s.Op, Fused: s.Fused, Act: s.Act, FoldBN: s.FoldBN, Alias: s.Alias,
+		ps := Step{Name: s.Name, Op: s.Op, Fused: s.Fused, Act: s.Act, ActAttrs: s.ActAttrs, FoldBN: s.FoldBN, Alias: s.Alias,
 			Attrs: s.Attrs, In: s.In, Out: s.Out, Copy: s.Copy}
 		n := g.node(s.Name)
 		in := g.Tensors[s.In[0]].Shape
 		for _, t := range n.Tensors(in) {
 			ps.Params = append(ps.Params, t.FullName(n.Name))
-			b.p.Params = append(b.p.Params, Param{Name: t.FullName(n.Name), Node: n.Name, Shape: t.Shape, Trainable: t.Trainable})
+			b.p.Params = append(b.p.Params, param(n, t))
 		}
 		if s.FoldBN != "" {
 			bn := g.node(s.FoldBN)
 			ps.BNEps = bn.Attrs.Eps
 			for _, t := range bn.Tensors(g.Src.InputShape(bn)) {
 				ps.Params = append(ps.Params, t.FullName(bn.Name))
-				b.p.Params = append(b.p.Params, Param{Name: t.FullName(bn.Name), Node: bn.Name, Shape: t.Shape, Trainable: t.Trainable})
+				b.p.Params = append(b.p.Params, param(bn, t))
 			}
 		}
 		work, back, mask := -1, -1, -1
@@ -195,15 +195,32 @@ func (b *builder) steps() {
 			}
 		}
 		// Kept from forward to backward: dropout's mask, max pooling's argmax
-		// indices (int32, one per output; its backward then needs no input).
-		if (s.Op == ir.OpDropout && !s.Alias || s.Op == ir.OpMaxPool) && g.Mode == Training {
-			mask = b.newBuffer("mask", s.Name, b.batch*int64(g.Tensors[s.Out].Elems()))
+		// indices, layernorm's statistics.
+		if kept := keptElems(g, s, n); kept > 0 && !s.Alias && g.Mode == Training {
+			mask = b.newBuffer("mask", s.Name, b.batch*kept)
 		}
 		b.stepWork = append(b.stepWork, work)
 		b.backWork = append(b.backWork, back)
 		b.stepMask = append(b.stepMask, mask)
 		b.p.Steps = append(b.p.Steps, ps)
 	}
+}
+
+func param(n *ir.Node, t ir.Tensor) Param {
+	return Param{Name: t.FullName(n.Name), Node: n.Name, Shape: t.Shape, Trainable: t.Trainable, Init: t.Init, InitValue: t.Value}
+}
+
+// keptElems is what the step's training forward keeps for backward, per sample.
+func keptElems(g *Graph, s *Call, n *ir.Node) int64 {
+	spec := s.Op.Spec()
+	if spec.Kept == nil {
+		return 0
+	}
+	in := make([]ir.Shape, len(s.In))
+	for i, id := range s.In {
+		in[i] = g.Tensors[id].Shape
+	}
+	return spec.Kept(n, in)
 }
 
 // stride is the per-sample stride of a value's storage (its root's size).

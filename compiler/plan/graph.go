@@ -38,14 +38,16 @@ type Graph struct {
 
 // Call is one kernel call: a main graph node and the nodes fused into it.
 type Call struct {
-	Op     ir.Op
-	Name   string   // the main node's hierarchical name
-	Fused  []string // names of the other nodes this step computes, in graph order
-	Attrs  ir.Attrs
-	Act    ir.Op  // activation applied in the kernel's epilogue, or ""
-	FoldBN string // inference: the batchnorm node folded into this conv or linear
-	In     []int  // values read
-	Out    int    // value written
+	Op    ir.Op
+	Name  string   // the main node's hierarchical name
+	Fused []string // names of the other nodes this step computes, in graph order
+	Attrs ir.Attrs
+	Act   ir.Op // activation applied in the kernel's epilogue, or ""
+	// ActAttrs are that activation's attributes (leaky_relu's slope).
+	ActAttrs *ir.Attrs
+	FoldBN   string // inference: the batchnorm node folded into this conv or linear
+	In       []int  // values read
+	Out      int    // value written
 	// Alias marks a step that computes nothing: its output is its input's storage seen
 	// with another shape (flatten, identity, dropout at inference).
 	Alias bool

@@ -74,7 +74,8 @@ func (b *builder) memory() error {
 			p.Steps[i].BackWorkspace = &Placement{Buffer: w, Offset: mp.Offsets[w] / 4}
 		}
 		if m := b.stepMask[i]; m >= 0 {
-			p.Steps[i].Mask = &Placement{Buffer: m, Offset: mp.Offsets[m] / 4, Stride: g.Tensors[g.Calls[i].Out].Elems()}
+			perSample := p.Buffers[m].Bytes / 4 / b.batch
+			p.Steps[i].Mask = &Placement{Buffer: m, Offset: mp.Offsets[m] / 4, Stride: int(perSample)}
 		}
 	}
 	p.NaiveBytes = b.naive()

@@ -27,10 +27,10 @@ func alias(g *Graph) {
 }
 
 func aliasable(g *Graph, s *Call) bool {
-	switch s.Op {
-	case ir.OpFlatten, ir.OpIdentity:
+	switch s.Op.Spec().Alias {
+	case ir.AliasAlways:
 		return true
-	case ir.OpDropout:
+	case ir.AliasInference:
 		return g.Mode == Inference || s.Attrs.P == 0
 	}
 	return false

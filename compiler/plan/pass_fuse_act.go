@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/netc/netc/compiler/ir"
+
 // fuseActivation applies an activation that follows a conv or linear in the kernel's
 // epilogue, while the output tile is still in cache, when nothing else reads the
 // pre-activation output:
@@ -8,7 +10,8 @@ package plan
 //	x --linear--> l --sigmoid--> s      becomes      x --linear+sigmoid--> s
 //
 // In training the kernel's backward first turns dy into dy*act'(y), using the output it
-// keeps anyway.
+// keeps anyway; an activation whose derivative needs its input (silu, gelu) stays a step
+// of its own there.
 func fuseActivation(g *Graph) {
 	cons := g.consumers()
 	for _, s := range g.Calls {
@@ -20,7 +23,10 @@ func fuseActivation(g *Graph) {
 			continue
 		}
 		act := c[0]
+		if g.Mode == Training && act.Op.Spec().Saves&ir.SavesInput != 0 {
+			continue
+		}
 		absorb(g, s, act)
-		s.Act = act.Op
+		s.Act, s.ActAttrs = act.Op, &act.Attrs
 	}
 }

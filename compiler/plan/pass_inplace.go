@@ -13,7 +13,7 @@ import "github.com/netc/netc/compiler/ir"
 func inPlace(g *Graph) {
 	cons := g.consumers()
 	for _, s := range g.Calls {
-		if s.Dead || s.Alias || !(s.Op.IsActivation() || s.Op == ir.OpAdd || s.Op == ir.OpDropout) {
+		if s.Dead || s.Alias || !s.Op.Spec().InPlace {
 			continue
 		}
 		out := g.Tensors[s.Out]
@@ -54,8 +54,8 @@ func overwritable(g *Graph, cons [][]*Call, s *Call, v, out *Tensor) bool {
 }
 
 // savedForBackward reports whether some backward step reads value v: its producer's
-// backward when it needs its own output (activations, fused activations), or a
-// consumer's backward when it needs its input (conv, linear, batchnorm).
+// backward when it needs its own output (relu, sigmoid, fused activations), or a
+// consumer's backward when it needs its input (conv, linear, batchnorm, silu).
 func (g *Graph) savedForBackward(cons [][]*Call, v *Tensor) bool {
 	if p := v.Producer; p != nil && needsOutput(p) {
 		return true
@@ -68,14 +68,8 @@ func (g *Graph) savedForBackward(cons [][]*Call, v *Tensor) bool {
 	return false
 }
 
-func needsOutput(s *Call) bool { return s.Op.IsActivation() || s.Act != "" }
+func needsOutput(s *Call) bool { return s.Op.Spec().Saves&ir.SavesOutput != 0 || s.Act != "" }
 
-// needsInput: max pooling is not here, its training backward reads the argmax
-// indices its forward kept (the step's mask), not its input.
-func needsInput(s *Call) bool {
-	switch s.Op {
-	case ir.OpConv, ir.OpLinear, ir.OpBatchNorm:
-		return true
-	}
-	return false
-}
+// needsInput: max pooling's training backward reads the argmax indices its forward
+// kept, not its input.
+func needsInput(s *Call) bool { return s.Op.Spec().Saves&ir.SavesInput != 0 }

@@ -42,23 +42,25 @@ type Value struct {
 
 // Step is one kernel call.
 type Step struct {
-	Name   string   `json:"name"`
-	Op     ir.Op    `json:"op"`
-	Fused  []string `json:"fused,omitempty"`   // other nodes computed by this step
-	Act    ir.Op    `json:"act,omitempty"`     // activation in the epilogue
-	FoldBN string   `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
-	BNEps  float64  `json:"bn_eps,omitempty"`  // that batchnorm's eps
-	Alias  bool     `json:"alias,omitempty"`   // computes nothing: its output views its input
-	Algo   string   `json:"algo,omitempty"`    // conv: the algorithm chosen for it
-	Attrs  ir.Attrs `json:"attrs"`
-	In     []int    `json:"in"`
-	Out    int      `json:"out"`
-	Copy   []bool   `json:"copy,omitempty"` // concat: inputs that are copied
+	Name  string   `json:"name"`
+	Op    ir.Op    `json:"op"`
+	Fused []string `json:"fused,omitempty"` // other nodes computed by this step
+	Act   ir.Op    `json:"act,omitempty"`   // activation in the epilogue
+	// ActAttrs are the epilogue activation's attributes, when it has any.
+	ActAttrs *ir.Attrs `json:"act_attrs,omitempty"`
+	FoldBN   string    `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
+	BNEps    float64   `json:"bn_eps,omitempty"`  // that batchnorm's eps
+	Alias    bool      `json:"alias,omitempty"`   // computes nothing: its output views its input
+	Algo     string    `json:"algo,omitempty"`    // conv: the algorithm chosen for it
+	Attrs    ir.Attrs  `json:"attrs"`
+	In       []int     `json:"in"`
+	Out      int       `json:"out"`
+	Copy     []bool    `json:"copy,omitempty"` // concat: inputs that are copied
 
 	Params        []string   `json:"params,omitempty"`         // parameter tensors it reads
 	Workspace     *Placement `json:"workspace,omitempty"`      // forward scratch (im2col)
 	BackWorkspace *Placement `json:"back_workspace,omitempty"` // training: backward scratch
-	Mask          *Placement `json:"mask,omitempty"`           // training: dropout mask or max-pool argmax, kept for backward
+	Mask          *Placement `json:"mask,omitempty"`           // training: what forward keeps for backward (dropout mask, max-pool argmax, ...)
 
 	// Training only, per input: whether backward computes its gradient (not for the
 	// network input), and whether it adds to a gradient another step already wrote.
@@ -92,6 +94,10 @@ type Param struct {
 	Node      string `json:"node"`
 	Shape     []int  `json:"shape"`
 	Trainable bool   `json:"trainable"`
+	// How a fresh network fills it: the run's scheme from the fans (weights), PyTorch's
+	// bias rule, or a constant.
+	Init      ir.Init `json:"init"`
+	InitValue float64 `json:"init_value,omitempty"`
 }
 
 // Buffer is one region of the arena.

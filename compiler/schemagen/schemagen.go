@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/netc/netc/compiler/ir"
 )
@@ -71,9 +72,12 @@ func attrSchema(a ir.AttrSpec) obj {
 	case ir.KindBool:
 		s = boolOrExpr()
 	case ir.KindFloat:
-		s = obj{"type": "number", "minimum": 0}
-		if a.Max > 0 {
-			s["maximum"] = a.Max
+		s = obj{"type": "number"}
+		if b := a.FloatMin; b != nil {
+			s[map[bool]string{false: "minimum", true: "exclusiveMinimum"}[b.Exclusive]] = b.Value
+		}
+		if b := a.FloatMax; b != nil {
+			s[map[bool]string{false: "maximum", true: "exclusiveMaximum"}[b.Exclusive]] = b.Value
 		}
 	case ir.KindActivation:
 		s = obj{"enum": activations()}
@@ -95,10 +99,8 @@ func attrSchema(a ir.AttrSpec) obj {
 
 func activations() []any {
 	var out []any
-	for _, s := range ir.Specs {
-		if s.Op.IsActivation() {
-			out = append(out, string(s.Op))
-		}
+	for _, a := range ir.Activations() {
+		out = append(out, a)
 	}
 	return out
 }
@@ -197,12 +199,12 @@ func document() obj {
 				"branches": obj{"type": "object", "minProperties": 1, "propertyNames": obj{"pattern": Identifier},
 					"additionalProperties": ref("branch"),
 					"description":          "named parallel paths from the block's input, in the order written; an empty list is the identity"},
-				"merge": obj{"enum": []any{"concat", "add"}, "description": "how branch outputs combine: concat (along channels) or add"},
+				"merge": obj{"enum": mergeNames(), "description": "how branch outputs combine: " + mergeDocs()},
 				"after": described("layers applied after the merge", ref("layers")),
 			},
 			"if": obj{"required": []any{"branches"}},
 			"then": obj{"required": []any{"merge"}, "not": obj{"required": []any{"layers"}},
-				"x-errors": obj{"required": "a block with branches needs merge = \"concat\" or \"add\"", "not": "a block has either `layers` or `branches`, not both; put the layers in their own block"}},
+				"x-errors": obj{"required": "a block with branches needs merge = " + mergeChoices(), "not": "a block has either `layers` or `branches`, not both; put the layers in their own block"}},
 			"else": obj{"required": []any{"layers"}, "not": obj{"anyOf": []any{obj{"required": []any{"merge"}}, obj{"required": []any{"after"}}}},
 				"x-errors": obj{"required": "a block needs `layers`, or `branches` with `merge`", "not": "`merge` and `after` belong to blocks with `branches`"}},
 		},
@@ -230,7 +232,7 @@ func document() obj {
 	}
 	var ops []any
 	var dispatch []any
-	for _, s := range ir.Specs {
+	for _, s := range ir.Specs() {
 		ops = append(ops, string(s.Op))
 		defs["op."+string(s.Op)] = opLayer(s)
 		dispatch = append(dispatch, obj{
@@ -264,6 +266,35 @@ func document() obj {
 		},
 		"definitions": defs,
 	}
+}
+
+func mergeNames() []any {
+	var out []any
+	for _, m := range ir.Merges() {
+		out = append(out, string(m.Op))
+	}
+	return out
+}
+
+// mergeDocs lists the merges with what they do: "concat: stack ...; add: ...".
+func mergeDocs() string {
+	var parts []string
+	for _, m := range ir.Merges() {
+		parts = append(parts, fmt.Sprintf("%s: %s", m.Op, m.Doc))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// mergeChoices is `"concat", "add" or "mul"`.
+func mergeChoices() string {
+	var q []string
+	for _, m := range ir.Merges() {
+		q = append(q, fmt.Sprintf("%q", m.Op))
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 func merge(a, b obj) obj {

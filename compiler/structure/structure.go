@@ -101,7 +101,7 @@ func Build(g *ir.Graph) (*Tree, error) {
 			stack = append(stack, &container{block: b})
 		}
 		top := stack[len(stack)-1]
-		if top.branch == nil && top.block.Group != nil && n.Name == top.block.Group.Path && (n.Op == ir.OpConcat || n.Op == ir.OpAdd) {
+		if top.branch == nil && top.block.Group != nil && n.Name == top.block.Group.Path && n.Op.IsMerge() {
 			if top.block.Merge != nil || len(top.block.Body) > 0 {
 				return nil, fmt.Errorf("structure: merge node %s does not follow branches", n.Name)
 			}

@@ -164,46 +164,29 @@ func (u *unfolder) block(b *strings.Builder, blk *structure.Block) {
 func opLayer(n *ir.Node, name string) string {
 	parts := []string{"op = " + quote(string(n.Op)), "name = " + quote(name)}
 	spec := ir.Lookup(n.Op)
-	for _, as := range spec.Attrs {
+	for i := range spec.Attrs {
+		as := &spec.Attrs[i]
 		if as.Kind == ir.KindActivation {
 			continue // activations are layers of their own in the graph
 		}
-		parts = append(parts, as.Name+" = "+attrValue(n.Attrs, as.Name))
+		parts = append(parts, as.Name+" = "+attrValue(n.Attrs, as))
 	}
 	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
 // attrValue writes one attribute in spec syntax.
-func attrValue(a ir.Attrs, name string) string {
-	switch name {
-	case "out":
-		return strconv.Itoa(a.Out)
-	case "groups":
-		return strconv.Itoa(a.Groups)
-	case "k":
-		return pair(a.K)
-	case "stride":
-		return pair(a.Stride)
-	case "pad":
-		return pair(a.Pad)
-	case "dilation":
-		return pair(a.Dilation)
-	case "size":
-		return pair(a.Size)
-	case "bias":
-		return strconv.FormatBool(a.Bias)
-	case "ceil_mode":
-		return strconv.FormatBool(a.CeilMode)
-	case "count_include_pad":
-		return strconv.FormatBool(a.CountIncludePad)
-	case "eps":
-		return float(a.Eps)
-	case "momentum":
-		return float(a.Momentum)
-	case "p":
-		return float(a.P)
+func attrValue(a ir.Attrs, as *ir.AttrSpec) string {
+	switch v := as.Get(&a).(type) {
+	case int:
+		return strconv.Itoa(v)
+	case [2]int:
+		return pair(v)
+	case bool:
+		return strconv.FormatBool(v)
+	case float64:
+		return float(v)
 	}
-	panic("unfold: no writer for attribute " + name)
+	panic("unfold: no writer for attribute " + as.Name)
 }
 
 func pair(p [2]int) string {

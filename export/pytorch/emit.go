@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/ops"
 )
 
 const indent = "    "
@@ -93,22 +94,16 @@ func (c *class) mergeExpr() string {
 		calls = append(calls, "self."+cb.name+"(x)")
 		attrs = append(attrs, "self."+cb.name)
 	}
+	m := ops.Lookup(c.merge)
 	if !optional {
-		switch {
-		case len(calls) == 1:
+		if len(calls) == 1 {
 			return calls[0]
-		case c.merge == ir.OpConcat:
-			return "torch.cat([" + strings.Join(calls, ", ") + "], dim=1)"
-		default:
-			return strings.Join(calls, " + ")
 		}
+		return m.MergeExpr(calls)
 	}
 	// Some instances lack a branch: run the ones this instance has.
 	ys := "[branch(x) for branch in (" + strings.Join(attrs, ", ") + ") if branch is not None]"
-	if c.merge == ir.OpConcat {
-		return "torch.cat(" + ys + ", dim=1)"
-	}
-	return "add_all(" + ys + ")"
+	return fmt.Sprintf(m.MergeList, ys)
 }
 
 func (c *class) writeDoc(w *strings.Builder, info *specInfo, g *ir.Graph, source string) {
