@@ -277,3 +277,46 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// A block parameter that is a list of two passes on to a pair attribute as [height,
+// width] (Inception v3's 1x7 and 7x1 convolutions from one block).
+func TestPairParameter(t *testing.T) {
+	g := mustCheck(t, `layers = [ { use = "c", k = [1, 7], pad = [0, 3] }, { use = "c", k = [7, 1], pad = [3, 0] }, { op = "flatten" }, { op = "linear", out = 10 } ]
+[blocks.c]
+params = { k = [1, 1], pad = [0, 0] }
+layers = [ { op = "conv", out = 2, k = "k", pad = "pad" } ]
+`, Options{})
+	for _, n := range g.Nodes[1:3] {
+		if n.Attrs.K[0] == n.Attrs.K[1] || n.Shape[1] != 8 || n.Shape[2] != 8 {
+			t.Errorf("%s: k %v pad %v shape %s, want a 1x7 or 7x1 conv keeping 8x8", n.Name, n.Attrs.K, n.Attrs.Pad, n.Shape)
+		}
+	}
+	if g.Nodes[1].Attrs.K != [2]int{1, 7} || g.Nodes[2].Attrs.K != [2]int{7, 1} {
+		t.Errorf("kernels %v and %v, want [1 7] and [7 1]", g.Nodes[1].Attrs.K, g.Nodes[2].Attrs.K)
+	}
+	_, err := CheckSource("t.toml", []byte(header+`layers = [ { use = "c", k = [1, 7, 1] }, { op = "flatten" }, { op = "linear", out = 10 } ]
+[blocks.c]
+params = { k = [1, 1] }
+layers = [ { op = "conv", out = 2, k = "k" } ]
+`), Options{})
+	if err == nil || !strings.Contains(err.Error(), "a pair is [height, width], found a list of 3") {
+		t.Errorf("a list of three as a kernel: %v", err)
+	}
+}
+
+// Float attributes take expressions: a drop probability that grows with the block index,
+// as stochastic depth schedules it.
+func TestFloatExpression(t *testing.T) {
+	g := mustCheck(t, `layers = [ { op = "dropout", p = "0.2 * (first + i) / 4", repeat = 3 }, { op = "flatten" }, { op = "linear", out = 10 } ]
+params = { first = 1 }
+`, Options{})
+	for i, want := range []float64{0.05, 0.1, 0.15000000000000002} {
+		if got := g.Nodes[1+i].Attrs.P; got != want {
+			t.Errorf("dropout %d: p = %v, want %v", i, got, want)
+		}
+	}
+	_, err := CheckSource("t.toml", []byte(header+`layers = [ { op = "dropout", p = "1 / 1" }, { op = "flatten" }, { op = "linear", out = 10 } ]`), Options{})
+	if err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("p = 1 from an expression: %v", err)
+	}
+}

@@ -57,8 +57,17 @@ func (x *expander) intValue(a *ast.Arg, e *env, path string, min int64) (int, bo
 	if !ok {
 		return 0, false
 	}
+	return x.intIn(a, v, path, min)
+}
+
+// intIn checks that v, the value of a, is an integer in [min, MaxAttrValue].
+func (x *expander) intIn(a *ast.Arg, v expr.Value, path string, min int64) (int, bool) {
 	if v.Kind != expr.Int {
-		x.errs.Add(a.Node.Pos, path, "%s = %s: expected an integer, found %s (%s)", a.Key, a, v.Kind, v)
+		hint := ""
+		if v.Kind == expr.Float {
+			hint = "; '/' divides into a number, '//' is floor division"
+		}
+		x.errs.Add(a.Node.Pos, path, "%s = %s: expected an integer, found %s (%s)%s", a.Key, a, v.Kind, v, hint)
 		return 0, false
 	}
 	if v.I < min || v.I > MaxAttrValue {
@@ -74,6 +83,48 @@ func (x *expander) intValue(a *ast.Arg, e *env, path string, min int64) (int, bo
 		return 0, false
 	}
 	return int(v.I), true
+}
+
+// pairValue evaluates an argument that is one integer (used for both sides) or a list
+// of two, such as a block parameter `k = [1, 7]` passed on to a conv's `k`.
+func (x *expander) pairValue(a *ast.Arg, e *env, path string, min int64) ([2]int, bool) {
+	v, ok := x.value(a, e, path)
+	if !ok {
+		return [2]int{}, false
+	}
+	if v.Kind != expr.List {
+		i, ok := x.intIn(a, v, path, min)
+		return [2]int{i, i}, ok
+	}
+	if len(v.L) != 2 {
+		x.errs.Add(a.Node.Pos, path, "%s = %s: a pair is [height, width], found a list of %d", a.Key, a, len(v.L))
+		return [2]int{}, false
+	}
+	var pair [2]int
+	for i, d := range v.L {
+		if pair[i], ok = x.intIn(a, expr.IntVal(d), path, min); !ok {
+			return [2]int{}, false
+		}
+	}
+	return pair, true
+}
+
+// floatValue evaluates a number: a literal or an expression such as
+// "0.2 * (first + i) / 16".
+func (x *expander) floatValue(a *ast.Arg, e *env, path string) (float64, bool) {
+	if a.Node.Kind == load.Float {
+		return a.Node.Float, true
+	}
+	v, ok := x.value(a, e, path)
+	if !ok {
+		return 0, false
+	}
+	f, isNum := v.Number()
+	if !isNum {
+		x.errs.Add(a.Node.Pos, path, "%s = %s: expected a number, found %s (%s)", a.Key, a, v.Kind, v)
+		return 0, false
+	}
+	return f, true
 }
 
 // boolValue evaluates a condition.

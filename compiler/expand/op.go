@@ -95,11 +95,11 @@ func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env
 				pair[i] = v
 			}
 		} else {
-			v, ok := x.intValue(a, e, path, int64(as.Min))
+			p, ok := x.pairValue(a, e, path, int64(as.Min))
 			if !ok {
 				return false
 			}
-			pair = [2]int{v, v}
+			pair = p
 		}
 		as.Set(attrs, pair)
 	case ir.KindBool:
@@ -109,18 +109,12 @@ func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env
 		}
 		as.Set(attrs, v)
 	case ir.KindFloat:
-		var f float64
-		switch a.Node.Kind {
-		case load.Float:
-			f = a.Node.Float
-		case load.Integer:
-			f = float64(a.Node.Int)
-		default:
-			x.errs.Add(a.Node.Pos, path, "%s: expected a number, found %s", a.Key, a)
+		f, ok := x.floatValue(a, e, path)
+		if !ok {
 			return false
 		}
 		if !as.InRange(f) {
-			x.errs.Add(a.Node.Pos, path, "%s = %v is out of range (%s)", a.Key, f, as.Doc)
+			x.errs.Add(a.Node.Pos, path, "%s = %s is %v, out of range (%s)", a.Key, a, f, as.Doc)
 			return false
 		}
 		as.Set(attrs, f)

@@ -67,6 +67,9 @@ func (e *Expr) EvalInt(env Env) (int64, *Error) {
 	if err != nil {
 		return 0, err
 	}
+	if v.Kind == Float {
+		return 0, &Error{0, fmt.Sprintf("expected an integer, found %s (%s); '/' divides into a number, '//' is floor division", v.Kind, v)}
+	}
 	if v.Kind != Int {
 		return 0, &Error{0, fmt.Sprintf("expected an integer, found %s (%s)", v.Kind, v)}
 	}
@@ -116,8 +119,11 @@ func eval(n node, env Env) (Value, *Error) {
 			}
 			return BoolVal(!x.B), nil
 		}
+		if x.Kind == Float {
+			return FloatVal(-x.F), nil
+		}
 		if x.Kind != Int {
-			return Value{}, errAt(n, "'-' needs an integer, found %s", x.Kind)
+			return Value{}, errAt(n, "'-' needs a number, found %s", x.Kind)
 		}
 		if x.I == math.MinInt64 {
 			return Value{}, errAt(n, "integer overflow")
@@ -221,6 +227,11 @@ func evalBinary(n *binaryNode, env Env) (Value, *Error) {
 	if err != nil {
 		return Value{}, err
 	}
+	_, xn := x.Number()
+	_, yn := y.Number()
+	if (x.Kind == Float || y.Kind == Float || n.op == "/") && xn && yn {
+		return evalFloat(n, x, y)
+	}
 	if n.op == "==" || n.op == "!=" {
 		if x.Kind != y.Kind || x.Kind == List || x.Kind == Shape {
 			if x.Kind != y.Kind {
@@ -228,8 +239,11 @@ func evalBinary(n *binaryNode, env Env) (Value, *Error) {
 			}
 			return Value{}, errAt(n, "cannot compare %s values; compare their elements", x.Kind)
 		}
-		eq := x.I == y.I && x.B == y.B
+		eq := x.I == y.I && x.B == y.B && x.F == y.F
 		return BoolVal(eq == (n.op == "==")), nil
+	}
+	if n.op == "/" {
+		return evalFloat(n, x, y) // reports the side that is not a number
 	}
 	if x.Kind != Int || y.Kind != Int {
 		bad := x.Kind
@@ -287,6 +301,52 @@ func evalBinary(n *binaryNode, env Env) (Value, *Error) {
 	return Value{}, errAt(n, "internal error: unknown operator %q", n.op)
 }
 
+// evalFloat applies an arithmetic or ordering operator where one side is a float, or to
+// '/', which always divides into a float.
+func evalFloat(n *binaryNode, x, y Value) (Value, *Error) {
+	a, okx := x.Number()
+	b, oky := y.Number()
+	if !okx || !oky {
+		bad := x.Kind
+		if okx {
+			bad = y.Kind
+		}
+		return Value{}, errAt(n, "%q needs numbers, found %s", n.op, bad)
+	}
+	var r float64
+	switch n.op {
+	case "<":
+		return BoolVal(a < b), nil
+	case "<=":
+		return BoolVal(a <= b), nil
+	case ">":
+		return BoolVal(a > b), nil
+	case ">=":
+		return BoolVal(a >= b), nil
+	case "==", "!=":
+		return BoolVal((a == b) == (n.op == "==")), nil
+	case "+":
+		r = a + b
+	case "-":
+		r = a - b
+	case "*":
+		r = a * b
+	case "/":
+		if b == 0 {
+			return Value{}, errAt(n, "division by zero in %s / %s", x, y)
+		}
+		r = a / b
+	case "//", "%":
+		return Value{}, errAt(n, "%q takes integers, found a number with a fraction; '/' divides numbers", n.op)
+	default:
+		return Value{}, errAt(n, "internal error: unknown operator %q", n.op)
+	}
+	if math.IsInf(r, 0) || math.IsNaN(r) {
+		return Value{}, errAt(n, "%s %s %s is not a finite number", x, n.op, y)
+	}
+	return FloatVal(r), nil
+}
+
 func mulChecked(a, b int64) (int64, bool) {
 	if a == 0 || b == 0 {
 		return 0, true
@@ -318,20 +378,22 @@ func evalCall(n *callNode, env Env) (Value, *Error) {
 		if len(n.args) == 0 {
 			return Value{}, errAt(n, "%s() needs at least one argument", n.fn)
 		}
-		var best int64
+		var best Value
+		var bestF float64
 		for i, a := range n.args {
 			v, err := eval(a, env)
 			if err != nil {
 				return Value{}, err
 			}
-			if v.Kind != Int {
-				return Value{}, errAt(a, "%s() takes integers, found %s", n.fn, v.Kind)
+			f, ok := v.Number()
+			if !ok {
+				return Value{}, errAt(a, "%s() takes numbers, found %s", n.fn, v.Kind)
 			}
-			if i == 0 || (n.fn == "min" && v.I < best) || (n.fn == "max" && v.I > best) {
-				best = v.I
+			if i == 0 || (n.fn == "min" && f < bestF) || (n.fn == "max" && f > bestF) {
+				best, bestF = v, f
 			}
 		}
-		return IntVal(best), nil
+		return best, nil
 	case "len":
 		if len(n.args) != 1 {
 			return Value{}, errAt(n, "len() takes one list")

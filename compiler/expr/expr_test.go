@@ -57,6 +57,17 @@ func TestEval(t *testing.T) {
 		// Short-circuit: the right side would divide by zero.
 		{"true || 1 // 0 == 0", BoolVal(true)},
 		{"false && 1 // 0 == 0", BoolVal(false)},
+		// Numbers: '/' always divides into one; ints meet floats as floats.
+		{"c / 2", FloatVal(32)},
+		{"7 / 2", FloatVal(3.5)},
+		{"0.2 * (3 + 1) / 16", FloatVal(0.05)},
+		{"1e-6", FloatVal(1e-6)},
+		{"2.5E+1", FloatVal(25)},
+		{"-0.5 + 1", FloatVal(0.5)},
+		{"max(0.5, 1)", IntVal(1)},
+		{"min(0.5, 1)", FloatVal(0.5)},
+		{"c / 2 == 32", BoolVal(true)},
+		{"0.1 < 1", BoolVal(true)},
 	}
 	for _, c := range cases {
 		e, err := Parse(c.src)
@@ -69,7 +80,7 @@ func TestEval(t *testing.T) {
 			t.Errorf("%q: %s", c.src, verr.Msg)
 			continue
 		}
-		if got.Kind != c.want.Kind || got.I != c.want.I || got.B != c.want.B {
+		if got.Kind != c.want.Kind || got.I != c.want.I || got.B != c.want.B || got.F != c.want.F {
 			t.Errorf("%q = %v, want %v", c.src, got, c.want)
 		}
 	}
@@ -82,7 +93,10 @@ func TestErrors(t *testing.T) {
 		offset int
 		msg    string
 	}{
-		{"c / 2", 2, "write '//'"},
+		{"1 / 0", 2, "division by zero"},
+		{"c // 0.5", 2, "takes integers"},
+		{"1e308 * 10", 6, "not a finite number"},
+		{"c2 / 2", 3, "needs numbers"},
 		{"c // 0", 2, "division by zero"},
 		{"c % 0", 2, "division by zero"},
 		{"big + 1", 4, "overflow"},
@@ -101,7 +115,6 @@ func TestErrors(t *testing.T) {
 		{"c = 2", 2, "write '=='"},
 		{"c & 1", 2, "write '&&'"},
 		{"c | 1", 2, "write '||'"},
-		{"1.5 * c", 0, "integer-only"},
 		{"1 < c < 3", 6, "do not chain"},
 		{"s ? 1 : 2", 2, "must be true or false"},
 		{"c || true", 2, "conditions"},
@@ -129,6 +142,17 @@ func TestErrors(t *testing.T) {
 		if err.Offset != c.offset || !strings.Contains(err.Msg, c.msg) {
 			t.Errorf("%q: error at %d %q, want at %d containing %q", c.src, err.Offset, err.Msg, c.offset, c.msg)
 		}
+	}
+}
+
+// An integer attribute given a division into a number says how to floor-divide.
+func TestEvalIntRefusesNumbers(t *testing.T) {
+	e, perr := Parse("c / 2")
+	if perr != nil {
+		t.Fatal(perr.Msg)
+	}
+	if _, err := e.EvalInt(env); err == nil || !strings.Contains(err.Msg, "'//' is floor division") {
+		t.Errorf("EvalInt(c / 2): %v, want a hint at '//'", err)
 	}
 }
 

@@ -10,6 +10,7 @@ type tokKind int
 const (
 	tEOF tokKind = iota
 	tInt
+	tFloat
 	tName
 	tOp
 )
@@ -24,7 +25,7 @@ func (t token) String() string {
 	switch t.kind {
 	case tEOF:
 		return "the end of the expression"
-	case tInt:
+	case tInt, tFloat:
 		return "number " + t.text
 	case tName:
 		return fmt.Sprintf("name %q", t.text)
@@ -50,10 +51,26 @@ func lex(src string) ([]token, *Error) {
 			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '_') {
 				j++
 			}
-			if j < len(src) && (src[j] == '.' && j+1 < len(src) && src[j+1] >= '0' && src[j+1] <= '9') {
-				return nil, &Error{i, "expressions are integer-only; found a decimal number"}
+			kind := tInt
+			if j+1 < len(src) && src[j] == '.' && isDigit(src[j+1]) {
+				kind, j = tFloat, j+1
+				for j < len(src) && (isDigit(src[j]) || src[j] == '_') {
+					j++
+				}
 			}
-			toks = append(toks, token{tInt, stripUnderscores(src[i:j]), i})
+			if j < len(src) && (src[j] == 'e' || src[j] == 'E') {
+				k := j + 1
+				if k < len(src) && (src[k] == '+' || src[k] == '-') {
+					k++
+				}
+				if k < len(src) && isDigit(src[k]) {
+					kind, j = tFloat, k
+					for j < len(src) && isDigit(src[j]) {
+						j++
+					}
+				}
+			}
+			toks = append(toks, token{kind, stripUnderscores(src[i:j]), i})
 			i = j
 		case isNameStart(c):
 			j := i
@@ -101,6 +118,7 @@ func lex(src string) ([]token, *Error) {
 	return append(toks, token{tEOF, "", len(src)}), nil
 }
 
+func isDigit(c byte) bool     { return c >= '0' && c <= '9' }
 func isNameStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 func isNamePart(c byte) bool  { return isNameStart(c) || c >= '0' && c <= '9' }
 

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -14,10 +15,10 @@ import (
 //	not     = ("!" | "not") not | cmp
 //	cmp     = sum [ ("<" | "<=" | ">" | ">=" | "==" | "!=") sum ]
 //	sum     = term { ("+" | "-") term }
-//	term    = unary { ("*" | "//" | "%") unary }
+//	term    = unary { ("*" | "/" | "//" | "%") unary }
 //	unary   = "-" unary | postfix
 //	postfix = primary { "[" expr "]" | "." name }
-//	primary = integer | "true" | "false" | name | name "(" args ")" | "(" expr ")"
+//	primary = integer | number | "true" | "false" | name | name "(" args ")" | "(" expr ")"
 
 // maxNesting bounds recursion in the parser: expressions in specs are a line long.
 const maxNesting = 64
@@ -224,16 +225,7 @@ func (p *parser) cmp() (node, *Error) {
 
 func (p *parser) sum() (node, *Error) { return p.binaryLevel(p.term, "+", "-") }
 
-func (p *parser) term() (node, *Error) {
-	x, err := p.binaryLevel(p.unary, "*", "//", "%")
-	if err != nil {
-		return nil, err
-	}
-	if t, ok := p.accept("/"); ok {
-		return nil, &Error{t.off, "'/' is not integer division; write '//' (floor division, as in Python)"}
-	}
-	return x, nil
-}
+func (p *parser) term() (node, *Error) { return p.binaryLevel(p.unary, "*", "/", "//", "%") }
 
 func (p *parser) unary() (node, *Error) {
 	if t, ok := p.accept("-"); ok {
@@ -288,6 +280,12 @@ func (p *parser) primary() (node, *Error) {
 			return nil, &Error{t.off, fmt.Sprintf("integer %s is out of range", t.text)}
 		}
 		return &litNode{off: t.off, v: IntVal(v)}, nil
+	case tFloat:
+		v, err := strconv.ParseFloat(t.text, 64)
+		if err != nil || math.IsInf(v, 0) {
+			return nil, &Error{t.off, fmt.Sprintf("number %s is out of range", t.text)}
+		}
+		return &litNode{off: t.off, v: FloatVal(v)}, nil
 	case tName:
 		switch t.text {
 		case "true", "false":

@@ -72,13 +72,15 @@ func attrSchema(a ir.AttrSpec) obj {
 	case ir.KindBool:
 		s = boolOrExpr()
 	case ir.KindFloat:
-		s = obj{"type": "number"}
+		num := obj{"type": "number"}
 		if b := a.FloatMin; b != nil {
-			s[map[bool]string{false: "minimum", true: "exclusiveMinimum"}[b.Exclusive]] = b.Value
+			num[map[bool]string{false: "minimum", true: "exclusiveMinimum"}[b.Exclusive]] = b.Value
 		}
 		if b := a.FloatMax; b != nil {
-			s[map[bool]string{false: "maximum", true: "exclusiveMaximum"}[b.Exclusive]] = b.Value
+			num[map[bool]string{false: "maximum", true: "exclusiveMaximum"}[b.Exclusive]] = b.Value
 		}
+		// A number, or an expression the expander evaluates and range-checks.
+		s = obj{"if": obj{"type": "string"}, "then": ref("expr"), "else": num}
 	case ir.KindActivation:
 		s = obj{"enum": activations()}
 	}
