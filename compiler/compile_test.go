@@ -144,7 +144,13 @@ params = { c = 1 }
 layers = [ { use = "b" } ]
 [blocks.b]
 layers = [ { op = "conv", out = "c", k = 1 } ]`,
-			"t.toml:10:34: blocks.b.layers[0].out: \"c\": unknown name \"c\"; names here: classes, i, in, width\n1 error"},
+			"t.toml:10:34: blocks.b.layers[0].out: \"c\": unknown name \"c\"; names here: classes, i, in, width\n2 error"},
+		{"an argument the block never uses",
+			`layers = [ { use = "r", c = 8, stride = 2 }, { op = "flatten" }, { op = "linear", out = 10 } ]
+[blocks.r]
+params = { c = 4, stride = 1 }
+layers = [ { op = "conv", out = "c", k = 3, pad = 1 } ]`,
+			"t.toml:4:32: layers[0]: block \"r\" never uses its parameter \"stride\", so stride = 2 changes nothing"},
 		{"for and layer keys clash",
 			`layers = [ { op = "conv", k = 1, out = 2, for = [ { out = 3 } ] } ]`,
 			`t.toml:4:53: conv1: "out" is set both on the layer and in its for-list`},

@@ -107,9 +107,14 @@ func (c *checker) use(l *ast.Layer, args []*ast.Arg, scope map[string]bool, path
 		params = append(params, p.Name)
 	}
 	sort.Strings(params)
+	used := usedNames(b)
 	for _, a := range args {
 		c.arg(a, scope, path)
 		if b.Param(a.Key) != nil {
+			if !used[a.Key] {
+				c.errs.Add(a.KeyPos, path, "block %q never uses its parameter %q, so %s = %s changes nothing; refer to it inside the block (for example `stride = \"%s\"` on a layer) or leave the argument out",
+					b.Name, a.Key, a.Key, a, a.Key)
+			}
 			continue
 		}
 		msg := fmt.Sprintf("block %q has no parameter %q", b.Name, a.Key)
@@ -122,6 +127,47 @@ func (c *checker) use(l *ast.Layer, args []*ast.Arg, scope map[string]bool, path
 		}
 		c.errs.Add(a.KeyPos, path, "%s", msg)
 	}
+}
+
+// usedNames lists the names the expressions of a block's own layers refer to (not those
+// of the blocks it uses in turn, which have their own parameters).
+func usedNames(b *ast.Block) map[string]bool {
+	used := map[string]bool{}
+	var visitArg func(a *ast.Arg)
+	visitArg = func(a *ast.Arg) {
+		if a == nil {
+			return
+		}
+		for _, it := range a.Items {
+			visitArg(it)
+		}
+		if a.Expr != nil {
+			for _, ref := range a.Expr.Names() {
+				used[ref.Name] = true
+			}
+		}
+	}
+	visitLayers := func(ls []*ast.Layer) {
+		for _, l := range ls {
+			visitArg(l.If)
+			visitArg(l.Repeat)
+			for _, a := range l.Args {
+				visitArg(a)
+			}
+			for _, it := range l.For {
+				for _, a := range it.Args {
+					visitArg(a)
+				}
+			}
+		}
+	}
+	visitLayers(b.Layers)
+	visitLayers(b.After)
+	for _, br := range b.Branches {
+		visitArg(br.If)
+		visitLayers(br.Layers)
+	}
+	return used
 }
 
 // arg checks that every name an expression uses is in scope.
