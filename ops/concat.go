@@ -13,13 +13,12 @@ var concat = &Op{
 		Infer: func(n *ir.Node, in []ir.Shape) string {
 			first := in[0]
 			total := int64(0)
-			for i, s := range in {
+			for _, s := range in {
 				if len(s) != len(first) {
-					return fmt.Sprintf("concat of a %d-d and a %d-d tensor (branch outputs %s)", len(first), len(s), ir.ShapesList(in))
+					return "concat needs branch outputs that are all feature maps or all flat"
 				}
 				if len(s) == 3 && (s[1] != first[1] || s[2] != first[2]) {
-					return fmt.Sprintf("concat needs equal height and width, but branch %d gives %dx%d and branch 1 gives %dx%d (branch outputs %s)",
-						i+1, s[1], s[2], first[1], first[2], ir.ShapesList(in))
+					return "concat needs branch outputs of equal height and width"
 				}
 				total += int64(s[0])
 			}

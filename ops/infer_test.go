@@ -110,7 +110,8 @@ func TestInferErrors(t *testing.T) {
 		{"pool pad", &ir.Node{Op: ir.OpMaxPool, Attrs: ir.Attrs{K: [2]int{3, 3}, Stride: [2]int{1, 1}, Pad: [2]int{2, 2}}}, []ir.Shape{{1, 8, 8}}, inferPool, "more than half the window"},
 		{"too big", &ir.Node{Op: ir.OpConv, Attrs: ir.Attrs{Out: 1 << 16, K: [2]int{1, 1}, Stride: [2]int{1, 1}, Dilation: [2]int{1, 1}, Groups: 1}}, []ir.Shape{{1, 1 << 12, 1 << 12}}, inferConv, "more than 2^31 elements"},
 		{"concat", &ir.Node{Op: ir.OpConcat}, []ir.Shape{{2, 4, 4}, {2, 3, 4}}, concat.Infer, "equal height and width"},
-		{"add", &ir.Node{Op: ir.OpAdd}, []ir.Shape{{2, 4, 4}, {3, 4, 4}}, add.Infer, "equal shapes"},
+		{"broadcast channels", &ir.Node{Op: ir.OpAdd}, []ir.Shape{{2, 4, 4}, {3, 1, 1}}, add.Infer, "C x 1 x 1 beside C x H x W"},
+		{"add", &ir.Node{Op: ir.OpAdd}, []ir.Shape{{2, 4, 4}, {3, 4, 4}}, add.Infer, "equal shape"},
 	}
 	for _, c := range cases {
 		msg := c.infer(c.node, c.in)

@@ -75,13 +75,18 @@ func TestWholenessCanFail(t *testing.T) {
 	relu := ops.Lookup(ir.OpReLU)
 	add := ops.Lookup(ir.OpAdd)
 	breaks := map[string]func() *ops.Op{
-		"description":  func() *ops.Op { c := *conv; c.Doc = ""; return &c },
-		"ONNX":         func() *ops.Op { c := *relu; c.ONNX = nil; return &c },
-		"PyTorch":      func() *ops.Op { c := *relu; c.Torch = nil; return &c },
-		"runner step":  func() *ops.Op { c := *conv; c.Run.Custom = "no-such-step"; return &c },
-		"activation":   func() *ops.Op { c := *relu; c.Act = nil; return &c },
-		"merge expr":   func() *ops.Op { c := *add; c.MergeExpr = nil; return &c },
-		"attr storage": func() *ops.Op { c := *conv; c.Attrs = append([]ir.AttrSpec(nil), c.Attrs...); c.Attrs[0].Field = nil; return &c },
+		"description": func() *ops.Op { c := *conv; c.Doc = ""; return &c },
+		"ONNX":        func() *ops.Op { c := *relu; c.ONNX = nil; return &c },
+		"PyTorch":     func() *ops.Op { c := *relu; c.Torch = nil; return &c },
+		"runner step": func() *ops.Op { c := *conv; c.Run.Custom = "no-such-step"; return &c },
+		"activation":  func() *ops.Op { c := *relu; c.Act = nil; return &c },
+		"merge expr":  func() *ops.Op { c := *add; c.MergeExpr = nil; return &c },
+		"attr storage": func() *ops.Op {
+			c := *conv
+			c.Attrs = append([]ir.AttrSpec(nil), c.Attrs...)
+			c.Attrs[0].Field = nil
+			return &c
+		},
 	}
 	for name, broken := range breaks {
 		b := broken()

@@ -120,7 +120,7 @@ func layers(g *ir.Graph) []named {
 		if n.Op == ir.OpInput {
 			continue
 		}
-		out = append(out, named{n.Name, &Layer{Op: strings.TrimSpace(string(n.Op) + " " + report.Describe(n)), Shape: n.Shape, Params: n.Params, MACs: n.MACs}})
+		out = append(out, named{n.Name, &Layer{Op: strings.TrimSpace(string(n.Op) + " " + n.Describe()), Shape: n.Shape, Params: n.Params, MACs: n.MACs}})
 	}
 	return out
 }

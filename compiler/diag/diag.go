@@ -52,13 +52,34 @@ type Diagnostic struct {
 	Pos  Pos
 	Path string // layer path (b3.inception1.p2.conv2) or key path (blocks.vgg.layers[0].k)
 	Msg  string
+	// Notes point at other places that explain the problem (the layer that made a
+	// shape, the use of a block and its arguments); Help suggests a fix.
+	Notes []Note
+	Help  string
 }
 
+// Note is a secondary position of a diagnostic.
+type Note struct {
+	Pos Pos
+	Msg string
+}
+
+// String is the first line, `file:line:col: path: message`, then one indented line per
+// note (`file:line:col: note: ...`) and the help, as compilers print secondary positions.
 func (d Diagnostic) String() string {
+	var b strings.Builder
 	if d.Path == "" {
-		return fmt.Sprintf("%s: %s", d.Pos, d.Msg)
+		fmt.Fprintf(&b, "%s: %s", d.Pos, d.Msg)
+	} else {
+		fmt.Fprintf(&b, "%s: %s: %s", d.Pos, d.Path, d.Msg)
 	}
-	return fmt.Sprintf("%s: %s: %s", d.Pos, d.Path, d.Msg)
+	for _, n := range d.Notes {
+		fmt.Fprintf(&b, "\n    %s: note: %s", n.Pos, n.Msg)
+	}
+	if d.Help != "" {
+		fmt.Fprintf(&b, "\n    help: %s", d.Help)
+	}
+	return b.String()
 }
 
 // List collects diagnostics in the order they were found.
@@ -80,7 +101,7 @@ func (l List) Sorted() List {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Before(out[j].Pos) })
 	dedup := out[:0]
 	for i, d := range out {
-		if i > 0 && d == out[i-1] {
+		if i > 0 && d.String() == out[i-1].String() {
 			continue
 		}
 		dedup = append(dedup, d)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/compiler/report"
 	"github.com/netc/netc/compiler/structure"
 )
 
@@ -165,7 +164,7 @@ func (v *viewer) items(list []structure.Item, enclosing string) []item {
 }
 
 func (v *viewer) opBox(n, act *ir.Node) *box {
-	b := &box{id: v.nextID("n"), kind: opKind(n.Op), title: string(n.Op), detail: report.Describe(n), nodes: []*ir.Node{n}, out: n.Shape}
+	b := &box{id: v.nextID("n"), kind: opKind(n.Op), title: string(n.Op), detail: n.Describe(), nodes: []*ir.Node{n}, out: n.Shape}
 	if n.Op.IsMerge() {
 		b.detail = ""
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/ast"
+	"github.com/netc/netc/compiler/diag"
 	"github.com/netc/netc/compiler/expr"
 	"github.com/netc/netc/compiler/ir"
 )
@@ -61,11 +62,15 @@ func (x *expander) useLayer(l *ast.Layer, args []*ast.Arg, e *env, path string, 
 	if len(b.Branches) == 0 {
 		return x.seq(b.Layers, be, path, input)
 	}
-	return x.parallel(b, be, path, input, l)
+	var argText []string
+	for _, a := range args {
+		argText = append(argText, fmt.Sprintf("%s = %s", a.Key, vars[a.Key]))
+	}
+	return x.parallel(b, be, path, input, l, strings.Join(argText, ", "))
 }
 
 // parallel expands a block's branches from the same input, merges them and applies `after`.
-func (x *expander) parallel(b *ast.Block, e *env, path string, input int, use *ast.Layer) (int, bool) {
+func (x *expander) parallel(b *ast.Block, e *env, path string, input int, use *ast.Layer, args string) (int, bool) {
 	in := x.g.Nodes[input].Shape
 	var outs []int
 	var names []string
@@ -104,8 +109,8 @@ func (x *expander) parallel(b *ast.Block, e *env, path string, input int, use *a
 	case 1:
 		out = outs[0] // one branch left: nothing to merge
 	default:
-		if msg := x.mergeMismatch(b.Merge, outs, names); msg != "" {
-			x.errs.Add(b.Pos, path, "%s", msg)
+		if d, bad := x.mergeMismatch(b, path, input, outs, names, use, args); bad {
+			x.errs = append(x.errs, d)
 			return input, false
 		}
 		var ok bool
@@ -116,25 +121,74 @@ func (x *expander) parallel(b *ast.Block, e *env, path string, input int, use *a
 	return x.seq(b.After, e, path, out)
 }
 
-// mergeMismatch explains, with branch names, why branch outputs cannot be merged.
-func (x *expander) mergeMismatch(merge string, outs []int, names []string) string {
+// mergeMismatch explains, with branch names, why branch outputs cannot be merged: the
+// merge op's own rule says what is wrong; notes point at the layer that gave each branch
+// its shape and at the use of the block with its arguments; help suggests a fix.
+func (x *expander) mergeMismatch(b *ast.Block, path string, input int, outs []int, names []string, use *ast.Layer, args string) (diag.Diagnostic, bool) {
+	shapes := make([]ir.Shape, len(outs))
 	var parts []string
 	for i, o := range outs {
-		parts = append(parts, fmt.Sprintf("%s %s", names[i], x.g.Nodes[o].Shape))
+		shapes[i] = x.g.Nodes[o].Shape
+		parts = append(parts, fmt.Sprintf("%s %s", names[i], shapes[i]))
 	}
-	list := strings.Join(parts, ", ")
-	first := x.g.Nodes[outs[0]].Shape
-	for _, o := range outs[1:] {
-		s := x.g.Nodes[o].Shape
-		switch merge {
-		case "add":
-			if !s.Equal(first) {
-				return "add needs branch outputs of equal shape, found " + list
+	op := ir.Op(b.Merge)
+	msg := ir.Lookup(op).Infer(&ir.Node{Op: op, Inputs: outs}, shapes)
+	if msg == "" {
+		return diag.Diagnostic{}, false
+	}
+	d := diag.Diagnostic{Pos: b.Pos, Path: path, Msg: msg + ", found " + strings.Join(parts, ", ")}
+	makers := make([]*ir.Node, len(outs))
+	for i, o := range outs {
+		if o == input {
+			d.Notes = append(d.Notes, diag.Note{Pos: b.Pos, Msg: fmt.Sprintf("branch %s is empty: the identity, which passes on the block's input %s", names[i], shapes[i])})
+			continue
+		}
+		makers[i] = x.shapeMaker(o, input)
+		m := makers[i]
+		d.Notes = append(d.Notes, diag.Note{Pos: m.Pos, Msg: fmt.Sprintf("branch %s gets its shape %s from %s (%s %s)", names[i], shapes[i], m.Name, m.Op, m.Describe())})
+	}
+	where := "here"
+	if args != "" {
+		where = "here with " + args
+	}
+	d.Notes = append(d.Notes, diag.Note{Pos: use.Pos, Msg: fmt.Sprintf("block %q is used %s, on an input of %s", b.Name, where, x.g.Nodes[input].Shape)})
+	d.Help = mergeHelp(op, shapes, names, makers)
+	return d, true
+}
+
+// shapeMaker walks back from a branch's output to the layer that last changed its shape
+// (a conv's out or stride): the layer to look at when the shape is wrong.
+func (x *expander) shapeMaker(out, input int) *ir.Node {
+	n := x.g.Nodes[out]
+	for len(n.Inputs) == 1 && n.Inputs[0] != input {
+		prev := x.g.Nodes[n.Inputs[0]]
+		if !prev.Shape.Equal(n.Shape) {
+			break
+		}
+		n = prev
+	}
+	return n
+}
+
+// mergeHelp suggests the change that makes the first odd branch agree with the first one.
+func mergeHelp(op ir.Op, shapes []ir.Shape, names []string, makers []*ir.Node) string {
+	ref := shapes[0]
+	for j := 1; j < len(shapes); j++ {
+		s := shapes[j]
+		if len(s) != 3 || len(ref) != 3 {
+			return fmt.Sprintf("branches %s and %s must both end in feature maps, or both be flat", names[0], names[j])
+		}
+		if s[1] != ref[1] || s[2] != ref[2] {
+			return fmt.Sprintf("branch %s ends at %dx%d and branch %s at %dx%d: give them the same total stride (and padding)", names[0], ref[1], ref[2], names[j], s[1], s[2])
+		}
+		if op != ir.OpConcat && s[0] != ref[0] {
+			fix := func(i, c int) string {
+				if m := makers[i]; m != nil && m.Op == ir.OpConv {
+					return fmt.Sprintf("out = %d on %s", c, m.Name)
+				}
+				return fmt.Sprintf("a 1x1 conv with out = %d at the end of branch %s (a projection)", c, names[i])
 			}
-		case "concat":
-			if len(s) != len(first) || (len(s) == 3 && (s[1] != first[1] || s[2] != first[2])) {
-				return "concat needs branch outputs of equal height and width, found " + list
-			}
+			return fmt.Sprintf("branches %s (%d channels) and %s (%d) must agree: %s, or %s", names[0], ref[0], names[j], s[0], fix(j, ref[0]), fix(0, s[0]))
 		}
 	}
 	return ""

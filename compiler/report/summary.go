@@ -46,7 +46,7 @@ func Summarize(g *ir.Graph) Summary {
 		if n.Op == ir.OpInput {
 			continue
 		}
-		l := Layer{Name: n.Name, Op: string(n.Op), Shape: n.Shape, Params: n.Params, MACs: n.MACs, Attrs: Describe(n)}
+		l := Layer{Name: n.Name, Op: string(n.Op), Shape: n.Shape, Params: n.Params, MACs: n.MACs, Attrs: n.Describe()}
 		for _, in := range n.Inputs {
 			l.Inputs = append(l.Inputs, g.Nodes[in].Name)
 		}

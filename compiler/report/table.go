@@ -75,7 +75,7 @@ func rows(g *ir.Graph, depth int) []row {
 			out[i].macs += n.MACs
 			continue
 		}
-		out = append(out, row{name: n.Name, op: strings.TrimSpace(string(n.Op) + " " + Describe(n)), shape: n.Shape.String(), params: n.Params, macs: n.MACs})
+		out = append(out, row{name: n.Name, op: strings.TrimSpace(string(n.Op) + " " + n.Describe()), shape: n.Shape.String(), params: n.Params, macs: n.MACs})
 	}
 	return out
 }

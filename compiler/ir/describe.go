@@ -1,17 +1,15 @@
-package report
+package ir
 
 import (
 	"fmt"
 	"strings"
-
-	"github.com/netc/netc/compiler/ir"
 )
 
 // Describe gives a node's key attributes in a compact form, e.g. "96, 11x11 /4 pad 1"
 // for a conv: the op's own description when it has one, otherwise the attributes that
 // differ from their defaults.
-func Describe(n *ir.Node) string {
-	s := ir.Lookup(n.Op)
+func (n *Node) Describe() string {
+	s := Lookup(n.Op)
 	if s == nil {
 		return ""
 	}
