@@ -9,7 +9,7 @@ import (
 var adaptiveAvgPool = &Op{
 	OpSpec: ir.OpSpec{
 		Op: "adaptive_avgpool", Category: ir.CatPool,
-		Doc: "average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d); size 1 is global average pooling",
+		Doc: "average pooling to a fixed output size; size 1 is global average pooling",
 		Attrs: []ir.AttrSpec{
 			{Name: "size", Kind: ir.KindIntPair, Default: [2]int{1, 1}, Min: 1, Doc: "output size: an integer or [height, width]", Field: ir.FieldSize},
 		},

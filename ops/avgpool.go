@@ -5,7 +5,7 @@ import "github.com/netc/netc/compiler/ir"
 var avgpool = &Op{
 	OpSpec: ir.OpSpec{
 		Op: "avgpool", Category: ir.CatPool,
-		Doc: "average pooling (torch.nn.AvgPool2d)",
+		Doc: "average pooling",
 		Attrs: append(windowAttrs(), ir.AttrSpec{Name: "count_include_pad", Kind: ir.KindBool, Default: true,
 			Doc: "divide by the full window, padding included (PyTorch's default)", Field: ir.FieldCountIncludePad}),
 		Infer: inferPool, Describe: describePool,

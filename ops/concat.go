@@ -9,7 +9,7 @@ import (
 var concat = &Op{
 	OpSpec: ir.OpSpec{
 		Op: ir.OpConcat, Category: ir.CatMerge, Merge: true,
-		Doc: "stack branch outputs along channels (torch.cat)",
+		Doc: "stack branch outputs along channels",
 		Infer: func(n *ir.Node, in []ir.Shape) string {
 			first := in[0]
 			total := int64(0)

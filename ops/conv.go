@@ -8,12 +8,12 @@ import (
 )
 
 var actAttr = ir.AttrSpec{Name: "act", Kind: ir.KindActivation,
-	Doc: "activation applied after this layer, as its own layer (relu, gelu, silu, ...)"}
+	Doc: "activation applied after this layer, as its own layer"}
 
 var conv = &Op{
 	OpSpec: ir.OpSpec{
 		Op: ir.OpConv, Category: ir.CatConv,
-		Doc: "2-D convolution (torch.nn.Conv2d); input channels are inferred",
+		Doc: "2-D convolution; input channels are inferred",
 		Attrs: []ir.AttrSpec{
 			{Name: "out", Kind: ir.KindInt, Required: true, Min: 1, Doc: "output channels", Field: ir.FieldOut},
 			{Name: "k", Kind: ir.KindIntPair, Required: true, Min: 1, Doc: "kernel size: an integer or [height, width]", Field: ir.FieldK},

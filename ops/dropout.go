@@ -9,7 +9,7 @@ import (
 var dropout = &Op{
 	OpSpec: ir.OpSpec{
 		Op: ir.OpDropout, Category: ir.CatRegularizer,
-		Doc: "zero each element with probability p while training, scaling the rest by 1/(1-p) (torch.nn.Dropout)",
+		Doc: "zero each element with probability p while training, scaling the rest by 1/(1-p)",
 		Attrs: []ir.AttrSpec{
 			{Name: "p", Kind: ir.KindFloat, Default: 0.5, FloatMin: ir.AtLeast(0), FloatMax: ir.Below(1), Doc: "drop probability, 0 <= p < 1", Field: ir.FieldP},
 		},

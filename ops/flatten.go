@@ -5,7 +5,7 @@ import "github.com/netc/netc/compiler/ir"
 var flatten = &Op{
 	OpSpec: ir.OpSpec{
 		Op: ir.OpFlatten, Category: ir.CatShape,
-		Doc: "reshape C x H x W to one vector of C*H*W features (torch.nn.Flatten)",
+		Doc: "reshape C x H x W to one vector of C*H*W features",
 		Infer: func(n *ir.Node, in []ir.Shape) string {
 			return ir.SetShape(n, ir.Shape{int(in[0].Elems())})
 		},

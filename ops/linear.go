@@ -9,7 +9,7 @@ import (
 var linear = &Op{
 	OpSpec: ir.OpSpec{
 		Op: ir.OpLinear, Category: ir.CatLinear,
-		Doc: "fully connected layer (torch.nn.Linear) on a flat input; input features are inferred",
+		Doc: "fully connected layer on a flat input; input features are inferred",
 		Attrs: []ir.AttrSpec{
 			{Name: "out", Kind: ir.KindInt, Required: true, Min: 1, Doc: "output features", Field: ir.FieldOut},
 			{Name: "bias", Kind: ir.KindBool, Default: true, Doc: "learn an additive bias", Field: ir.FieldBias},

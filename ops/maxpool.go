@@ -5,7 +5,7 @@ import "github.com/netc/netc/compiler/ir"
 var maxpool = &Op{
 	OpSpec: ir.OpSpec{
 		Op: ir.OpMaxPool, Category: ir.CatPool,
-		Doc:   "max pooling (torch.nn.MaxPool2d); padding counts as -infinity",
+		Doc:   "max pooling; padding counts as -infinity",
 		Attrs: windowAttrs(), Infer: inferPool, Describe: describePool,
 		// Training keeps each window's argmax (an int32 per output) for backward, which
 		// then needs no input.

@@ -6,7 +6,7 @@ import (
 )
 
 var relu = &Op{
-	OpSpec: activationSpec(ir.OpReLU, "max(x, 0) (torch.nn.ReLU)", ir.SavesOutput),
+	OpSpec: activationSpec(ir.OpReLU, "max(x, 0)", ir.SavesOutput),
 	Act: &Activation{
 		Forward: func(_ ir.Attrs, x, y kernels.View) { kernels.ReLUForwardView(x, y) },
 		Backward: func(_ ir.Attrs, _, y, dy, dx kernels.View, acc bool) {

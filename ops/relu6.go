@@ -6,7 +6,7 @@ import (
 )
 
 var relu6 = &Op{
-	OpSpec: activationSpec("relu6", "min(max(x, 0), 6) (torch.nn.ReLU6)", ir.SavesOutput),
+	OpSpec: activationSpec("relu6", "min(max(x, 0), 6)", ir.SavesOutput),
 	Act: &Activation{
 		Forward: func(_ ir.Attrs, x, y kernels.View) { kernels.ReLU6ForwardView(x, y) },
 		Backward: func(_ ir.Attrs, _, y, dy, dx kernels.View, acc bool) {

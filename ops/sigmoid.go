@@ -6,7 +6,7 @@ import (
 )
 
 var sigmoid = &Op{
-	OpSpec: activationSpec("sigmoid", "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", ir.SavesOutput),
+	OpSpec: activationSpec("sigmoid", "1 / (1 + exp(-x))", ir.SavesOutput),
 	Act: &Activation{
 		Forward: func(_ ir.Attrs, x, y kernels.View) { kernels.SigmoidForwardView(x, y) },
 		Backward: func(_ ir.Attrs, _, y, dy, dx kernels.View, acc bool) {

@@ -6,7 +6,7 @@ import (
 )
 
 var tanh = &Op{
-	OpSpec: activationSpec("tanh", "hyperbolic tangent (torch.nn.Tanh)", ir.SavesOutput),
+	OpSpec: activationSpec("tanh", "hyperbolic tangent", ir.SavesOutput),
 	Act: &Activation{
 		Forward: func(_ ir.Attrs, x, y kernels.View) { kernels.TanhForwardView(x, y) },
 		Backward: func(_ ir.Attrs, _, y, dy, dx kernels.View, acc bool) {
