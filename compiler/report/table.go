@@ -32,7 +32,7 @@ func WriteTable(w io.Writer, g *ir.Graph, opt TableOptions) error {
 		fmt.Fprintf(w, ", %s", strings.Join(ps, " "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Shapes are per sample (CxHxW). MACs count the multiply-accumulates of conv and linear layers, bias excluded; FLOPs = 2 x MACs.")
+	fmt.Fprintln(w, "Shapes are per sample (CxHxW). MACs count the multiply-accumulates of conv and linear layers (bias excluded; elementwise ops such as activations, norms and merges count 0); FLOPs = 2 x MACs.")
 	fmt.Fprintln(w)
 
 	writeRows(w, rows(g, opt.Depth))
