@@ -104,8 +104,10 @@ func (b *builder) backward() error {
 	for i := len(g.Calls) - 1; i >= 0; i-- {
 		s, ps := g.Calls[i], &b.p.Steps[i]
 		st := memplan.Step{Name: "backward " + s.Name, Reads: []int{b.gbuf(s.Out)}}
-		if needsInput(s) {
-			st.Reads = append(st.Reads, b.buf(s.In[0]))
+		if needsInput(s) { // every input: a product's backward reads both factors
+			for _, in := range s.In {
+				st.Reads = append(st.Reads, b.buf(in))
+			}
 		}
 		if needsOutput(s) {
 			st.Reads = append(st.Reads, b.buf(s.Out))
