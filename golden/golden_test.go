@@ -43,6 +43,10 @@ var variants = []variant{
 	{"densenet", "densenet", compiler.Options{}, true},
 	{"resnet50", "resnet50", compiler.Options{}, true},
 	{"mobilenet_v2", "mobilenet_v2", compiler.Options{}, true},
+	{"efficientnet_b0", "efficientnet_b0", compiler.Options{}, true},
+	{"convnext_tiny", "convnext_tiny", compiler.Options{}, true},
+	{"shufflenet_v2", "shufflenet_v2", compiler.Options{}, true},
+	{"mobilenet_v3_large", "mobilenet_v3_large", compiler.Options{}, true},
 }
 
 func compile(t *testing.T, v variant) *ir.Graph {
@@ -107,12 +111,14 @@ type torchLayer struct {
 	Type   string `json:"type"`
 	Shape  []int  `json:"shape"`
 	Params int64  `json:"params"`
+	MACs   int64  `json:"macs"`
 }
 
 type torchNet struct {
 	Model  string       `json:"model"`
 	Input  []int        `json:"input"`
 	Params int64        `json:"params"`
+	MACs   int64        `json:"macs"`
 	Layers []torchLayer `json:"layers"`
 }
 
@@ -121,11 +127,11 @@ type torchNet struct {
 // references apply some of them as functions, which hooks do not see.
 var structural = map[ir.Op]string{
 	ir.OpConv: "Conv2d", ir.OpLinear: "Linear", ir.OpMaxPool: "MaxPool2d", "avgpool": "AvgPool2d",
-	"adaptive_avgpool": "AdaptiveAvgPool2d", ir.OpBatchNorm: "BatchNorm",
+	"adaptive_avgpool": "AdaptiveAvgPool2d", ir.OpBatchNorm: "BatchNorm", "layernorm": "LayerNorm",
 }
 
 // TestAgainstPyTorch compares every structural layer, in execution order, with PyTorch's:
-// the type, the per-sample output shape and the parameter count.
+// the type, the per-sample output shape, the parameter count and the MACs; and the totals.
 func TestAgainstPyTorch(t *testing.T) {
 	for _, v := range variants {
 		if !v.torch {
@@ -144,14 +150,18 @@ func TestAgainstPyTorch(t *testing.T) {
 			if !ir.Shape(ref.Input).Equal(g.Input) {
 				t.Fatalf("input %v, PyTorch's reference ran at %v", g.Input, ref.Input)
 			}
-			params, _, _, _ := g.Totals()
+			params, _, macs, _ := g.Totals()
 			if params != ref.Params {
 				t.Errorf("params = %d, PyTorch counts %d", params, ref.Params)
+			}
+			if macs != ref.MACs {
+				t.Errorf("MACs = %d, PyTorch's layers count %d", macs, ref.MACs)
 			}
 			var theirs []torchLayer
 			for _, l := range ref.Layers {
 				for _, typ := range structural {
-					if l.Type == typ || (typ == "BatchNorm" && (l.Type == "BatchNorm1d" || l.Type == "BatchNorm2d")) {
+					if l.Type == typ || (typ == "BatchNorm" && (l.Type == "BatchNorm1d" || l.Type == "BatchNorm2d")) ||
+						(typ == "LayerNorm" && l.Type == "LayerNorm2d") {
 						theirs = append(theirs, l)
 						break
 					}
@@ -172,9 +182,12 @@ func TestAgainstPyTorch(t *testing.T) {
 				if typ == "BatchNorm" {
 					typ = map[int]string{1: "BatchNorm1d", 3: "BatchNorm2d"}[len(n.Shape)]
 				}
-				if typ != want.Type || !n.Shape.Equal(want.Shape) || n.Params != want.Params {
-					t.Errorf("layer %d %s: %s %s with %d params; PyTorch: %s %v with %d params",
-						i, n.Name, typ, n.Shape, n.Params, want.Type, want.Shape, want.Params)
+				if typ == "LayerNorm" && want.Type == "LayerNorm2d" {
+					typ = want.Type // ConvNeXt's two classes compute the same normalization
+				}
+				if typ != want.Type || !n.Shape.Equal(want.Shape) || n.Params != want.Params || n.MACs != want.MACs {
+					t.Errorf("layer %d %s: %s %s with %d params, %d MACs; PyTorch: %s %v with %d params, %d MACs",
+						i, n.Name, typ, n.Shape, n.Params, n.MACs, want.Type, want.Shape, want.Params, want.MACs)
 				}
 			}
 		})

@@ -4,10 +4,11 @@ package ops
 func init() {
 	for _, o := range []*Op{
 		conv, linear,
-		relu, relu6, sigmoid, tanh,
+		relu, relu6, sigmoid, tanh, silu, gelu, hardswish, hardsigmoid, leakyReLU,
 		maxpool, avgpool, adaptiveAvgPool,
-		batchnorm, dropout, flatten, identity,
-		concat, add,
+		batchnorm, layernorm, scale, dropout, dropPath,
+		flatten, identity, slice, channelShuffle,
+		concat, add, mul,
 	} {
 		register(o)
 	}

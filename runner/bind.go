@@ -41,7 +41,7 @@ var customSteps = map[string]func(*Net, *plan.Step) (bound, error){
 	"pool":             (*Net).bindPool,
 	"adaptive_avgpool": (*Net).bindAdaptivePool,
 	"dropout":          func(n *Net, s *plan.Step) (bound, error) { return &dropoutStep{s: s, mask: n.maskSlice(s)}, nil },
-	"add":              func(_ *Net, s *plan.Step) (bound, error) { return &addStep{s: s}, nil },
+	"add":              (*Net).bindAdd,
 	"concat":           func(_ *Net, s *plan.Step) (bound, error) { return &concatStep{s: s}, nil },
 	"copy":             func(_ *Net, s *plan.Step) (bound, error) { return &copyStep{s: s}, nil },
 }

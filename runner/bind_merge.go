@@ -5,21 +5,52 @@ import (
 	"github.com/netc/netc/kernels"
 )
 
-// addStep sums its inputs (residual connections).
-type addStep struct{ s *plan.Step }
+// addStep sums its inputs (residual connections); an input of C x 1 x 1 broadcasts over
+// the others' positions.
+type addStep struct {
+	s         *plan.Step
+	hw        int  // positions of the output
+	broadcast bool // some input is C x 1 x 1 against a larger output
+}
+
+func (n *Net) bindAdd(s *plan.Step) (bound, error) {
+	out := n.Plan.Values[s.Out].Shape
+	a := &addStep{s: s, hw: 1}
+	if len(out) == 3 {
+		a.hw = out[1] * out[2]
+	}
+	for _, in := range s.In {
+		if elems(n.Plan.Values[in].Shape) != elems(out) {
+			a.broadcast = true
+		}
+	}
+	return a, nil
+}
 
 func (a *addStep) forward(n *Net, train bool) {
 	y := n.value(a.s.Out)
-	kernels.AddForwardView(n.value(a.s.In[0]), n.value(a.s.In[1]), y)
+	if !a.broadcast {
+		kernels.AddForwardView(n.value(a.s.In[0]), n.value(a.s.In[1]), y)
+		for _, in := range a.s.In[2:] {
+			kernels.AddForwardView(y, n.value(in), y)
+		}
+		return
+	}
+	kernels.AddBroadcastForwardView(n.value(a.s.In[0]), n.value(a.s.In[1]), y, a.hw)
 	for _, in := range a.s.In[2:] {
-		kernels.AddForwardView(y, n.value(in), y)
+		kernels.AddBroadcastForwardView(y, n.value(in), y, a.hw)
 	}
 }
 
 func (a *addStep) backward(n *Net) {
 	dy := n.grad(a.s.Out)
 	for i, in := range a.s.In {
-		if a.s.NeedsGrad[i] {
+		if !a.s.NeedsGrad[i] {
+			continue
+		}
+		if a.broadcast {
+			kernels.AddBroadcastBackwardView(dy, a.hw, n.grad(in), a.s.Accumulate[i])
+		} else {
 			kernels.AddBackwardView(dy, n.grad(in), a.s.Accumulate[i])
 		}
 	}

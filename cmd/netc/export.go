@@ -30,7 +30,7 @@ writes them back, with torch alone), and DIR/train_ddp.py, which trains it on Fa
 with DistributedDataParallel under torchrun (gloo on CPUs, nccl on GPUs). With --weights,
 the weights are checked against the spec and copied to DIR/weights.safetensors.
 
---format onnx writes an ONNX model (opset 13, dynamic batch dimension N, input "input",
+--format onnx writes an ONNX model (opset 17, dynamic batch dimension N, input "input",
 output "logits") with the weights of --weights, or, without it, weights initialized as
 netc init would (--init, --seed).`,
 		Example: `  netc export specs/resnet18.toml --format pytorch --out resnet18_torch --weights w.safetensors

@@ -77,7 +77,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err := proto.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.GetOpsetImport()[0].GetVersion() != 13 || len(m.GetGraph().GetNode()) != 16 || !strings.Contains(out, "16 nodes") {
+	if m.GetOpsetImport()[0].GetVersion() != 17 || len(m.GetGraph().GetNode()) != 16 || !strings.Contains(out, "16 nodes") {
 		t.Errorf("onnx export: %s, opset %v, %d nodes", out, m.GetOpsetImport(), len(m.GetGraph().GetNode()))
 	}
 	out = mustRun(t, "export", "specs/lenet-bn.toml", "--format", "onnx", "--out", model)

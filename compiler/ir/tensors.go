@@ -1,5 +1,7 @@
 package ir
 
+import "fmt"
+
 // Tensor is one parameter tensor of a node, named as weight files name it:
 // "<node name>.<Suffix>", e.g. b3.inception1.p2.conv2.weight.
 type Tensor struct {
@@ -18,6 +20,27 @@ const (
 	InitFanIn             // a conv or linear bias: PyTorch's U(-1/sqrt(fan_in), ...) of the node's weight, or zero under kaiming
 	InitConst             // every element Value (batchnorm's weight 1 and bias 0, layer scale's 1e-6)
 )
+
+var initNames = [...]string{InitFan: "fan", InitFanIn: "fan_in", InitConst: "const"}
+
+// MarshalText names the rule in plan dumps: fan, fan_in or const.
+func (i Init) MarshalText() ([]byte, error) {
+	if int(i) < 0 || int(i) >= len(initNames) {
+		return nil, fmt.Errorf("ir: unknown init rule %d", int(i))
+	}
+	return []byte(initNames[i]), nil
+}
+
+// UnmarshalText reads a rule MarshalText wrote.
+func (i *Init) UnmarshalText(b []byte) error {
+	for k, n := range initNames {
+		if n == string(b) {
+			*i = Init(k)
+			return nil
+		}
+	}
+	return fmt.Errorf("ir: unknown init rule %q", b)
+}
 
 // FullName is the tensor's name in weight files.
 func (t Tensor) FullName(node string) string { return node + "." + t.Suffix }

@@ -1,6 +1,6 @@
-// Package onnx writes a compiled network as a standard ONNX model (opset 13): one ONNX
-// node per graph node (Conv, Gemm, BatchNormalization, Relu, MaxPool, AveragePool,
-// GlobalAveragePool, Concat, Add, Dropout, Flatten, ...), the weights as initializers
+// Package onnx writes a compiled network as a standard ONNX model (opset 17): the nodes
+// each op's declaration writes (Conv, Gemm, BatchNormalization, Relu, MaxPool, AveragePool,
+// GlobalAveragePool, Concat, Add, LayerNormalization, ...), the weights as initializers
 // under netc's parameter names, a dynamic batch dimension N, and every intermediate
 // value's shape from netc's own shape inference (which onnx.checker's full check
 // compares with ONNX's). The messages are the ones protoc-gen-go generates from
@@ -22,12 +22,13 @@ import (
 	"github.com/netc/netc/runner/tensorio"
 )
 
-// Opset is the ONNX operator set the models use: 13 is the first with Clip's bounds,
-// Slice's and Dropout's ratio as inputs, and is read by every current runtime.
-const Opset = 13
+// Opset is the ONNX operator set the models use: 17 is the first with
+// LayerNormalization (and HardSwish came in 14); ONNX 1.12 and every current runtime
+// read it.
+const Opset = 17
 
-// irVersion 7 is the IR of ONNX 1.8, which introduced opset 13.
-const irVersion = 7
+// irVersion 8 is the IR of ONNX 1.12, which introduced opset 17.
+const irVersion = 8
 
 // Batch is the name of the dynamic batch dimension.
 const Batch = "N"

@@ -170,9 +170,9 @@ func TestAdaptivePool(t *testing.T) {
 // shapes netc declares) accepts every export, and ONNX Runtime computes netc's logits
 // within 1e-4. Each part skips, saying why, where its tool is missing.
 func TestOutsideTools(t *testing.T) {
-	specs := []string{"lenet-bn", "googlenet", "resnet18", "densenet", "nin", "alexnet", "vgg11", "mobilenet_v2", "resnet50", testenv.Ops}
+	specs := append([]string{"lenet-bn", "googlenet", "resnet18", "densenet", "nin", "alexnet", "vgg11", "mobilenet_v2", "resnet50", testenv.Ops, testenv.ModernOps}, testenv.Modern...)
 	if testing.Short() {
-		specs = []string{"lenet-bn", "densenet", testenv.Ops}
+		specs = []string{"lenet-bn", "densenet", testenv.Ops, testenv.ModernOps}
 	}
 	haveONNX, haveORT := true, true
 	t.Run("probe", func(t *testing.T) {

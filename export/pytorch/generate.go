@@ -22,6 +22,7 @@ import (
 
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/structure"
+	"github.com/netc/netc/ops"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -101,6 +102,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 			floatVal(t.LR).py(), t.Epochs, t.Batch, floatVal(t.Momentum).py(), floatVal(t.WeightDecay).py()),
 		"LR": floatVal(t.LR).py(), "Epochs": t.Epochs, "Batch": t.Batch,
 		"Code": strings.TrimRight(code.String(), "\n") + "\n", "Root": rc.name,
+		"Helpers": helpers(g),
 	}
 	files := &Files{}
 	if files.Model, err = render(modelTmpl, data); err != nil {
@@ -110,6 +112,22 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 		return nil, err
 	}
 	return files, nil
+}
+
+// helpers is the Python source of the module classes and functions that the ops of g
+// need and PyTorch lacks (ops' TorchHelper), each once, in op order.
+func helpers(g *ir.Graph) string {
+	used := map[ir.Op]bool{}
+	for _, n := range g.Nodes {
+		used[n.Op] = true
+	}
+	var b strings.Builder
+	for _, o := range ops.All() {
+		if used[o.Op] && o.TorchHelper != "" {
+			b.WriteString("\n\n" + o.TorchHelper)
+		}
+	}
+	return b.String()
 }
 
 // example is the deepest conv or linear weight, to show in the module's docstring.

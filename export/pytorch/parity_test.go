@@ -16,15 +16,15 @@ import (
 	"github.com/netc/netc/runner/tensorio"
 )
 
-// The seven networks of the chapter, then the two ImageNet ones (whose blocks differ
-// most between instances) and the spec of every op; -short keeps the small ones.
+// The seven networks of the chapter, then the ImageNet ones (whose blocks differ most
+// between instances) and the specs of every op; -short keeps the small ones.
 var seven = []string{"lenet-bn", "googlenet", "resnet18", "densenet", "nin", "alexnet", "vgg11"}
 
 func specsFor(t *testing.T) []string {
 	if testing.Short() {
-		return []string{"lenet-bn", "densenet", testenv.Ops}
+		return []string{"lenet-bn", "densenet", testenv.Ops, testenv.ModernOps}
 	}
-	return append(seven, "mobilenet_v2", "resnet50", testenv.Ops)
+	return append(append(seven, "mobilenet_v2", "resnet50", testenv.Ops, testenv.ModernOps), testenv.Modern...)
 }
 
 // TestPyTorchParity: netc's weights, loaded by the generated module, give netc's logits

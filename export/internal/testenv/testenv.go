@@ -89,8 +89,15 @@ func Root(t testing.TB) string {
 	}
 }
 
-// Ops is the test spec with every op and attribute the bundled specs leave at defaults.
-const Ops = "export/testdata/ops.toml"
+// Ops is the test spec with every op and attribute the bundled specs leave at defaults;
+// ModernOps has every op that came after the book.
+const (
+	Ops       = "export/testdata/ops.toml"
+	ModernOps = "runner/testdata/specs/modern_ops.toml"
+)
+
+// Modern are the bundled torchvision families built from those ops.
+var Modern = []string{"efficientnet_b0", "convnext_tiny", "shufflenet_v2", "mobilenet_v3_large"}
 
 // Spec compiles one of the bundled specs by name, or a spec file by its path from the
 // repository's root.
@@ -107,10 +114,10 @@ func Spec(t testing.TB, name string) *ir.Graph {
 	return g
 }
 
-// Model is g with weights as `netc init --seed seed` writes them, and, since init's
-// batchnorms are the identity (weight 1, bias 0, mean 0, variance 1), batchnorm
-// parameters and statistics drawn at random so that a wrong eps, a swapped mean and
-// variance or a missed running statistic shows in the logits.
+// Model is g with weights as `netc init --seed seed` writes them, and, since init makes
+// every batchnorm and layernorm the identity (weight 1, bias 0, mean 0, variance 1) and
+// ConvNeXt's layer scale 1e-6, every constant-initialised tensor drawn at random so that
+// a wrong eps, a swapped mean and variance or a missed tensor shows in the logits.
 func Model(t testing.TB, g *ir.Graph, seed uint64) *runner.Model {
 	t.Helper()
 	m, err := runner.NewModel(g)
@@ -128,12 +135,12 @@ func Model(t testing.TB, g *ir.Graph, seed uint64) *runner.Model {
 	for _, p := range m.Params.List {
 		lo, hi := 0.0, 0.0
 		switch {
-		case strings.HasSuffix(p.Name, ".running_var"), isBatchNormWeight(g, p.Name):
-			lo, hi = 0.5, 1.5
-		case strings.HasSuffix(p.Name, ".running_mean"), isBatchNormBias(g, p.Name):
-			lo, hi = -0.3, 0.3
-		default:
+		case p.Init != ir.InitConst:
 			continue
+		case strings.HasSuffix(p.Name, ".running_mean"), strings.HasSuffix(p.Name, ".bias"):
+			lo, hi = -0.3, 0.3
+		default: // weights, running variances
+			lo, hi = 0.5, 1.5
 		}
 		for i := range p.Data {
 			p.Data[i] = float32(lo + (hi-lo)*rng.Float64())
@@ -141,24 +148,6 @@ func Model(t testing.TB, g *ir.Graph, seed uint64) *runner.Model {
 	}
 	m.Params.Version++
 	return m
-}
-
-func batchNormNode(g *ir.Graph, param string) bool {
-	i := strings.LastIndex(param, ".")
-	for _, n := range g.Nodes {
-		if n.Name == param[:i] {
-			return n.Op == ir.OpBatchNorm
-		}
-	}
-	return false
-}
-
-func isBatchNormWeight(g *ir.Graph, p string) bool {
-	return strings.HasSuffix(p, ".weight") && batchNormNode(g, p)
-}
-
-func isBatchNormBias(g *ir.Graph, p string) bool {
-	return strings.HasSuffix(p, ".bias") && batchNormNode(g, p)
 }
 
 // Images returns n test images of the embedded Fashion-MNIST subset as an

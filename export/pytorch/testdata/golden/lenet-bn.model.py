@@ -42,6 +42,14 @@ def add_all(ys):
     return sum(ys[1:], ys[0])
 
 
+def mul_all(ys):
+    """The product of the branches' outputs, in order."""
+    out = ys[0]
+    for y in ys[1:]:
+        out = out * y
+    return out
+
+
 class LenetBn(nn.Sequential):
     """lenet-bn (specs/lenet-bn.toml): input 1x28x28, 10 classes."""
 

@@ -42,6 +42,14 @@ def add_all(ys):
     return sum(ys[1:], ys[0])
 
 
+def mul_all(ys):
+    """The product of the branches' outputs, in order."""
+    out = ys[0]
+    for y in ys[1:]:
+        out = out * y
+    return out
+
+
 class InvertedResidual(nn.Module):
     """Block inverted_residual (specs/mobilenet_v2.toml:27): branches main and
     shortcut, merged by add.

@@ -42,6 +42,14 @@ def add_all(ys):
     return sum(ys[1:], ys[0])
 
 
+def mul_all(ys):
+    """The product of the branches' outputs, in order."""
+    out = ys[0]
+    for y in ys[1:]:
+        out = out * y
+    return out
+
+
 class Stem(nn.Sequential):
     """Block stem (specs/resnet18.toml:16): layers in sequence.
 
