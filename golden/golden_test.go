@@ -194,7 +194,7 @@ func TestAgainstPyTorch(t *testing.T) {
 	}
 }
 
-// TestReferenceTotals checks the totals against ../shared/reference/README.md, the table
+// TestReferenceTotals checks the totals against tools/book_nets.py's docstring, the table
 // of PyTorch's parameter counts and MACs per image that the project is held to.
 func TestReferenceTotals(t *testing.T) {
 	want := map[string][2]int64{ // params, MACs

@@ -67,7 +67,7 @@ func TestPoolOutputSize(t *testing.T) {
 	}
 }
 
-// Parameter counts and MACs by the formulas in ../shared/reference/README.md, worked by hand.
+// Parameter counts and MACs by the formulas in tools/book_nets.py's docstring, worked by hand.
 func TestCounts(t *testing.T) {
 	cv := &ir.Node{Op: ir.OpConv, Attrs: ir.Attrs{Out: 96, K: [2]int{11, 11}, Stride: [2]int{4, 4}, Pad: [2]int{1, 1}, Dilation: [2]int{1, 1}, Groups: 1, Bias: true}}
 	inferConv(cv, []ir.Shape{{1, 224, 224}})

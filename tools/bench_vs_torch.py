@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side speed: `netc bench` and PyTorch (../shared/reference/torch_speed.py)
+"""Side-by-side speed: `netc bench` and PyTorch (tools/torch_timing.py)
 alternately for the chapter's seven networks, same batch, 2 threads, several rounds;
 prints the medians and the ratios as a Markdown table (for docs/performance.md).
 
@@ -19,7 +19,6 @@ import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-REF = os.environ.get("NETC_REFERENCE", os.path.join(ROOT, "..", "shared", "reference"))
 
 # netc spec, extra netc args, torch model, batch
 CASES = [
@@ -42,7 +41,7 @@ def netc_bench(binary, spec, extra, batch, steps):
 
 def torch_bench(model, batch, steps):
     env = dict(os.environ, BATCH=str(batch), STEPS=str(steps), THREADS="2")
-    out = subprocess.run(["/usr/bin/python3", os.path.join(REF, "torch_speed.py"), model], capture_output=True, text=True,
+    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "torch_timing.py"), model], capture_output=True, text=True,
                          env=env, check=True, timeout=3600).stdout
     line = [l for l in out.splitlines() if l.startswith(model + " ")][-1]
     return float(line.split("train=")[1].split()[0]), float(line.split("infer=")[1].split()[0])

@@ -6,8 +6,8 @@ For each network it
   1. builds netc and runs `netc init SPEC --seed 42` (the weights, and their SHA-256,
      which the Go test reproduces before comparing anything), and `netc plan --json`
      for the parameter names in execution order;
-  2. loads those weights into the book's PyTorch definition (../shared/reference/
-     d2l_models.py; override with NETC_REFERENCE), matching tensors by execution order
+  2. loads those weights into the book's PyTorch definition (tools/book_nets.py),
+     matching tensors by execution order
      and checking every shape;
   3. feeds the first test images of Fashion-MNIST (/usr/share/datasets/fashion-mnist,
      Debian's dataset-fashion-mnist: two, or eight for LeNet, whose BatchNorm1d layers are
@@ -45,22 +45,21 @@ import torch
 import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-REF = os.environ.get("NETC_REFERENCE", os.path.join(ROOT, "..", "shared", "reference"))
-sys.path.insert(0, REF)
-import d2l_models  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import book_nets  # noqa: E402
 
 OUT = os.path.join(ROOT, "runner", "testdata", "parity")
 SEED = 42
 DITHER = 0.05
 SAMPLES = 64  # sampled entries per large gradient tensor
 NETS = {  # netc spec -> (PyTorch constructor, input size, batch)
-    "alexnet": (d2l_models.alexnet, 224, 2),
-    "vgg11": (lambda: d2l_models.vgg(1), 224, 2),
-    "nin": (d2l_models.nin, 224, 2),
-    "googlenet": (d2l_models.googlenet, 96, 2),
-    "lenet-bn": (d2l_models.lenet_bn, 28, 8),
-    "resnet18": (d2l_models.resnet18, 96, 2),
-    "densenet": (d2l_models.densenet, 96, 2),
+    "alexnet": (book_nets.alexnet, 224, 2),
+    "vgg11": (lambda: book_nets.vgg(1), 224, 2),
+    "nin": (book_nets.nin, 224, 2),
+    "googlenet": (book_nets.googlenet, 96, 2),
+    "lenet-bn": (book_nets.lenet_bn, 28, 8),
+    "resnet18": (book_nets.resnet18, 96, 2),
+    "densenet": (book_nets.densenet, 96, 2),
 }
 
 

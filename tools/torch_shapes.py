@@ -19,8 +19,7 @@ python3-torchvision) only when a reference definition changes:
 
     /usr/bin/python3 tools/torch_shapes.py            # from the repository root
 
-The chapter's definitions come from ../shared/reference/d2l_models.py (override the
-directory with NETC_REFERENCE); resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny,
+The chapter's definitions come from tools/book_nets.py; resnet50, mobilenet_v2, efficientnet_b0, convnext_tiny,
 shufflenet_v2 and mobilenet_v3_large from torchvision 0.14.
 """
 import json
@@ -30,21 +29,20 @@ import sys
 import torch
 import torchvision
 
-REF = os.environ.get("NETC_REFERENCE", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference"))
-sys.path.insert(0, REF)
-import d2l_models  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import book_nets  # noqa: E402
 
 # name -> (constructor, input C, H, W)
 NETS = {
-    "alexnet": (d2l_models.alexnet, (1, 224, 224)),
-    "vgg11": (lambda: d2l_models.vgg(1), (1, 224, 224)),
-    "vgg11-ratio4": (lambda: d2l_models.vgg(4), (1, 224, 224)),
-    "nin": (d2l_models.nin, (1, 224, 224)),
-    "googlenet": (d2l_models.googlenet, (1, 96, 96)),
-    "lenet-bn": (d2l_models.lenet_bn, (1, 28, 28)),
-    "resnet18": (d2l_models.resnet18, (1, 96, 96)),
-    "resnet18-224": (d2l_models.resnet18, (1, 224, 224)),
-    "densenet": (d2l_models.densenet, (1, 96, 96)),
+    "alexnet": (book_nets.alexnet, (1, 224, 224)),
+    "vgg11": (lambda: book_nets.vgg(1), (1, 224, 224)),
+    "vgg11-ratio4": (lambda: book_nets.vgg(4), (1, 224, 224)),
+    "nin": (book_nets.nin, (1, 224, 224)),
+    "googlenet": (book_nets.googlenet, (1, 96, 96)),
+    "lenet-bn": (book_nets.lenet_bn, (1, 28, 28)),
+    "resnet18": (book_nets.resnet18, (1, 96, 96)),
+    "resnet18-224": (book_nets.resnet18, (1, 224, 224)),
+    "densenet": (book_nets.densenet, (1, 96, 96)),
     "resnet50": (lambda: torchvision.models.resnet50(), (3, 224, 224)),
     "mobilenet_v2": (lambda: mobilenet_v2_modules(), (3, 224, 224)),
     "efficientnet_b0": (lambda: torchvision.models.efficientnet_b0(), (3, 224, 224)),

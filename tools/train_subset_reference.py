@@ -2,7 +2,7 @@
 """PyTorch's accuracy for the configuration of netc's CI training test, so that the test's
 threshold comes from an outside run rather than from netc itself.
 
-It trains the book's LeNet with batch normalization (../shared/reference/d2l_models.py)
+It trains the book's LeNet with batch normalization (tools/book_nets.py)
 with the train_ch6 recipe (Xavier-uniform weights, SGD, cross-entropy) on the class-balanced
 subset embedded in netc (runner/data/subset: 10,000 training and 2,000 test images of the
 real Fashion-MNIST), for several seeds, and prints the test accuracy after each epoch.
@@ -19,8 +19,8 @@ import torch
 from torch import nn
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.environ.get("NETC_REFERENCE", os.path.join(ROOT, "..", "shared", "reference")))
-import d2l_models  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import book_nets  # noqa: E402
 
 SUBSET = os.path.join(ROOT, "runner", "data", "subset")
 
@@ -48,7 +48,7 @@ def main():
     finals = []
     for seed in range(a.seeds):
         torch.manual_seed(seed)
-        net = d2l_models.lenet_bn()
+        net = book_nets.lenet_bn()
         net.apply(lambda m: nn.init.xavier_uniform_(m.weight) if type(m) in (nn.Linear, nn.Conv2d) else None)
         opt = torch.optim.SGD(net.parameters(), lr=a.lr)
         accs = []

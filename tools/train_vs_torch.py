@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train one network with netc and with PyTorch (../shared/reference/torch_train.py) on the
+"""Train one network with netc and with PyTorch (tools/torch_recipe.py) on the
 same configuration and print both runs' epochs side by side, plus a Markdown table row.
 
     /usr/bin/python3 tools/train_vs_torch.py resnet18 --resize 32 --epochs 3 --train-limit 20000 --test-limit 2000
@@ -19,7 +19,6 @@ import sys
 import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-REF = os.environ.get("NETC_REFERENCE", os.path.join(ROOT, "..", "shared", "reference"))
 # netc spec -> (torch model, extra netc args)
 NETS = {"alexnet": ("alexnet", []), "vgg11": ("vgg11_small", ["--set", "ratio=4"]), "nin": ("nin", []),
         "googlenet": ("googlenet", []), "lenet-bn": ("lenet_bn", []), "resnet18": ("resnet18", []),
@@ -71,7 +70,7 @@ def main():
     env = dict(os.environ)
     if a.torch_blas:
         env.update(LD_LIBRARY_PATH=a.torch_blas, OPENBLAS_NUM_THREADS="1")
-    theirs = subprocess.run(["/usr/bin/python3", os.path.join(REF, "torch_train.py"), *targs], capture_output=True, text=True,
+    theirs = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "torch_recipe.py"), *targs], capture_output=True, text=True,
                             env=env)
     print(theirs.stdout, theirs.stderr[-2000:] if theirs.returncode else "", flush=True)
     n, t = parse(ours.stdout), parse(theirs.stdout)

@@ -8,7 +8,7 @@ so a wrong update rule, a stale cached tensor (such as a folded batchnorm) or a 
 that accumulates where it should overwrite shows up as a loss that drifts away.
 
 For each configuration it runs `netc init SPEC --input ... --seed 0`, loads the weights into
-the book's PyTorch definition (../shared/reference/d2l_models.py, matched as
+the book's PyTorch definition (tools/book_nets.py, matched as
 tools/parity_fixtures.py does), takes images of the training subset embedded in netc
 (runner/data/subset, so CI needs no dataset) in a fixed random order, resized with
 F.interpolate(bilinear, align_corners=False), and runs plain SGD, in
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-import parity_fixtures as pf  # noqa: E402  (also puts d2l_models on the path)
+import parity_fixtures as pf  # noqa: E402  (also imports book_nets)
 import trajectory_vs_torch as tv  # noqa: E402
 from train_subset_reference import idx as subset_idx  # noqa: E402  (reads runner/data/subset)
 

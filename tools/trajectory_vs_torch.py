@@ -4,7 +4,7 @@
 Two full training runs differ in their random draws (initial weights, the order of the
 images, dropout masks), so their accuracies differ even when the arithmetic is the same.
 This script removes the randomness: it loads one set of weights into netc
-(tools/sgdsteps) and into the book's PyTorch definition (../shared/reference/d2l_models.py,
+(tools/sgdsteps) and into the book's PyTorch definition (tools/book_nets.py,
 as tools/parity_fixtures.py does), feeds both the same batches of real Fashion-MNIST
 training images (a fixed random sample, resized with F.interpolate bilinear) with dropout
 off, takes plain SGD steps, and prints both losses step by step. With --dropout-seed S
@@ -35,7 +35,7 @@ import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-import parity_fixtures as pf  # noqa: E402  (also puts d2l_models on the path)
+import parity_fixtures as pf  # noqa: E402  (also imports book_nets)
 
 DATA = "/usr/share/datasets/fashion-mnist"
 M64 = (1 << 64) - 1

@@ -88,7 +88,7 @@ func TestCheckJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	// PyTorch's counts for vgg(4) (../shared/reference/README.md).
+	// PyTorch's counts for vgg(4) (tools/book_nets.py).
 	if s.Params != 43_093_322 || s.MACs != 512_155_648 || len(s.Output) != 1 || s.Output[0] != 10 {
 		t.Errorf("params %d macs %d output %v", s.Params, s.MACs, s.Output)
 	}

@@ -220,20 +220,12 @@ func TestNaturalOrder(t *testing.T) {
 // int64 counters and all) by structure, and netc then computes PyTorch's logits.
 func TestBookModels(t *testing.T) {
 	testenv.NeedPython(t, "torch", "numpy")
-	ref := os.Getenv("NETC_REFERENCE")
-	if ref == "" {
-		ref = filepath.Join(testenv.Root(t), "..", "shared", "reference")
-	}
-	if _, err := os.Stat(filepath.Join(ref, "d2l_models.py")); err != nil {
-		t.Skipf("skipped: the book's definitions are not at %s (set NETC_REFERENCE)", ref)
-	}
 	nets := []string{"lenet-bn:28", "googlenet:96", "resnet18:96", "densenet:96", "nin:224", "alexnet:224", "vgg11:224"}
 	if testing.Short() {
 		nets = nets[:4]
 	}
 	dir := t.TempDir()
 	cmd := exec.Command(testenv.Python, append([]string{"testdata/d2l_state.py", dir}, nets...)...)
-	cmd.Env = append(os.Environ(), "NETC_REFERENCE="+ref)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -1,5 +1,4 @@
-"""State dicts of the book's own PyTorch definitions (shared/reference/d2l_models.py, or
-$NETC_REFERENCE), for export/statedict's tests: the outside oracle for matching by
+"""State dicts of the book's own PyTorch definitions (tools/book_nets.py), for export/statedict's tests: the outside oracle for matching by
 structure. Names are PyTorch's (0.weight, 3.0.p2_2.bias), num_batches_tracked counters
 are kept as int64, as safetensors.torch.save_file keeps them.
 
@@ -16,12 +15,12 @@ import sys
 import numpy as np
 import torch
 
-sys.path.insert(0, os.environ.get("NETC_REFERENCE", os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "reference")))
-import d2l_models  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools"))
+import book_nets  # noqa: E402
 
-CTORS = {"lenet-bn": d2l_models.lenet_bn, "alexnet": d2l_models.alexnet, "vgg11": lambda: d2l_models.vgg(1),
-         "nin": d2l_models.nin, "googlenet": d2l_models.googlenet, "resnet18": d2l_models.resnet18,
-         "densenet": d2l_models.densenet}
+CTORS = {"lenet-bn": book_nets.lenet_bn, "alexnet": book_nets.alexnet, "vgg11": lambda: book_nets.vgg(1),
+         "nin": book_nets.nin, "googlenet": book_nets.googlenet, "resnet18": book_nets.resnet18,
+         "densenet": book_nets.densenet}
 
 
 def save(path, state):
