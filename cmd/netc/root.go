@@ -13,7 +13,7 @@ import (
 	"github.com/netc/netc/compiler/ir"
 )
 
-// Exit codes are part of the command-line contract (README, "Exit codes").
+// Exit codes are part of the command-line contract (README and docs/cli.md, "Exit codes").
 const (
 	exitOK      = 0
 	exitInvalid = 1 // the spec (or a data or weights file) is wrong

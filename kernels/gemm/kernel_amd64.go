@@ -4,8 +4,8 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-//go:generate sh -c "cd asmgen && go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s"
-//go:generate sh -c "cd asmgen && go run . -isa avx512 -pkg gemm -out ../kernel_avx512_amd64.s"
+//go:generate sh -c "cd asmgen && go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s -decl ../kernel_avx2_decl_amd64.go"
+//go:generate sh -c "cd asmgen && go run . -isa avx512 -pkg gemm -out ../kernel_avx512_amd64.s -decl ../kernel_avx512_decl_amd64.go"
 //go:generate sh -c "cd asmgen && go run . -isa pack -pkg gemm -out ../pack_amd64.s"
 
 // AVX2+FMA: 6x16 tile (12 ymm accumulators, BLIS haswell/zen shape).

@@ -1,12 +1,13 @@
 // Command asmgen generates the SGEMM micro-kernels of package gemm with avo.
 //
-// Run from kernels/gemm (see the go:generate lines in kernel_amd64.go):
+// Regenerate everything from the repository root with
 //
-//	go run ./asmgen -isa avx2   -out kernel_avx2_amd64.s
-//	go run ./asmgen -isa avx512 -out kernel_avx512_amd64.s
+//	go generate ./kernels/...
 //
-// and, for package kernels' batchnorm loops (vec.go), -isa vec -pkg kernels
-// -out ../../vec_amd64.s.
+// which runs it from this directory (the go:generate lines in kernel_amd64.go and
+// ../../vec_amd64.go), e.g. `go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s
+// -decl ../kernel_avx2_decl_amd64.go`; -isa avx512, pack (B packing) and vec (package
+// kernels' vector loops, vec.go) likewise. CI regenerates and fails on any difference.
 //
 // It lives in its own module so that package gemm does not depend on avo.
 //
@@ -108,6 +109,7 @@ func main() {
 	mrFlag := flag.Int("mr", 0, "override MR (experiments)")
 	nvFlag := flag.Int("nv", 0, "override vectors per tile row (experiments)")
 	suffix := flag.String("suffix", "", "function name suffix (experiments)")
+	decl := flag.String("decl", "", "also write the Go declarations of the kernels to this file")
 	flag.Parse()
 	var s isa
 	switch *which {
@@ -140,14 +142,22 @@ func main() {
 	}
 	s.name += *suffix
 	ConstraintExpr("!purego") // the file name adds amd64
+	var names []string
 	for mr := 1; mr <= s.mr; mr++ {
-		kernel(s, mr)
+		names = append(names, kernel(s, mr))
 	}
 	Generate()
+	if *decl != "" {
+		if err := writeDecls(*decl, names); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 }
 
-// kernel emits kern<ISA>_<mr>(kc int, a, b, c *float32, ldc int, p *tileArgs).
-func kernel(s isa, mr int) {
+// kernel emits kern<ISA>_<mr>(kc int, a, b, c *float32, ldc int, p *tileArgs)
+// and returns its name.
+func kernel(s isa, mr int) string {
 	name := fmt.Sprintf("kern%s_%d", s.name, mr)
 	TEXT(name, NOSPLIT, "func(kc int, a, b, c *float32, ldc int, p *[6]uint64)")
 	Doc(fmt.Sprintf("%s computes a %dx%d tile of C from an MR=%d packed A panel and an NR=%d packed B panel.",
@@ -321,6 +331,7 @@ func kernel(s isa, mr int) {
 	})
 	VZEROUPPER()
 	RET()
+	return name
 }
 
 // packB16 emits packB16AVX(kc int, src *float32, ldb int, dst *float32):
