@@ -33,7 +33,10 @@ func Expand(s *ast.Spec, globals map[string]expr.Value, input [3]int) (*ir.Graph
 	g := &ir.Graph{
 		Name: s.Name, File: s.Doc.File, Classes: s.Classes,
 		Input:  ir.Shape{input[0], input[1], input[2]},
-		Groups: map[string]*ir.Group{},
+		Groups: map[string]*ir.Group{}, Description: s.Description, BlockPos: map[string]diag.Pos{},
+	}
+	for name, b := range s.Blocks {
+		g.BlockPos[name] = b.Pos
 	}
 	x.g = g
 	in := &ir.Node{ID: 0, Name: "input", Op: ir.OpInput, Shape: g.Input, Pos: s.InputPos}

@@ -3,6 +3,7 @@ package expand
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/netc/netc/compiler/ast"
 	"github.com/netc/netc/compiler/ir"
@@ -50,6 +51,9 @@ func (x *expander) opLayer(l *ast.Layer, args []*ast.Arg, e *env, prefix, name s
 		}
 	}
 	out, ok := x.addNode(op, path, attrs, []int{input}, l.Pos)
+	if ok {
+		x.g.Nodes[out].Exprs = exprSources(args)
+	}
 	if !ok || act == "" {
 		return out, ok
 	}
@@ -120,4 +124,19 @@ func (x *expander) bindAttr(attrs *ir.Attrs, as *ir.AttrSpec, a *ast.Arg, e *env
 		as.Set(attrs, f)
 	}
 	return true
+}
+
+// exprSources maps each argument written as an expression to its source text.
+func exprSources(args []*ast.Arg) map[string]string {
+	var m map[string]string
+	for _, a := range args {
+		if a.Expr == nil {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[a.Key] = strings.TrimSpace(a.Expr.Src)
+	}
+	return m
 }

@@ -58,6 +58,10 @@ type Node struct {
 
 	Pos   diag.Pos // the spec layer it came from
 	Scope []string // paths of the enclosing block instances and branches, outermost first
+
+	// Exprs holds, for each attribute the spec wrote as an expression, its source
+	// text (out = "c * 2"). Generated code borrows parameter names from it.
+	Exprs map[string]string
 }
 
 // Group is a block instance or a branch: the unit that drawings collapse and summaries
@@ -71,14 +75,17 @@ type Group struct {
 
 // Graph is a compiled network. Nodes[0] is the input; the last node is the output.
 type Graph struct {
-	Name    string
-	File    string
-	Input   Shape
-	Classes int
-	Params  map[string]string // resolved free parameters, for reports
-	Nodes   []*Node
-	Groups  map[string]*Group
-	Train   Train
+	Name        string
+	Description string // the spec's description, for generated documentation
+	File        string
+	Input       Shape
+	Classes     int
+	Params      map[string]string // resolved free parameters, for reports
+	Nodes       []*Node
+	Groups      map[string]*Group
+	Train       Train
+
+	BlockPos map[string]diag.Pos // where each block of the spec is defined
 }
 
 // Train is the spec's training recipe.

@@ -13,13 +13,13 @@ const indent = "    "
 // write renders the class as Python. A sequential block is an nn.Sequential of its
 // children; a parallel one an nn.Module whose forward runs the branches on one input,
 // merges them and applies the layers after the merge.
-func (c *class) write(w *strings.Builder, info *specInfo, g *ir.Graph, source string) {
+func (c *class) write(w *strings.Builder, g *ir.Graph, source string) {
 	base := "nn.Sequential"
 	if c.parallel {
 		base = "nn.Module"
 	}
 	fmt.Fprintf(w, "class %s(%s):\n", c.name, base)
-	c.writeDoc(w, info, g, source)
+	c.writeDoc(w, g, source)
 	fmt.Fprintf(w, "\n%sdef __init__(%s):\n", indent, c.signature())
 	if !c.parallel {
 		if len(c.body) == 0 {
@@ -106,17 +106,17 @@ func (c *class) mergeExpr() string {
 	return fmt.Sprintf(m.MergeList, ys)
 }
 
-func (c *class) writeDoc(w *strings.Builder, info *specInfo, g *ir.Graph, source string) {
+func (c *class) writeDoc(w *strings.Builder, g *ir.Graph, source string) {
 	var lines []string
 	if c.block == "" {
 		lines = append(lines, fmt.Sprintf("%s (%s): input %s, %d classes.", g.Name, source, g.Input, g.Classes))
-		if info.desc != "" {
-			lines = append(lines, "", wrap(info.desc, 88-8))
+		if g.Description != "" {
+			lines = append(lines, "", wrap(g.Description, 88-8))
 		}
 	} else {
 		where := ""
-		if b := info.blocks[c.block]; b != nil && b.Pos.IsValid() {
-			where = fmt.Sprintf(" (%s:%d)", source, b.Pos.Line)
+		if pos, ok := g.BlockPos[c.block]; ok && pos.IsValid() {
+			where = fmt.Sprintf(" (%s:%d)", source, pos.Line)
 		}
 		lines = append(lines, wrap(fmt.Sprintf("Block %s%s: %s.", c.block, where, c.shape()), 88-8))
 		var paths []string

@@ -53,8 +53,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := readSpec(g)
-	b := &builder{g: g, hints: info.hint}
+	b := &builder{g: g, hints: hint}
 	root, err := b.unit(tree.Root)
 	if err != nil {
 		return nil, err
@@ -74,7 +73,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 				u.class = c
 			}
 			resolve(c)
-			c.write(&code, info, g, opt.Source)
+			c.write(&code, g, opt.Source)
 			code.WriteString("\n\n")
 		}
 	}
@@ -86,7 +85,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 	rc.name = names.take(rc.name)
 	root.class = rc
 	resolve(rc)
-	rc.write(&code, info, g, opt.Source)
+	rc.write(&code, g, opt.Source)
 	code.WriteString("\n")
 
 	t, note := g.Train, "the spec's [train] recipe"
