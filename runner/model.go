@@ -25,14 +25,10 @@ type netKey struct {
 	batch int
 }
 
-// NewModel compiles nothing yet: it enumerates the parameters (from an inference plan at
-// batch 1) and leaves them zero; call Params.Init or Params.Load.
+// NewModel allocates g's parameters, zeroed (call Params.Init or Params.Load); plans
+// are built and bound by Net, per mode and batch size, on first use.
 func NewModel(g *ir.Graph) (*Model, error) {
-	p, err := plan.Build(g, plan.Options{Mode: plan.Inference, Batch: 1})
-	if err != nil {
-		return nil, err
-	}
-	return &Model{Graph: g, Params: NewParams(p), rng: kernels.NewRNG(0), nets: map[netKey]*Net{}}, nil
+	return &Model{Graph: g, Params: NewParams(plan.ParamsOf(g)), rng: kernels.NewRNG(0), nets: map[netKey]*Net{}}, nil
 }
 
 // RNG is the dropout generator all of the model's Nets draw from, one stream.

@@ -33,10 +33,11 @@ type Params struct {
 	Version int
 }
 
-// NewParams allocates zeroed parameters for every tensor the plan names.
-func NewParams(p *plan.Plan) *Params {
+// NewParams allocates zeroed parameters for the given tensors (plan.ParamsOf lists a
+// graph's), each name once.
+func NewParams(list []plan.Param) *Params {
 	ps := &Params{byName: map[string]*Param{}}
-	for _, t := range p.Params {
+	for _, t := range list {
 		if _, dup := ps.byName[t.Name]; dup {
 			continue
 		}

@@ -26,7 +26,7 @@ func buildNet(t testing.TB, g *ir.Graph, mode plan.Mode, batch int, disable []st
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := NewParams(p)
+	ps := NewParams(p.Params)
 	if err := ps.Init(InitXavier, 1); err != nil {
 		t.Fatal(err)
 	}
