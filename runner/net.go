@@ -174,13 +174,6 @@ func (n *Net) grad(id int) kernels.View {
 	return n.view(*v.Grad, v.Shape)
 }
 
-func (n *Net) workspace(pl *plan.Placement, size int) []float32 {
-	if pl == nil || size == 0 {
-		return nil
-	}
-	return n.arena[pl.Offset : pl.Offset+int64(size)]
-}
-
 // param returns a step's parameter by suffix (weight, bias, ...) of node, or nil.
 func (n *Net) param(node, suffix string) *Param { return n.Params.Get(node + "." + suffix) }
 

@@ -9,9 +9,6 @@ import (
 	"github.com/netc/netc/compiler/load"
 )
 
-// Reserved layer keys; everything else on a layer is an attribute or a block argument.
-var reserved = map[string]bool{"op": true, "use": true, "name": true, "if": true, "repeat": true, "for": true}
-
 // NotExpressions lists attributes whose string values are words, not expressions.
 var NotExpressions = map[string]bool{"act": true}
 

@@ -41,17 +41,6 @@ type line struct {
 	rest  string
 }
 
-func (l line) text() string {
-	s := l.head
-	if l.rest != "" {
-		s += " " + l.rest
-	}
-	if l.count > 1 {
-		s = strconv.Itoa(l.count) + " × " + s
-	}
-	return s
-}
-
 // seq is a sequence of items, top to bottom.
 type seq struct {
 	items []item

@@ -83,14 +83,3 @@ func WindowOut(size, k, stride, pad, dil int, ceil bool) (int, string) {
 	return out, ""
 }
 
-// ShapesList writes shapes as a comma-separated list.
-func ShapesList(in []Shape) string {
-	s := ""
-	for i, x := range in {
-		if i > 0 {
-			s += ", "
-		}
-		s += x.String()
-	}
-	return s
-}

@@ -43,8 +43,6 @@ type centry struct {
 	args  []string // rendered arguments
 }
 
-func (c *class) index(u *unit) int { return slices.Index(c.units, u) }
-
 // unify builds one class for units, or reports that they differ in kind.
 func unify(units []*unit) (*class, bool) {
 	c := &class{units: units, block: units[0].block, parallel: units[0].parallel}
