@@ -132,23 +132,6 @@ func resolve(g *ir.Graph, groups [][]string) ([][]*ir.Node, error) {
 	return out, nil
 }
 
-// Labels returns every text a drawing of g at depth shows (box titles and lines, frame
-// titles, shapes), for tests and for tools that index drawings.
-func Labels(g *ir.Graph, depth int) ([]string, error) {
-	root, err := viewOf(g, depth)
-	if err != nil {
-		return nil, err
-	}
-	sc := layout(g, root, depth, nil)
-	var out []string
-	for _, p := range sc.prims {
-		if p.kind == pText {
-			out = append(out, p.s)
-		}
-	}
-	return out, nil
-}
-
 func sortedKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

@@ -86,19 +86,6 @@ type Env interface {
 	Names() []string
 }
 
-// MapEnv is an Env over a map, handy in tests.
-type MapEnv map[string]Value
-
-func (m MapEnv) Lookup(name string) (Value, bool) { v, ok := m[name]; return v, ok }
-
-func (m MapEnv) Names() []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // Error is a parse or evaluation error at a byte offset in the expression source.
 type Error struct {
 	Offset int
