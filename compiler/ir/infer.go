@@ -82,4 +82,3 @@ func WindowOut(size, k, stride, pad, dil int, ceil bool) (int, string) {
 	}
 	return out, ""
 }
-
