@@ -16,7 +16,7 @@ import (
 // compare compiles to a branch per tap, which mispredicts on real data. The
 // key (poolKey) orders floats as < does and maps -0 and +0 together, so
 // "strictly greater key" is "strictly greater float" and the first maximum
-// wins exactly as before. NaN has no place in that order, so a plane
+// wins, as in the per-window scan. NaN has no place in that order, so a plane
 // holding a NaN (or, from the cheap test, an infinity) takes the original
 // per-window scan, PoolGeom.argmax.
 

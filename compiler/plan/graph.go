@@ -42,7 +42,7 @@ type Call struct {
 	Name  string   // the main node's hierarchical name
 	Fused []string // names of the other nodes this step computes, in graph order
 	Attrs ir.Attrs
-	Act   ir.Op // activation applied in the kernel's epilogue, or ""
+	Act   ir.Op // activation fused into the step (see fuseActivation), or ""
 	// ActAttrs are that activation's attributes (leaky_relu's slope).
 	ActAttrs *ir.Attrs
 	FoldBN   string // inference: the batchnorm node folded into this conv or linear

@@ -2,9 +2,11 @@ package plan
 
 import "github.com/netc/netc/compiler/ir"
 
-// fuseActivation applies an activation that follows a conv or linear in the kernel's
-// epilogue, while the output tile is still in cache, when nothing else reads the
-// pre-activation output:
+// fuseActivation makes an activation that follows a conv or linear part of that step,
+// when nothing else reads the pre-activation output. The runner applies a fused ReLU in
+// the GEMM's epilogue, while the output tile is still in cache, for convs on the batched
+// GEMM, direct 1x1 and Winograd paths; every other fused activation runs over the output
+// right after the product, in the same step:
 //
 //	x --conv--> c --relu--> r           becomes      x --conv+relu--> r
 //	x --linear--> l --sigmoid--> s      becomes      x --linear+sigmoid--> s

@@ -45,8 +45,8 @@ type Step struct {
 	Name  string   `json:"name"`
 	Op    ir.Op    `json:"op"`
 	Fused []string `json:"fused,omitempty"` // other nodes computed by this step
-	Act   ir.Op    `json:"act,omitempty"`   // activation in the epilogue
-	// ActAttrs are the epilogue activation's attributes, when it has any.
+	Act   ir.Op    `json:"act,omitempty"`   // activation fused into the step
+	// ActAttrs are the fused activation's attributes, when it has any.
 	ActAttrs *ir.Attrs `json:"act_attrs,omitempty"`
 	FoldBN   string    `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
 	BNEps    float64   `json:"bn_eps,omitempty"`  // that batchnorm's eps

