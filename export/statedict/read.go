@@ -68,9 +68,9 @@ func read(r io.ReaderAt, size int64) ([]tensorio.Tensor, []string, error) {
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
 	dataStart, dataLen := 8+int64(n), size-8-int64(n)
-	var out []tensorio.Tensor
-	var skipped []string
-	for _, name := range names {
+	counts := make([]int64, len(names))
+	spans := make([]span, len(names))
+	for i, name := range names {
 		e := entries[name]
 		es, ok := elemSize[e.Dtype]
 		if !ok {
@@ -86,6 +86,16 @@ func read(r io.ReaderAt, size int64) ([]tensorio.Tensor, []string, error) {
 		if got := e.Offsets[1] - e.Offsets[0]; got != count*es {
 			return nil, nil, fmt.Errorf("tensor %q: data_offsets %v hold %d bytes, shape %v of %s needs %d", name, e.Offsets, got, e.Shape, e.Dtype, count*es)
 		}
+		counts[i], spans[i] = count, span{name, e.Offsets[0], e.Offsets[1]}
+	}
+	// Every check before the first allocation of tensor data.
+	if err := checkLayout(spans, dataLen); err != nil {
+		return nil, nil, err
+	}
+	var out []tensorio.Tensor
+	var skipped []string
+	for i, name := range names {
+		e, count, es := entries[name], counts[i], elemSize[entries[name].Dtype]
 		convert := converters[e.Dtype]
 		if convert == nil {
 			if strings.HasSuffix(name, "num_batches_tracked") {
