@@ -157,7 +157,6 @@ func byName(layers []Layer, src []tensorio.Tensor) (*Result, error) {
 	return res, nil
 }
 
-
 func byStructure(layers []Layer, src *Source, rules []Rule) (*Result, error) {
 	mods, problems := modules(src.Tensors)
 	fixed, ruleProblems := applyRules(rules, layers, mods)

@@ -77,7 +77,7 @@ type pyTensor struct {
 
 // allowedGlobals: what GLOBAL may name.
 var allowedGlobals = map[string]bool{
-	"collections.OrderedDict":        true,
+	"collections.OrderedDict":         true,
 	"torch._utils._rebuild_tensor_v2": true,
 	"torch._utils._rebuild_parameter": true,
 }
