@@ -29,7 +29,7 @@ type pyDict struct {
 	index map[any]int
 }
 
-func newDict() *pyDict { return &pyDict{index: map[any]int{}} }
+func newDict() *pyDict { return &pyDict{} }
 
 func (d *pyDict) set(k, v any) error {
 	switch k.(type) {
@@ -40,6 +40,9 @@ func (d *pyDict) set(k, v any) error {
 	if i, ok := d.index[k]; ok {
 		d.vals[i] = v
 		return nil
+	}
+	if d.index == nil { // made on first use: an empty dict costs a pickle one byte
+		d.index = map[any]int{}
 	}
 	d.index[k] = len(d.keys)
 	d.keys = append(d.keys, k)
