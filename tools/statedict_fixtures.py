@@ -8,6 +8,8 @@ full model; only fewer and narrower layers), writes the matching small spec (the
 spec with its stage table and widths replaced), draws every BatchNorm's statistics and
 affine parameters and ConvNeXt's layer scale at random, and records the eval-mode logits
 computed in float64 for a random input. It also writes:
+  - tiny_squeezenet and tiny_densenet (torchvision's classes, with small specs written
+    here), whose modules sorted by name are not in running order: the refusals of issue 17;
   - swap.pt / swap.safetensors: two convolutions of one shape whose names sort against the
     order they run in (the silent mis-pairing of issue 17);
   - dtypes.pt + dtypes.json: float16, bfloat16, float64 and a transposed (non-contiguous)
@@ -163,6 +165,90 @@ class SwapNet(nn.Module):
         return self.head(x.mean(dim=(2, 3)))
 
 
+def tiny_squeezenet():
+    """torchvision's SqueezeNet 1.1 with fewer and narrower Fire modules: sorted by name a Fire
+    module's expand1x1 and expand3x3 come before its squeeze, which runs first."""
+    from torchvision.models.squeezenet import Fire
+    m = torchvision.models.SqueezeNet("1_1", num_classes=10)
+    m.features = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, ceil_mode=True),
+                               Fire(16, 4, 8, 8), Fire(16, 4, 8, 8), nn.MaxPool2d(3, 2, ceil_mode=True), Fire(16, 8, 16, 16))
+    m.classifier[1] = nn.Conv2d(32, 10, 1)
+    return m, SQUEEZENET_SPEC
+
+
+SQUEEZENET_SPEC = """# A small SqueezeNet 1.1 (torchvision's classes, fewer and narrower Fire modules), for the
+# import tests of tools/statedict_fixtures.py.
+name    = "tiny_squeezenet"
+input   = { channels = 3, height = 32, width = 32 }
+classes = 10
+layers = [
+  { op = "conv", out = 16, k = 3, stride = 2, act = "relu" },
+  { op = "maxpool", k = 3, stride = 2, ceil_mode = true },
+  { use = "fire", s = 4, e = 8 }, { use = "fire", s = 4, e = 8 },
+  { op = "maxpool", k = 3, stride = 2, ceil_mode = true },
+  { use = "fire", s = 8, e = 16 },
+  { op = "dropout", p = 0.5 },
+  { op = "conv", out = "classes", k = 1, act = "relu" },
+  { op = "adaptive_avgpool", size = 1 },
+  { op = "flatten" },
+]
+
+[blocks.fire]
+params = { s = 4, e = 8 }
+layers = [ { op = "conv", out = "s", k = 1, act = "relu" }, { use = "expand", e = "e" } ]
+
+[blocks.expand]
+params = { e = 8 }
+merge  = "concat"
+[blocks.expand.branches]
+e1 = [ { op = "conv", out = "e", k = 1, act = "relu" } ]
+e3 = [ { op = "conv", out = "e", k = 3, pad = 1, act = "relu" } ]
+"""
+
+
+def tiny_densenet():
+    """torchvision's DenseNet with two blocks of two layers: its norm0, denseblockN,
+    transitionN and norm5 are not in running order when sorted by name."""
+    m = torchvision.models.DenseNet(growth_rate=4, block_config=(2, 2), num_init_features=8, bn_size=2, num_classes=10)
+    return m, DENSENET_SPEC
+
+
+DENSENET_SPEC = """# A small DenseNet as torchvision defines DenseNet-121 (bottleneck dense layers, no bias), for
+# the import tests of tools/statedict_fixtures.py.
+name    = "tiny_densenet"
+input   = { channels = 3, height = 32, width = 32 }
+classes = 10
+params  = { growth = 4 }
+layers = [
+  { op = "conv", out = 8, k = 7, stride = 2, pad = 3, bias = false }, { op = "batchnorm", act = "relu" },
+  { op = "maxpool", k = 3, stride = 2, pad = 1 },
+  { use = "dense_block", repeat = 2 },
+  { op = "batchnorm", act = "relu" },
+  { op = "adaptive_avgpool", size = 1 },
+  { op = "flatten" },
+  { op = "linear", out = "classes" },
+]
+
+[blocks.dense_block]
+layers = [ { use = "dense_layer", repeat = 2 }, { use = "transition", if = "i < 1" } ]
+
+[blocks.dense_layer]  # output = concat(input, f(input))
+merge = "concat"
+[blocks.dense_layer.branches]
+x = []
+f = [
+  { op = "batchnorm", act = "relu" }, { op = "conv", out = "2 * growth", k = 1, bias = false },
+  { op = "batchnorm", act = "relu" }, { op = "conv", out = "growth", k = 3, pad = 1, bias = false },
+]
+
+[blocks.transition]
+layers = [
+  { op = "batchnorm", act = "relu" }, { op = "conv", out = "in.c // 2", k = 1, bias = false },
+  { op = "avgpool", k = 2, stride = 2 },
+]
+"""
+
+
 SWAP_SPEC = """# The network of tools/statedict_fixtures.py's SwapNet: two convolutions of one shape, run
 # in the order PyTorch's names b, a.
 name    = "swap"
@@ -219,6 +305,9 @@ def main():
     for name, build in FAMILIES.items():
         model, subs = build()
         write_case("tiny_" + name, model, spec_text(name, subs), SIZE, gen)
+    for name, build in {"tiny_squeezenet": tiny_squeezenet, "tiny_densenet": tiny_densenet}.items():
+        model, spec = build()
+        write_case(name, model, spec, SIZE, gen)
     write_case("swap", SwapNet(), SWAP_SPEC, 8, gen)
     write_dtypes()
 

@@ -29,13 +29,15 @@ type solver struct {
 	mods    []*module
 	ordered bool
 	first   map[string]int // node path -> first file position of a module at or under it
+	own     map[string]int // module path -> file position of its own first tensor
 	vars    map[string]int // undecided sibling pair -> bit
 	varList []string
 }
 
 func newSolver(mods []*module, ordered bool) *solver {
-	s := &solver{mods: mods, ordered: ordered, first: map[string]int{}, vars: map[string]int{}}
+	s := &solver{mods: mods, ordered: ordered, first: map[string]int{}, own: map[string]int{}, vars: map[string]int{}}
 	for _, m := range mods {
+		s.own[m.path] = m.order
 		for i := 0; i <= len(m.segs); i++ {
 			node := nodeKey(m.segs[:i])
 			if f, ok := s.first[node]; !ok || m.order < f {
@@ -71,10 +73,10 @@ func (s *solver) siblingOrder(parent []string, ca, cb string) (order int, confli
 	if s.ordered {
 		fa, fb := s.first[nodeKey(append(slices.Clip(parent), ca))], s.first[nodeKey(append(slices.Clip(parent), cb))]
 		if ca == "" {
-			fa = s.first[nodeKey(parent)]
+			fa = s.own[nodeKey(parent)]
 		}
 		if cb == "" {
-			fb = s.first[nodeKey(parent)]
+			fb = s.own[nodeKey(parent)]
 		}
 		byFile := -1
 		if fb < fa {

@@ -59,7 +59,7 @@ func importAndRun(t *testing.T, name, file string, rules []Rule) (float64, *Resu
 // and structure do not settle it (ResNet's first block, whose third conv and projection
 // have one shape) the import fails naming both, and a testdata/tv/<net>.map resolves it.
 func TestTorchvision(t *testing.T) {
-	nets := []string{"tiny_resnet50", "tiny_mobilenet_v2", "tiny_efficientnet_b0", "tiny_convnext_tiny", "tiny_shufflenet_v2", "tiny_mobilenet_v3_large"}
+	nets := []string{"tiny_resnet50", "tiny_mobilenet_v2", "tiny_efficientnet_b0", "tiny_convnext_tiny", "tiny_shufflenet_v2", "tiny_mobilenet_v3_large", "tiny_squeezenet", "tiny_densenet"}
 	for _, name := range nets {
 		for _, ext := range []string{".pt", ".safetensors"} {
 			var rules []Rule
