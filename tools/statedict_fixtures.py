@@ -148,21 +148,22 @@ FAMILIES = {"resnet50": tiny_resnet50, "mobilenet_v2": tiny_mobilenet_v2, "effic
 
 
 class SwapNet(nn.Module):
-    """Two 8->8 convolutions registered and run in the order b, a: sorted by name they
-    would be paired the other way round."""
+    """Two 8->8 convolutions registered and run in the order block_y, block_x: sorted by
+    name (block0, block_x, block_y, fc) they would be paired the other way round, with
+    every shape fitting."""
 
     def __init__(self):
         super().__init__()
-        self.stem = nn.Conv2d(3, 8, 3, padding=1)
-        self.b = nn.Conv2d(8, 8, 3, padding=1)
-        self.a = nn.Conv2d(8, 8, 3, padding=1)
-        self.head = nn.Linear(8, 10)
+        self.block0 = nn.Conv2d(3, 8, 3, padding=1)
+        self.block_y = nn.Conv2d(8, 8, 3, padding=1)
+        self.block_x = nn.Conv2d(8, 8, 3, padding=1)
+        self.fc = nn.Linear(8, 10)
 
     def forward(self, x):
-        x = torch.relu(self.stem(x))
-        x = torch.relu(self.b(x))
-        x = torch.relu(self.a(x))
-        return self.head(x.mean(dim=(2, 3)))
+        x = torch.relu(self.block0(x))
+        x = torch.relu(self.block_y(x))
+        x = torch.relu(self.block_x(x))
+        return self.fc(x.mean(dim=(2, 3)))
 
 
 def tiny_squeezenet():
@@ -250,7 +251,7 @@ layers = [
 
 
 SWAP_SPEC = """# The network of tools/statedict_fixtures.py's SwapNet: two convolutions of one shape, run
-# in the order PyTorch's names b, a.
+# in the order PyTorch names block_y, block_x.
 name    = "swap"
 input   = { channels = 3, height = 8, width = 8 }
 classes = 10

@@ -47,7 +47,7 @@ func modules(src []tensorio.Tensor) ([]*module, []string) {
 			for _, s := range sortedKeys(m.tensors) {
 				names = append(names, fmt.Sprintf("%s %v", s, m.tensors[s].Shape))
 			}
-			problems = append(problems, fmt.Sprintf("%s: cannot tell a conv, linear, batchnorm, layernorm or scale from its tensors (%s)", displayPath(m.path), strings.Join(names, ", ")))
+			problems = append(problems, fmt.Sprintf("%s: cannot tell a conv, linear, batchnorm, layernorm or scale from its tensors (%s)", displayPath(m.path), list(names)))
 			continue
 		}
 		out = append(out, m)

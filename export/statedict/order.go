@@ -30,10 +30,9 @@ func naturalLess(a, b string) bool {
 
 // nameOrder is the order two sibling module names state by themselves: -1 or 1 when
 // they differ first in a number ("features.9" before "features.10", "conv1" before
-// "conv2", "branch1" before "branch2") or in a single letter ("Mixed_5b" before
-// "Mixed_5c"), the ways people number modules in sequence; 0 when they differ first in a
-// word ("bn1" and "layer1", "conv3" and "downsample"), which says nothing of which runs
-// first.
+// "conv2", "branch1" before "branch2"), the way people number modules in sequence; 0
+// when they differ first in anything else ("bn1" and "layer1", "conv3" and "downsample",
+// "block_x" and "block_y"), which says nothing of which runs first.
 func nameOrder(a, b string) int {
 	ta, tb := tokens(a), tokens(b)
 	for i := 0; i < len(ta) && i < len(tb); i++ {
@@ -42,14 +41,8 @@ func nameOrder(a, b string) int {
 		}
 		x, errX := strconv.ParseUint(ta[i], 10, 64)
 		y, errY := strconv.ParseUint(tb[i], 10, 64)
-		switch {
-		case errX == nil && errY == nil && x != y:
+		if errX == nil && errY == nil && x != y {
 			if x < y {
-				return -1
-			}
-			return 1
-		case len(ta[i]) == 1 && len(tb[i]) == 1 && isLetter(ta[i][0]) && isLetter(tb[i][0]) && (i > 0 || len(ta) > 1):
-			if ta[i] < tb[i] {
 				return -1
 			}
 			return 1
