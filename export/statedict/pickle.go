@@ -634,10 +634,16 @@ func typeName(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// describe prints a short form of v for an error message.
-func describe(v any) string {
+// describe prints a short form of v for an error message: a few items, two levels deep
+// (a hostile pickle may nest tuples a million deep).
+func describe(v any) string { return describeDepth(v, 2) }
+
+func describeDepth(v any, depth int) string {
 	switch v := v.(type) {
 	case pyTuple:
+		if depth == 0 {
+			return "(...)"
+		}
 		s := "("
 		for i, x := range v {
 			if i > 0 {
@@ -647,7 +653,7 @@ func describe(v any) string {
 				s += "..."
 				break
 			}
-			s += describe(x)
+			s += describeDepth(x, depth-1)
 		}
 		return s + ")"
 	case string:

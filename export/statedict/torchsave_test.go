@@ -234,3 +234,18 @@ func TestNameOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepPickle: a persistent id nested a million tuples deep is refused with a short
+// message, in bounded time and stack.
+func TestDeepPickle(t *testing.T) {
+	var b bytes.Buffer
+	b.Write([]byte{0x80, 2, ')'})
+	for range 1 << 20 {
+		b.WriteByte(0x85) // TUPLE1
+	}
+	b.Write([]byte{'Q', '.'})
+	_, err := unpickle(b.Bytes())
+	if err == nil || !strings.Contains(err.Error(), "BINPERSID at byte 1048579: persistent id (((...)))") || len(err.Error()) > 200 {
+		t.Errorf("got %.300v", err)
+	}
+}
