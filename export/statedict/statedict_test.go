@@ -201,22 +201,6 @@ func TestByName(t *testing.T) {
 	}
 }
 
-func TestNaturalOrder(t *testing.T) {
-	paths := []string{"layer1.10.conv", "fc", "layer1.2.conv", "0", "10", "9", "layer1.2"}
-	slices.SortFunc(paths, func(a, b string) int {
-		if naturalLess(a, b) {
-			return -1
-		}
-		if naturalLess(b, a) {
-			return 1
-		}
-		return 0
-	})
-	if got := strings.Join(paths, " "); got != "0 9 10 fc layer1.2 layer1.2.conv layer1.10.conv" {
-		t.Errorf("got %s", got)
-	}
-}
-
 // TestBookModels imports the book's own PyTorch definitions (their names, their order,
 // int64 counters and all) by structure, and netc then computes PyTorch's logits.
 func TestBookModels(t *testing.T) {
