@@ -14,10 +14,11 @@ import (
 // at, told by
 //   - the file, when it keeps the order of registration (torch.save);
 //   - else their names, when those number them (nameOrder);
-//   - else structure: each way of ordering the undecided siblings is tried, and a way is
-//     kept only if no module then runs out of its own turn: a module's layers in the
-//     spec must not interleave with a sibling's, nor run before those of a sibling its
-//     name or the file puts earlier.
+//   - else structure: each way of ordering the undecided siblings is tried, and the ways
+//     that make the fewest modules run out of their turn are kept (a module's layers
+//     should run together, not interleaved with a sibling's, and not before those of a
+//     sibling its name or the file puts earlier): ResNet's stem bn1 is placed before
+//     layer1 because the other way its BatchNorm would run inside layer1.
 // When the kept ways pair some layer differently, the pairing is ambiguous: that is an
 // error naming the modules in question, never a guess. When the file's order and the
 // names disagree, that is an error too.
