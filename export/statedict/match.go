@@ -2,17 +2,15 @@
 // `netc import --from pytorch`.
 //
 // A state dict written by the module that `netc export --format pytorch` generates
-// already uses netc's names: it is matched by name. Any other (the book's own
-// nn.Sequential definitions, torchvision's models) is matched by structure: its tensors
-// are grouped into layers by module path, each layer's kind is read from its tensors
-// (running statistics: batchnorm; a 4-D weight: conv; a 2-D weight: linear), the
-// layers are put in the order of their paths with numbers compared as numbers (the
-// order in which nn.Sequential and most models register, and so run, their layers),
-// and the n-th conv of the state dict becomes the n-th conv of the spec in execution
-// order, and likewise for linear and batchnorm layers. Matching kind by kind makes the
-// order of a module's attributes irrelevant when they are of different kinds (the book's
-// Residual registers conv1, conv2, conv3, bn1, bn2). Every tensor's shape is checked,
-// and every one that does not fit is reported with the expected and the found shape.
+// already uses netc's names: it is matched by name. Any other (the book's nn.Sequential
+// definitions, torchvision's models, a user's own) is matched by structure
+// (structure.go): modules fall into classes by what they are (conv or linear, batchnorm,
+// layernorm, layer scale) and the shapes of their tensors, and within a class the
+// modules, in the state dict's order, take the spec's layers in execution order. The
+// state dict's order comes from the file where it keeps one (torch.save keeps the order
+// of registration), from names that number modules, and from structure; where none
+// settles it, the import fails naming the modules in question, and --map rules
+// (rules.go) say what structure cannot. Every tensor's shape is checked.
 package statedict
 
 import (
@@ -54,7 +52,10 @@ func Layers(g *ir.Graph) []Layer {
 }
 
 // Pair is one tensor's mapping.
-type Pair struct{ From, To string }
+type Pair struct {
+	From, To string
+	Shape    []int
+}
 
 // Result is a state dict under netc's names.
 type Result struct {
@@ -65,18 +66,34 @@ type Result struct {
 
 // Error lists every tensor that does not fit.
 type Error struct {
-	By       string
-	Problems []string
+	By        string
+	Problems  []string
+	Ambiguous bool // it fits more than one way
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("the state dict does not fit the spec (matched by %s):\n  %s", e.By, strings.Join(e.Problems, "\n  "))
+	what := "the state dict does not fit the spec"
+	if e.Ambiguous {
+		what = "the state dict fits the spec more than one way"
+	}
+	return fmt.Sprintf("%s (matched by %s):\n  %s", what, e.By, strings.Join(e.Problems, "\n  "))
 }
 
 // Map renames a state dict's tensors to the spec's parameter names, by name or by
-// structure (see the package comment), checking every shape.
+// structure (see the package comment), checking every shape. src's order is not relied
+// on.
 func Map(g *ir.Graph, src []tensorio.Tensor, how string) (*Result, error) {
+	return MapSource(g, &Source{Tensors: src}, how, nil)
+}
+
+// MapSource is Map for a state dict as Load read it, whose order pairing may rely on,
+// with rules that pair layers by hand (nil for none; rules imply matching by structure).
+func MapSource(g *ir.Graph, source *Source, how string, rules []Rule) (*Result, error) {
 	layers := Layers(g)
+	src := source.Tensors
+	if rules != nil && how == Auto {
+		how = Structure
+	}
 	switch how {
 	case Auto:
 		how = Structure
@@ -102,7 +119,7 @@ func Map(g *ir.Graph, src []tensorio.Tensor, how string) (*Result, error) {
 	if how == ByName {
 		return byName(layers, src)
 	}
-	return byStructure(layers, src)
+	return byStructure(layers, source, rules)
 }
 
 func byName(layers []Layer, src []tensorio.Tensor) (*Result, error) {
@@ -125,7 +142,7 @@ func byName(layers []Layer, src []tensorio.Tensor) (*Result, error) {
 				problems = append(problems, fmt.Sprintf("%s: expected shape %v, found %v", name, want.Shape, t.Shape))
 			default:
 				res.Tensors = append(res.Tensors, t)
-				res.Pairs = append(res.Pairs, Pair{name, name})
+				res.Pairs = append(res.Pairs, Pair{name, name, want.Shape})
 			}
 		}
 	}
@@ -140,110 +157,73 @@ func byName(layers []Layer, src []tensorio.Tensor) (*Result, error) {
 	return res, nil
 }
 
-// module is one layer of the state dict: the tensors under one path.
-type module struct {
-	path    string
-	kind    string
-	tensors map[string]tensorio.Tensor // by suffix: weight, bias, running_mean, running_var
-}
-
-func byStructure(layers []Layer, src []tensorio.Tensor) (*Result, error) {
-	mods, problems := modules(src)
-	res := &Result{By: Structure}
-	byKind := map[string][]*module{}
+func byStructure(layers []Layer, src *Source, rules []Rule) (*Result, error) {
+	mods, problems := modules(src.Tensors)
+	fixed, ruleProblems := applyRules(rules, layers, mods)
+	problems = append(problems, ruleProblems...)
+	used := map[*module]bool{}
+	for _, m := range fixed {
+		used[m] = true
+	}
+	specClasses := map[string][]int{}
+	for i, l := range layers {
+		if fixed[i] == nil {
+			c := specClass(l)
+			specClasses[c] = append(specClasses[c], i)
+		}
+	}
+	classes := map[string][]*module{}
 	for _, m := range mods {
-		byKind[m.kind] = append(byKind[m.kind], m)
-	}
-	next := map[string]int{}
-	for _, l := range layers {
-		i := next[l.Kind]
-		next[l.Kind]++
-		if i >= len(byKind[l.Kind]) {
-			continue // counted below
-		}
-		m := byKind[l.Kind][i]
-		for _, want := range l.Tensors {
-			name := want.FullName(l.Name)
-			t, ok := m.tensors[want.Suffix]
-			from := m.path + "." + want.Suffix
-			switch {
-			case !ok:
-				problems = append(problems, fmt.Sprintf("%s: missing: the state dict's %s %s has no %s (expected shape %v)", name, l.Kind, m.path, want.Suffix, want.Shape))
-			case !slices.Equal(t.Shape, want.Shape):
-				problems = append(problems, fmt.Sprintf("%s: expected shape %v, found %v (PyTorch's %s)", name, want.Shape, t.Shape, from))
-			default:
-				res.Tensors = append(res.Tensors, tensorio.Tensor{Name: name, Shape: t.Shape, Data: t.Data})
-				res.Pairs = append(res.Pairs, Pair{from, name})
-			}
-			delete(m.tensors, want.Suffix)
-		}
-		for _, suffix := range sortedKeys(m.tensors) {
-			problems = append(problems, fmt.Sprintf("%s.%s %v: %s has no such tensor", m.path, suffix, m.tensors[suffix].Shape, l.Name))
+		if !used[m] {
+			classes[m.class] = append(classes[m.class], m)
 		}
 	}
-	// Counts first: when they differ, the shape errors after the first extra or missing
-	// layer only follow from it.
+	// Counts first: a layer too many or too few explains the rest.
 	var counts []string
-	for _, kind := range []string{"conv", "linear", "batchnorm"} {
-		if want, have := next[kind], len(byKind[kind]); want != have {
-			extra := ""
-			if have > want {
-				var paths []string
-				for _, m := range byKind[kind][want:] {
-					paths = append(paths, m.path)
-				}
-				extra = "; left over: " + strings.Join(paths, ", ")
-			}
-			counts = append(counts, fmt.Sprintf("the spec has %d %s layers, the state dict %d%s", want, kind, have, extra))
+	for _, c := range sortedClassKeys(mergeKeys(specClasses, classes)) {
+		want, have := len(specClasses[c]), len(classes[c])
+		if want == have {
+			continue
 		}
+		var names []string
+		for _, li := range specClasses[c] {
+			names = append(names, layers[li].Name)
+		}
+		var paths []string
+		for _, m := range classes[c] {
+			paths = append(paths, displayPath(m.path))
+		}
+		counts = append(counts, fmt.Sprintf("%s: the spec has %d (%s), the state dict %d (%s)", c, want, list(names), have, list(paths)))
+		delete(specClasses, c)
+		delete(classes, c)
 	}
-	problems = append(counts, problems...)
+	if counts != nil || problems != nil {
+		return nil, &Error{By: Structure, Problems: append(counts, problems...)}
+	}
+	s := newSolver(mods, src.Ordered)
+	pairs, unsettled, ambiguous := s.solve(layers, specClasses, classes, fixed)
+	if unsettled != nil {
+		return nil, &Error{By: Structure, Problems: unsettled, Ambiguous: ambiguous}
+	}
+	res := &Result{By: Structure}
+	for i, l := range layers {
+		problems = append(problems, take(l, pairs[i], res)...)
+	}
 	if problems != nil {
 		return nil, &Error{By: Structure, Problems: problems}
 	}
 	return res, nil
 }
 
-// modules groups tensors by module path, tells each module's kind and sorts them by
-// path, numbers compared as numbers.
-func modules(src []tensorio.Tensor) ([]*module, []string) {
-	byPath := map[string]*module{}
-	var problems []string
-	for _, t := range src {
-		path, suffix := "", t.Name
-		if i := strings.LastIndex(t.Name, "."); i >= 0 {
-			path, suffix = t.Name[:i], t.Name[i+1:]
-		}
-		m := byPath[path]
-		if m == nil {
-			m = &module{path: path, tensors: map[string]tensorio.Tensor{}}
-			byPath[path] = m
-		}
-		m.tensors[suffix] = t
+func mergeKeys[A, B any](a map[string][]A, b map[string][]B) map[string][]struct{} {
+	out := map[string][]struct{}{}
+	for k := range a {
+		out[k] = nil
 	}
-	var mods []*module
-	for _, m := range byPath {
-		w, hasW := m.tensors["weight"]
-		_, stats := m.tensors["running_mean"]
-		switch {
-		case stats || (hasW && len(w.Shape) == 1):
-			m.kind = "batchnorm"
-		case hasW && len(w.Shape) == 4:
-			m.kind = "conv"
-		case hasW && len(w.Shape) == 2:
-			m.kind = "linear"
-		default:
-			var names []string
-			for _, s := range sortedKeys(m.tensors) {
-				names = append(names, fmt.Sprintf("%s %v", s, m.tensors[s].Shape))
-			}
-			problems = append(problems, fmt.Sprintf("%s: cannot tell a conv, linear or batchnorm layer from its tensors (%s)", m.path, strings.Join(names, ", ")))
-			continue
-		}
-		mods = append(mods, m)
+	for k := range b {
+		out[k] = nil
 	}
-	sort.Slice(mods, func(i, j int) bool { return naturalLess(mods[i].path, mods[j].path) })
-	return mods, problems
+	return out
 }
 
 func sortedKeys(m map[string]tensorio.Tensor) []string {
@@ -253,4 +233,15 @@ func sortedKeys(m map[string]tensorio.Tensor) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// list joins names for a message, eliding past eight.
+func list(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	if len(names) > 8 {
+		return strings.Join(names[:8], ", ") + fmt.Sprintf(", ... %d more", len(names)-8)
+	}
+	return strings.Join(names, ", ")
 }

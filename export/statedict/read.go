@@ -15,27 +15,70 @@ import (
 	"github.com/netc/netc/runner/tensorio"
 )
 
-// Read reads a PyTorch state dict saved as safetensors, more leniently than netc's own
-// weight files: floating-point tensors of any width (F32, F64, F16, BF16) come back as
-// float32, and BatchNorm's integer num_batches_tracked counters (which
-// safetensors.torch.save_file keeps and netc has no use for) are skipped and listed. Any
-// other integer tensor is an error. As tensorio does, it treats the file as hostile:
-// every size and offset is checked before anything is allocated or read.
-func Read(path string) (ts []tensorio.Tensor, skipped []string, err error) {
+// Source is a state dict as read from a file.
+type Source struct {
+	Tensors []tensorio.Tensor
+	Skipped []string // num_batches_tracked counters, which netc has no use for
+	// Ordered: the tensors are in the order the modules registered them, which pairing
+	// may rely on (torch.save keeps a state dict's order; safetensors sorts its keys).
+	Ordered bool
+	Format  string // "torch.save" or "safetensors"
+}
+
+// Load reads a PyTorch state dict saved by torch.save (see readTorch) or as safetensors
+// (see read). Floating-point tensors of any width (F32, F64, F16, BF16) come back as
+// float32; BatchNorm's integer num_batches_tracked counters are skipped and listed; any
+// other integer tensor is an error. The file is treated as hostile: every size and
+// offset is checked before anything is allocated or read.
+func Load(path string) (*Source, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	src, err := load(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return src, nil
+}
+
+func load(r io.ReaderAt, size int64) (*Source, error) {
+	var magic [4]byte
+	if _, err := r.ReadAt(magic[:], 0); err != nil {
+		return nil, fmt.Errorf("only %d bytes: neither a safetensors file nor a torch.save checkpoint", size)
+	}
+	switch {
+	case string(magic[:]) == "PK\x03\x04":
+		ts, skipped, err := readTorch(r, size)
+		if err != nil {
+			return nil, fmt.Errorf("torch.save checkpoint: %w", err)
+		}
+		return &Source{Tensors: ts, Skipped: skipped, Ordered: true, Format: "torch.save"}, nil
+	case magic[0] == 0x80 && magic[1] <= 5 && magic[2] == 0x8a:
+		return nil, errors.New("a torch.save checkpoint in the format before PyTorch 1.6 (a bare pickle): load it and save it again with torch.save in PyTorch 1.6 or later")
+	}
+	ts, skipped, err := read(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("safetensors: %w", err)
+	}
+	return &Source{Tensors: ts, Skipped: skipped, Format: "safetensors"}, nil
+}
+
+// Read is Load for callers that need only the tensors and the skipped counters.
+func Read(path string) (ts []tensorio.Tensor, skipped []string, err error) {
+	src, err := Load(path)
+	if err != nil {
 		return nil, nil, err
 	}
-	ts, skipped, err = read(f, st.Size())
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return ts, skipped, nil
+	return src.Tensors, src.Skipped, nil
 }
 
 // elemSize of the dtypes safetensors defines.
@@ -57,7 +100,7 @@ func read(r io.ReaderAt, size int64) ([]tensorio.Tensor, []string, error) {
 	}
 	n := binary.LittleEndian.Uint64(prefix[:])
 	if n > tensorio.MaxHeaderBytes || int64(n) > size-8 {
-		return nil, nil, fmt.Errorf("header length %d does not fit a %d-byte file", n, size)
+		return nil, nil, fmt.Errorf("header length %d does not fit a %d-byte file (a safetensors file starts with its header's length; a torch.save checkpoint is a zip)", n, size)
 	}
 	raw := make([]byte, n)
 	if _, err := r.ReadAt(raw, 8); err != nil {
@@ -68,9 +111,9 @@ func read(r io.ReaderAt, size int64) ([]tensorio.Tensor, []string, error) {
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
 	dataStart, dataLen := 8+int64(n), size-8-int64(n)
-	var out []tensorio.Tensor
-	var skipped []string
-	for _, name := range names {
+	counts := make([]int64, len(names))
+	spans := make([]span, len(names))
+	for i, name := range names {
 		e := entries[name]
 		es, ok := elemSize[e.Dtype]
 		if !ok {
@@ -86,6 +129,16 @@ func read(r io.ReaderAt, size int64) ([]tensorio.Tensor, []string, error) {
 		if got := e.Offsets[1] - e.Offsets[0]; got != count*es {
 			return nil, nil, fmt.Errorf("tensor %q: data_offsets %v hold %d bytes, shape %v of %s needs %d", name, e.Offsets, got, e.Shape, e.Dtype, count*es)
 		}
+		counts[i], spans[i] = count, span{name, e.Offsets[0], e.Offsets[1]}
+	}
+	// Every check before the first allocation of tensor data.
+	if err := checkLayout(spans, dataLen); err != nil {
+		return nil, nil, err
+	}
+	var out []tensorio.Tensor
+	var skipped []string
+	for i, name := range names {
+		e, count, es := entries[name], counts[i], elemSize[entries[name].Dtype]
 		convert := converters[e.Dtype]
 		if convert == nil {
 			if strings.HasSuffix(name, "num_batches_tracked") {
