@@ -120,28 +120,26 @@ func (b *builder) values() {
 		}
 	}
 	if g.Mode == Training {
+		used := b.used()
 		for _, v := range g.Tensors {
 			root, _ := g.rootOf(v.ID)
-			if _, ok := b.gradBuf[root]; !ok && root != g.Input && b.used(v) {
+			if _, ok := b.gradBuf[root]; !ok && root != g.Input && used[v.ID] {
 				b.gradBuf[root] = b.newBuffer("gradient", g.Tensors[root].Name, b.batch*int64(g.Tensors[root].Elems()))
 			}
 		}
 	}
 }
 
-// used reports whether a value is read by a live step or is the output.
-func (b *builder) used(v *Tensor) bool {
-	if v.ID == b.g.Output {
-		return true
-	}
+// used says, per value, whether a live step reads it or it is the output.
+func (b *builder) used() []bool {
+	used := make([]bool, len(b.g.Tensors))
+	used[b.g.Output] = true
 	for _, s := range b.g.Calls {
 		for _, in := range s.In {
-			if in == v.ID {
-				return true
-			}
+			used[in] = true
 		}
 	}
-	return false
+	return used
 }
 
 // placement is where value id sits, given the root's buffer, in buffer-relative elements;

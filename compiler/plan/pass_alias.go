@@ -21,7 +21,7 @@ func alias(g *Graph) {
 		if off != 0 || g.Tensors[root].Elems() != in.Elems() || out.Root != out.ID || g.hosts(out.ID) {
 			continue
 		}
-		out.Root, out.Offset = in.ID, 0
+		g.attach(out, in.ID, 0)
 		s.Alias = true
 	}
 }

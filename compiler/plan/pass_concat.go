@@ -23,7 +23,7 @@ func eliminateConcat(g *Graph) {
 		for j, in := range s.In {
 			v := g.Tensors[in]
 			if placeable(g, s, v) {
-				v.Root, v.Offset = s.Out, off
+				g.attach(v, s.Out, off)
 				s.Copy[j] = false
 			}
 			off += v.Shape[0]

@@ -23,9 +23,9 @@ func inPlace(g *Graph) {
 				continue
 			}
 			if out.Root == out.ID && !g.hosts(out.ID) {
-				out.Root, out.Offset = v.ID, 0 // the output takes the input's storage
+				g.attach(out, v.ID, 0) // the output takes the input's storage
 			} else {
-				v.Root, v.Offset = out.ID, 0 // the input moves into the output's slice
+				g.attach(v, out.ID, 0) // the input moves into the output's slice
 			}
 			break
 		}
