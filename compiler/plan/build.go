@@ -12,7 +12,7 @@ type Options struct {
 	Mode    Mode
 	Batch   int
 	Disable []string                    // passes to skip, by name
-	After   func(pass string, g *Graph) // called after each pass (netc plan --passes)
+	After   func(run PassRun, g *Graph) // called after each pass (netc plan --passes)
 	Check   bool                        // run the invariant checker after every pass
 	// Conv chooses each convolution's algorithm and the scratch (float32 elements) its
 	// forward and backward need. The compiler does not know the kernels, so the runner
@@ -68,10 +68,10 @@ type builder struct {
 	stepMask []int // per plan step: mask buffer or -1
 }
 
-func (g *Graph) finish(batch int, ran []string, conv func(ConvInfo) (string, int64, int64)) (*Plan, error) {
+func (g *Graph) finish(batch int, ran []PassRun, conv func(ConvInfo) (string, int64, int64)) (*Plan, error) {
 	b := &builder{g: g, batch: int64(batch), rootBuf: map[int]int{}, gradBuf: map[int]int{}, conv: conv}
 	b.p = &Plan{
-		Spec: g.Src.Name, Mode: g.Mode.String(), Batch: batch, Classes: g.Src.Classes,
+		Spec: g.Src.Name, Mode: g.Mode, Batch: batch, Classes: g.Src.Classes,
 		Passes: ran, Input: g.Input, Output: g.Output,
 	}
 	if err := b.checkSize(); err != nil {

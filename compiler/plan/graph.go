@@ -23,7 +23,33 @@ const (
 	Training
 )
 
-func (m Mode) String() string { return [...]string{"inference", "training"}[m] }
+var modeNames = [...]string{"inference", "training"}
+
+func (m Mode) String() string {
+	if m < 0 || int(m) >= len(modeNames) {
+		return fmt.Sprintf("Mode(%d)", int(m))
+	}
+	return modeNames[m]
+}
+
+// MarshalText writes the mode's name, so a plan's JSON says "inference" or "training".
+func (m Mode) MarshalText() ([]byte, error) {
+	if m < 0 || int(m) >= len(modeNames) {
+		return nil, fmt.Errorf("plan: no mode %d", int(m))
+	}
+	return []byte(modeNames[m]), nil
+}
+
+// UnmarshalText reads a mode's name.
+func (m *Mode) UnmarshalText(b []byte) error {
+	for i, name := range modeNames {
+		if string(b) == name {
+			*m = Mode(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("plan: mode %q: want %q or %q", b, modeNames[Inference], modeNames[Training])
+}
 
 // Graph is the step graph the passes rewrite.
 type Graph struct {

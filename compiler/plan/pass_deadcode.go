@@ -7,7 +7,7 @@ package plan
 //
 // Readers come after their producers in the schedule, so one walk from the last step
 // back decides every step after all of its readers.
-func deadcode(g *Graph) {
+func deadcode(g *Graph) (changed bool) {
 	readers := make([]int, len(g.Tensors))
 	for _, s := range g.Calls {
 		if !s.Dead {
@@ -32,5 +32,7 @@ func deadcode(g *Graph) {
 			live = append(live, s)
 		}
 	}
+	changed = len(live) < len(g.Calls)
 	g.Calls = live
+	return changed
 }
