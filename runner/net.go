@@ -84,7 +84,7 @@ func finite(v kernels.View) bool {
 }
 
 // Training reports whether the plan has a backward pass.
-func (n *Net) Training() bool { return n.Plan.Mode == plan.Training.String() }
+func (n *Net) Training() bool { return n.Plan.Mode == plan.Training }
 
 // RNG is the dropout generator, whose state checkpoints save.
 func (n *Net) RNG() *kernels.RNG { return n.rng }

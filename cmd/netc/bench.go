@@ -140,7 +140,7 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 					}
 					rows = append(rows, []string{l.Name, l.Op, fmt.Sprintf("%.2f", l.ForwardMs), fmt.Sprintf("%.2f", l.BackwardMs), fmt.Sprintf("%.1f%%", 100*l.Share), gf})
 				}
-				writeColumns(out, rows)
+				report.WriteColumns(out, rows)
 				fmt.Fprintf(out, "\nconv and linear steps: %.1f%% of the time at %.1f GFLOP/s; everything else: %.1f%%\n",
 					100*res.ConvLinearShare, res.ConvLinearGFLOPPerSec, 100*(1-res.ConvLinearShare))
 			}

@@ -2,13 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/compiler/report"
 	"github.com/netc/netc/runner"
@@ -68,13 +67,17 @@ Passes: ` + passList() + `.`,
 			}
 			out := cmd.OutOrStdout()
 			if showPasses {
-				opt.After = func(name string, pg *plan.Graph) {
-					fmt.Fprintf(out, "== after %s: %s\n%s\n", name, plan.PassPurpose(name), pg)
+				opt.After = func(run plan.PassRun, pg *plan.Graph) {
+					change := "no change"
+					if run.Changed {
+						change = "changed"
+					}
+					fmt.Fprintf(out, "== after %s (%s): %s\n%s\n", run.Name, change, plan.PassPurpose(run.Name), pg)
 				}
 			}
 			p, err := plan.Build(g, opt)
 			if err != nil {
-				if strings.Contains(err.Error(), "pass") {
+				if de := (*plan.DisableError)(nil); errors.As(err, &de) {
 					return usageErrorf("--disable: %v", err)
 				}
 				return &exitError{exitInvalid, err}
@@ -87,7 +90,7 @@ Passes: ` + passList() + `.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(p)
 			}
-			writePlan(out, g, p)
+			report.WritePlan(out, p)
 			return nil
 		},
 	}
@@ -112,73 +115,4 @@ func splitList(xs []string) []string {
 		}
 	}
 	return out
-}
-
-func writePlan(w io.Writer, g *ir.Graph, p *plan.Plan) {
-	fmt.Fprintf(w, "%s: %s plan, batch %d, %d steps\n", p.Spec, p.Mode, p.Batch, len(p.Steps))
-	fmt.Fprintf(w, "passes: %s\n\n", strings.Join(p.Passes, ", "))
-	rows := [][]string{{"step", "op", "computes", "output", "buffer"}}
-	for _, s := range p.Steps {
-		op := s.Label()
-		v := p.Values[s.Out]
-		where := fmt.Sprintf("#%d", v.At.Buffer)
-		computes := strings.Join(s.Fused, ", ")
-		rows = append(rows, []string{s.Name, op, computes, ir.Shape(v.Shape).String(), where})
-	}
-	writeColumns(w, rows)
-	fmt.Fprintln(w)
-	sched := p.Schedule()
-	rows = [][]string{{"buffer", "kind", "for", "bytes", "offset", "live"}}
-	for _, b := range p.Buffers {
-		if b.First < 0 {
-			continue
-		}
-		live := sched[b.First]
-		if b.Last != b.First {
-			live += " .. " + sched[b.Last]
-		}
-		rows = append(rows, []string{fmt.Sprintf("#%d", b.ID), b.Kind, b.Name, report.Commas(b.Bytes), report.Commas(b.Offset), live})
-	}
-	writeColumns(w, rows)
-	params := int64(0)
-	for _, t := range p.Params {
-		n := int64(4)
-		for _, d := range t.Shape {
-			n *= int64(d)
-		}
-		params += n
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "arena         %s  (%.3f x the lower bound)\n", report.Bytes(p.ArenaBytes), float64(p.ArenaBytes)/float64(p.LowerBoundBytes))
-	fmt.Fprintf(w, "naive         %s  (every tensor its own buffer: %.1f x the arena)\n", report.Bytes(p.NaiveBytes), float64(p.NaiveBytes)/float64(p.ArenaBytes))
-	fmt.Fprintf(w, "lower bound   %s  (the most bytes live at once over this schedule)\n", report.Bytes(p.LowerBoundBytes))
-	fmt.Fprintf(w, "parameters    %s  outside the arena", report.Bytes(params))
-	if p.Mode == plan.Training.String() {
-		fmt.Fprintf(w, ", plus as much again for gradients (and for momentum, if used)")
-	}
-	fmt.Fprintln(w)
-}
-
-// writeColumns prints rows with columns padded to their widest cell.
-func writeColumns(w io.Writer, rows [][]string) {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], len(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i == len(r)-1 {
-				b.WriteString(c)
-			} else {
-				fmt.Fprintf(&b, "%-*s", width[i], c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
 }

@@ -14,6 +14,7 @@ type prepared struct {
 	pinned []bool // never nil
 	naive  int64
 	lb     int64
+	work   int // planners' work (nodes and spans visited), for the growth test
 }
 
 // prepare validates p, aligns sizes and computes liveness and both bounds. Every sum it

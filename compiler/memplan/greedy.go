@@ -3,7 +3,6 @@ package memplan
 import (
 	"cmp"
 	"slices"
-	"sort"
 )
 
 // Strategy names, as reported in Plan.Strategy.
@@ -70,69 +69,79 @@ func PlanBest(p Problem) (*Plan, error) {
 	return best, nil
 }
 
-func (q *prepared) bySize() *Plan {
-	return q.plan(BySize, func(a, b int) int {
-		return cmp.Or(
-			cmp.Compare(q.sizes[b], q.sizes[a]),
-			cmp.Compare(q.live[a].First, q.live[b].First),
-			cmp.Compare(a, b))
-	})
+func (q *prepared) bySize() *Plan { return q.plan(BySize, q.bigFirst) }
+
+// bigFirst orders by non-increasing size, then first use, then id.
+func (q *prepared) bigFirst(a, b int) int {
+	return cmp.Or(
+		cmp.Compare(q.sizes[b], q.sizes[a]),
+		cmp.Compare(q.live[a].First, q.live[b].First),
+		cmp.Compare(a, b))
 }
 
-func (q *prepared) byLifetime() *Plan {
+func (q *prepared) byLifetime() *Plan { return q.plan(ByLifetime, q.longFirst) }
+
+// longFirst orders by non-increasing interval length, then as bigFirst.
+func (q *prepared) longFirst(a, b int) int {
 	length := func(b int) int { return q.live[b].Last - q.live[b].First }
-	return q.plan(ByLifetime, func(a, b int) int {
-		return cmp.Or(
-			cmp.Compare(length(b), length(a)),
-			cmp.Compare(q.sizes[b], q.sizes[a]),
-			cmp.Compare(q.live[a].First, q.live[b].First),
-			cmp.Compare(a, b))
-	})
+	return cmp.Or(cmp.Compare(length(b), length(a)), q.bigFirst(a, b))
 }
 
 func (q *prepared) byBreadth() *Plan {
+	rank := q.breadthRank()
+	return q.plan(ByBreadth, func(a, b int) int { return cmp.Compare(rank[a], rank[b]) })
+}
+
+// breadthRank is each buffer's position in greedy-by-breadth's visiting order (1-based;
+// 0 for unused buffers): the steps from the most bytes live to the least, and at each
+// the buffers live there not yet visited, largest first.
+func (q *prepared) breadthRank() []int {
 	steps := 0
 	for _, iv := range q.live {
 		steps = max(steps, iv.Last+1)
 	}
-	breadth := make([]int64, steps)
+	delta := make([]int64, steps+1) // a difference array keeps the breadths linear
 	for b, iv := range q.live {
-		for s := max(iv.First, 0); s <= iv.Last; s++ {
-			breadth[s] += q.sizes[b]
+		if iv.First >= 0 {
+			delta[iv.First] += q.sizes[b]
+			delta[iv.Last+1] -= q.sizes[b]
 		}
+	}
+	breadth := make([]int64, steps)
+	var cur int64
+	for s := range breadth {
+		cur += delta[s]
+		breadth[s] = cur
 	}
 	byBreadth := make([]int, steps)
 	for s := range byBreadth {
 		byBreadth[s] = s
 	}
 	slices.SortStableFunc(byBreadth, func(a, b int) int { return cmp.Compare(breadth[b], breadth[a]) })
-	bigFirst := func(a, b int) int {
-		return cmp.Or(cmp.Compare(q.sizes[b], q.sizes[a]), cmp.Compare(q.live[a].First, q.live[b].First), cmp.Compare(a, b))
-	}
-	rank := make([]int, len(q.sizes)) // position in the visiting order, 1-based; 0 = not yet
+	stab := newStabber(steps, q.live)
+	rank := make([]int, len(q.sizes))
 	next := 1
 	var atStep []int
 	for _, s := range byBreadth {
-		atStep = atStep[:0]
-		for b, iv := range q.live {
-			if rank[b] == 0 && iv.Contains(s) {
-				atStep = append(atStep, b)
-			}
-		}
-		slices.SortFunc(atStep, bigFirst)
+		atStep = stab.take(s, atStep[:0])
+		slices.SortFunc(atStep, q.bigFirst)
 		for _, b := range atStep {
 			rank[b] = next
 			next++
 		}
 	}
-	return q.plan(ByBreadth, func(a, b int) int { return cmp.Compare(rank[a], rank[b]) })
+	return rank
 }
 
 // plan orders the used buffers (pinned first, then by less) and places each one.
 func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
-	n := len(q.sizes)
-	order := make([]int, 0, n)
-	for b := range n {
+	return q.place(strategy, q.order(less))
+}
+
+// order lists the used buffers, pinned first, then by less.
+func (q *prepared) order(less func(a, b int) int) []int {
+	order := make([]int, 0, len(q.sizes))
+	for b := range q.sizes {
 		if q.live[b].First >= 0 {
 			order = append(order, b)
 		}
@@ -148,7 +157,12 @@ func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
 		}
 		return less(a, b)
 	})
+	return order
+}
 
+// place puts each buffer, in order, into the best-fitting hole (see fitIndex.bestFit).
+func (q *prepared) place(strategy string, order []int) *Plan {
+	n := len(q.sizes)
 	pl := &Plan{
 		Strategy:   strategy,
 		Align:      q.align,
@@ -163,53 +177,22 @@ func (q *prepared) plan(strategy string, less func(a, b int) int) *Plan {
 		pl.Offsets[b] = -1
 	}
 
-	// placed is kept sorted by offset so one pass finds every gap in address order.
-	placed := make([]block, 0, len(order))
+	steps := 0
+	for _, b := range order {
+		steps = max(steps, q.live[b].Last+1)
+	}
+	fit := newFitIndex(steps, q.live, order)
 	for _, b := range order {
 		size, iv := q.sizes[b], q.live[b]
 		if size == 0 {
 			pl.Offsets[b] = 0 // occupies no bytes, conflicts with nothing
 			continue
 		}
-		off := bestFit(placed, size, iv)
+		off := fit.bestFit(size, iv)
 		pl.Offsets[b] = off
 		pl.ArenaSize = max(pl.ArenaSize, off+size)
-		i := sort.Search(len(placed), func(i int) bool { return placed[i].off > off })
-		placed = slices.Insert(placed, i, block{off: off, end: off + size, first: iv.First, last: iv.Last})
+		fit.add(off, off+size, iv)
 	}
+	q.work += fit.work
 	return pl
-}
-
-// A block is a placed buffer: bytes [off, end) during steps [first, last].
-type block struct {
-	off, end    int64
-	first, last int
-}
-
-// bestFit returns the lowest offset of the smallest gap that holds size bytes among the
-// placed blocks (sorted by offset) whose lifetimes overlap iv, or the top of the highest
-// of them. The scan starts at 0, so the gap below the lowest block counts too (missing it
-// was XNNPACK's bug #10800). Offsets and sizes are multiples of the alignment, so every
-// gap start already is.
-func bestFit(placed []block, size int64, iv Interval) int64 {
-	var top int64 // highest end among the overlapping blocks seen so far
-	best, bestSlack := int64(-1), int64(-1)
-	for _, bl := range placed {
-		if bl.last < iv.First || bl.first > iv.Last {
-			continue // not live at the same time: its bytes are free for us
-		}
-		if gap := bl.off - top; gap >= size {
-			if slack := gap - size; best < 0 || slack < bestSlack {
-				best, bestSlack = top, slack
-				if slack == 0 {
-					return best // an exact fit is as good as it gets
-				}
-			}
-		}
-		top = max(top, bl.end)
-	}
-	if best < 0 {
-		return top
-	}
-	return best
 }

@@ -287,8 +287,9 @@ func TestPlanBestKeepsTheSmaller(t *testing.T) {
 	}
 }
 
-// bestFit on hand-placed blocks. Blocks are sorted by offset; "clash" blocks are live at
-// step 5 like the buffer being placed, "idle" ones are not and must be ignored.
+// bestFit on hand-placed blocks, through the index and through the reference scan.
+// "clash" blocks are live at step 5 like the buffer being placed, "idle" ones are not and
+// must be ignored.
 func TestBestFit(t *testing.T) {
 	clash := func(off, end int64) block { return block{off: off, end: end, first: 4, last: 6} }
 	idle := func(off, end int64) block { return block{off: off, end: end, first: 0, last: 2} }
@@ -314,7 +315,22 @@ func TestBestFit(t *testing.T) {
 		{"nested blocks", []block{clash(0, 300), clash(100, 150), clash(350, 400)}, 40, 300},
 		{"no hole fits: on top", []block{clash(0, 100), clash(120, 200)}, 30, 200},
 	} {
-		if got := bestFit(tc.placed, tc.size, iv); got != tc.want {
+		if got := referenceBestFit(tc.placed, tc.size, iv); got != tc.want {
+			t.Errorf("%s: referenceBestFit = %d, want %d", tc.name, got, tc.want)
+		}
+		live := []Interval{iv}
+		for _, bl := range tc.placed {
+			live = append(live, Interval{bl.first, bl.last})
+		}
+		order := make([]int, len(live))
+		for i := range order {
+			order[i] = i
+		}
+		fit := newFitIndex(10, live, order)
+		for _, bl := range tc.placed {
+			fit.add(bl.off, bl.end, Interval{bl.first, bl.last})
+		}
+		if got := fit.bestFit(tc.size, iv); got != tc.want {
 			t.Errorf("%s: bestFit = %d, want %d", tc.name, got, tc.want)
 		}
 	}

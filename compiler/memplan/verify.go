@@ -58,19 +58,10 @@ func Verify(p Problem, plan *Plan) error {
 		high = max(high, off+q.sizes[b])
 	}
 
-	// Pairwise on purpose: quadratic but obviously right, and a plan of a thousand buffers
-	// is still checked in milliseconds.
-	for a := range n {
-		for b := a + 1; b < n; b++ {
-			if !q.live[a].Overlaps(q.live[b]) || q.sizes[a] == 0 || q.sizes[b] == 0 {
-				continue
-			}
-			oa, ob := plan.Offsets[a], plan.Offsets[b]
-			if oa < ob+q.sizes[b] && ob < oa+q.sizes[a] {
-				return fmt.Errorf("memplan: verify: buffers %d [%d, %d) and %d [%d, %d) are both live at step %d and share bytes",
-					a, oa, oa+q.sizes[a], b, ob, ob+q.sizes[b], max(q.live[a].First, q.live[b].First))
-			}
-		}
+	if a, b, ok := sharedBytes(q, plan.Offsets); ok {
+		oa, ob := plan.Offsets[a], plan.Offsets[b]
+		return fmt.Errorf("memplan: verify: buffers %d [%d, %d) and %d [%d, %d) are both live at step %d and share bytes",
+			a, oa, oa+q.sizes[a], b, ob, ob+q.sizes[b], max(q.live[a].First, q.live[b].First))
 	}
 
 	switch {

@@ -12,7 +12,7 @@ type Options struct {
 	Mode    Mode
 	Batch   int
 	Disable []string                    // passes to skip, by name
-	After   func(pass string, g *Graph) // called after each pass (netc plan --passes)
+	After   func(run PassRun, g *Graph) // called after each pass (netc plan --passes)
 	Check   bool                        // run the invariant checker after every pass
 	// Conv chooses each convolution's algorithm and the scratch (float32 elements) its
 	// forward and backward need. The compiler does not know the kernels, so the runner
@@ -68,10 +68,10 @@ type builder struct {
 	stepMask []int // per plan step: mask buffer or -1
 }
 
-func (g *Graph) finish(batch int, ran []string, conv func(ConvInfo) (string, int64, int64)) (*Plan, error) {
+func (g *Graph) finish(batch int, ran []PassRun, conv func(ConvInfo) (string, int64, int64)) (*Plan, error) {
 	b := &builder{g: g, batch: int64(batch), rootBuf: map[int]int{}, gradBuf: map[int]int{}, conv: conv}
 	b.p = &Plan{
-		Spec: g.Src.Name, Mode: g.Mode.String(), Batch: batch, Classes: g.Src.Classes,
+		Spec: g.Src.Name, Mode: g.Mode, Batch: batch, Classes: g.Src.Classes,
 		Passes: ran, Input: g.Input, Output: g.Output,
 	}
 	if err := b.checkSize(); err != nil {
@@ -120,28 +120,26 @@ func (b *builder) values() {
 		}
 	}
 	if g.Mode == Training {
+		used := b.used()
 		for _, v := range g.Tensors {
 			root, _ := g.rootOf(v.ID)
-			if _, ok := b.gradBuf[root]; !ok && root != g.Input && b.used(v) {
+			if _, ok := b.gradBuf[root]; !ok && root != g.Input && used[v.ID] {
 				b.gradBuf[root] = b.newBuffer("gradient", g.Tensors[root].Name, b.batch*int64(g.Tensors[root].Elems()))
 			}
 		}
 	}
 }
 
-// used reports whether a value is read by a live step or is the output.
-func (b *builder) used(v *Tensor) bool {
-	if v.ID == b.g.Output {
-		return true
-	}
+// used says, per value, whether a live step reads it or it is the output.
+func (b *builder) used() []bool {
+	used := make([]bool, len(b.g.Tensors))
+	used[b.g.Output] = true
 	for _, s := range b.g.Calls {
 		for _, in := range s.In {
-			if in == v.ID {
-				return true
-			}
+			used[in] = true
 		}
 	}
-	return false
+	return used
 }
 
 // placement is where value id sits, given the root's buffer, in buffer-relative elements;

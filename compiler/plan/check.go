@@ -9,8 +9,9 @@ import (
 // Check verifies the step graph's invariants; tests run it after every pass.
 //   - every live step reads values produced earlier (or the input) and writes a value
 //     produced by no other live step;
-//   - storage chains end at a value that owns its storage, and a view fits inside its
-//     root's channels with the same height and width;
+//   - storage chains end at a value that owns its storage, what attach recorded agrees
+//     with the chains, and a view fits inside its root's channels with the same height
+//     and width;
 //   - the output is produced by a live step or is the input;
 //   - fused activations sit only on conv, linear and batchnorm steps.
 func (g *Graph) Check() error {
@@ -43,21 +44,25 @@ func (g *Graph) Check() error {
 	if !ready[g.Output] {
 		return fmt.Errorf("the output %s is not computed", g.Tensors[g.Output].Name)
 	}
+	owner, offset, err := g.followChains()
+	if err != nil {
+		return err
+	}
+	guests := make([]int, len(g.Tensors))
 	for _, v := range g.Tensors {
-		seen := map[int]bool{}
-		id, off := v.ID, 0
-		for g.Tensors[id].Root != id {
-			if seen[id] {
-				return fmt.Errorf("value %s: storage chain loops", v.Name)
-			}
-			seen[id] = true
-			off += g.Tensors[id].Offset
-			id = g.Tensors[id].Root
+		if v.Root != v.ID {
+			guests[v.Root]++
 		}
-		if id == v.ID {
+	}
+	for _, v := range g.Tensors {
+		if v.owner != owner[v.ID] || v.ownerOffset != offset[v.ID] || v.guests != guests[v.ID] {
+			return fmt.Errorf("value %s: recorded storage %s+%d with %d guests, but its chain ends at %s+%d and %d values live in it",
+				v.Name, g.Tensors[v.owner].Name, v.ownerOffset, v.guests, g.Tensors[owner[v.ID]].Name, offset[v.ID], guests[v.ID])
+		}
+		if owner[v.ID] == v.ID {
 			continue
 		}
-		root := g.Tensors[id]
+		root, off := g.Tensors[owner[v.ID]], offset[v.ID]
 		if v.Elems() == root.Elems() && off == 0 {
 			continue // same storage, maybe reshaped
 		}
@@ -69,4 +74,38 @@ func (g *Graph) Check() error {
 		}
 	}
 	return nil
+}
+
+// followChains follows every storage chain to its end without trusting what attach
+// recorded, visiting each value once: owner and offset per value.
+func (g *Graph) followChains() (owner, offset []int, err error) {
+	n := len(g.Tensors)
+	owner, offset = make([]int, n), make([]int, n)
+	state := make([]byte, n) // 0 not seen, 1 on the current chain, 2 resolved
+	var chain []int
+	for start := range g.Tensors {
+		chain = chain[:0]
+		id := start
+		for state[id] == 0 {
+			v := g.Tensors[id]
+			if v.Root < 0 || v.Root >= n {
+				return nil, nil, fmt.Errorf("value %s: storage in value %d, which does not exist", v.Name, v.Root)
+			}
+			if v.Root == id {
+				owner[id], offset[id], state[id] = id, 0, 2
+				break
+			}
+			state[id] = 1
+			chain = append(chain, id)
+			id = v.Root
+		}
+		if state[id] == 1 {
+			return nil, nil, fmt.Errorf("value %s: storage chain loops", g.Tensors[id].Name)
+		}
+		for i := len(chain) - 1; i >= 0; i-- { // resolve back down the chain
+			c := g.Tensors[chain[i]]
+			owner[c.ID], offset[c.ID], state[c.ID] = owner[c.Root], offset[c.Root]+c.Offset, 2
+		}
+	}
+	return owner, offset, nil
 }

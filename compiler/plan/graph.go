@@ -23,7 +23,33 @@ const (
 	Training
 )
 
-func (m Mode) String() string { return [...]string{"inference", "training"}[m] }
+var modeNames = [...]string{"inference", "training"}
+
+func (m Mode) String() string {
+	if m < 0 || int(m) >= len(modeNames) {
+		return fmt.Sprintf("Mode(%d)", int(m))
+	}
+	return modeNames[m]
+}
+
+// MarshalText writes the mode's name, so a plan's JSON says "inference" or "training".
+func (m Mode) MarshalText() ([]byte, error) {
+	if m < 0 || int(m) >= len(modeNames) {
+		return nil, fmt.Errorf("plan: no mode %d", int(m))
+	}
+	return []byte(modeNames[m]), nil
+}
+
+// UnmarshalText reads a mode's name.
+func (m *Mode) UnmarshalText(b []byte) error {
+	for i, name := range modeNames {
+		if string(b) == name {
+			*m = Mode(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("plan: mode %q: want %q or %q", b, modeNames[Inference], modeNames[Training])
+}
 
 // Graph is the step graph the passes rewrite.
 type Graph struct {
@@ -64,9 +90,14 @@ type Tensor struct {
 	Shape    ir.Shape // per sample
 	Producer *Call    // nil for the network input
 	// Storage: a value owns it (Root == ID) or lives inside another value's storage,
-	// Offset channels in (eliminate-concat), or on top of it (in-place, alias).
+	// Offset channels in (eliminate-concat), or on top of it (in-place, alias). Passes
+	// change them only through Graph.attach.
 	Root   int
 	Offset int
+
+	// Where the storage chain ends, and the channels summed along it (see attach).
+	owner, ownerOffset int
+	guests             int // values whose Root is this one
 }
 
 // Elems is the element count of one sample.
@@ -93,7 +124,7 @@ func lower(src *ir.Graph, mode Mode) *Graph {
 	for _, n := range src.Nodes {
 		g.byName[n.Name] = n
 		v := &Tensor{ID: len(g.Tensors), Name: n.Name, Shape: n.Shape}
-		v.Root = v.ID
+		v.Root, v.owner = v.ID, v.ID
 		g.Tensors = append(g.Tensors, v)
 		valueOf[n.ID] = v.ID
 		if n.Op == ir.OpInput {
@@ -117,24 +148,28 @@ func lower(src *ir.Graph, mode Mode) *Graph {
 	return g
 }
 
-// rootOf follows storage to the value that owns it, summing channel offsets.
-func (g *Graph) rootOf(id int) (root, offset int) {
-	for g.Tensors[id].Root != id {
-		offset += g.Tensors[id].Offset
-		id = g.Tensors[id].Root
+// attach makes value v live in value host's storage, channels in. Only a value that owns
+// its storage and hosts no other may move, so a value that hosts another never moves
+// again; the end of every chain is therefore fixed when the chain is made, and is
+// recorded here once instead of being followed on every lookup.
+func (g *Graph) attach(v *Tensor, host, channels int) {
+	if v.Root != v.ID || v.guests > 0 {
+		panic(fmt.Sprintf("plan: %s cannot move into %s: it already lives elsewhere or hosts another value", v.Name, g.Tensors[host].Name))
 	}
-	return id, offset
+	h := g.Tensors[host]
+	v.Root, v.Offset = host, channels
+	v.owner, v.ownerOffset = h.owner, h.ownerOffset+channels
+	h.guests++
+}
+
+// rootOf is the value that owns id's storage, and id's channel offset inside it.
+func (g *Graph) rootOf(id int) (root, offset int) {
+	v := g.Tensors[id]
+	return v.owner, v.ownerOffset
 }
 
 // hosts reports whether any other value lives in value id's storage.
-func (g *Graph) hosts(id int) bool {
-	for _, v := range g.Tensors {
-		if v.ID != id && v.Root == id {
-			return true
-		}
-	}
-	return false
-}
+func (g *Graph) hosts(id int) bool { return g.Tensors[id].guests > 0 }
 
 // node finds a source node by name.
 func (g *Graph) node(name string) *ir.Node {

@@ -11,7 +11,7 @@ import "github.com/netc/netc/compiler/ir"
 // The step stays in the schedule, marked Alias, so the runner skips it. A strided channel
 // slice (a value placed inside a concat) cannot be reshaped in place; its flatten stays a
 // copy.
-func alias(g *Graph) {
+func alias(g *Graph) (changed bool) {
 	for _, s := range g.Calls {
 		if s.Dead || !aliasable(g, s) {
 			continue
@@ -21,9 +21,10 @@ func alias(g *Graph) {
 		if off != 0 || g.Tensors[root].Elems() != in.Elems() || out.Root != out.ID || g.hosts(out.ID) {
 			continue
 		}
-		out.Root, out.Offset = in.ID, 0
-		s.Alias = true
+		g.attach(out, in.ID, 0)
+		s.Alias, changed = true, true
 	}
+	return changed
 }
 
 func aliasable(g *Graph, s *Call) bool {

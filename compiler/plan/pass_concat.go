@@ -13,7 +13,7 @@ import "github.com/netc/netc/compiler/ir"
 // output is the first slice of the next one's) resolve into one shared buffer. An input
 // that cannot move (the network input, a value already placed elsewhere, a view of
 // something else) keeps being copied; the concat's Copy flags say which.
-func eliminateConcat(g *Graph) {
+func eliminateConcat(g *Graph) (changed bool) {
 	for i := len(g.Calls) - 1; i >= 0; i-- {
 		s := g.Calls[i]
 		if s.Dead || s.Op != ir.OpConcat {
@@ -23,12 +23,13 @@ func eliminateConcat(g *Graph) {
 		for j, in := range s.In {
 			v := g.Tensors[in]
 			if placeable(g, s, v) {
-				v.Root, v.Offset = s.Out, off
-				s.Copy[j] = false
+				g.attach(v, s.Out, off)
+				s.Copy[j], changed = false, true
 			}
 			off += v.Shape[0]
 		}
 	}
+	return changed
 }
 
 func placeable(g *Graph, concat *Call, v *Tensor) bool {

@@ -1,26 +1,38 @@
 package plan
 
 // deadcode drops steps that other passes fused away, and steps whose output nobody reads
-// (nor is the network output), repeating until nothing changes:
+// (nor is the network output, nor hosts another value):
 //
 //	conv  conv+relu  [relu, dead]       becomes      conv+relu
-func deadcode(g *Graph) {
-	for {
-		cons := g.consumers()
-		changed := false
-		live := g.Calls[:0]
-		for _, s := range g.Calls {
-			if !s.Dead && s.Out != g.Output && len(cons[s.Out]) == 0 && !g.hosts(s.Out) {
-				s.Dead = true
-				changed = true
+//
+// Readers come after their producers in the schedule, so one walk from the last step
+// back decides every step after all of its readers.
+func deadcode(g *Graph) (changed bool) {
+	readers := make([]int, len(g.Tensors))
+	for _, s := range g.Calls {
+		if !s.Dead {
+			for _, in := range s.In {
+				readers[in]++
 			}
-			if !s.Dead {
-				live = append(live, s)
-			}
-		}
-		g.Calls = live
-		if !changed {
-			return
 		}
 	}
+	for i := len(g.Calls) - 1; i >= 0; i-- {
+		s := g.Calls[i]
+		if s.Dead || s.Out == g.Output || readers[s.Out] > 0 || g.hosts(s.Out) {
+			continue
+		}
+		s.Dead = true
+		for _, in := range s.In {
+			readers[in]--
+		}
+	}
+	live := g.Calls[:0]
+	for _, s := range g.Calls {
+		if !s.Dead {
+			live = append(live, s)
+		}
+	}
+	changed = len(live) < len(g.Calls)
+	g.Calls = live
+	return changed
 }

@@ -9,7 +9,7 @@ import "github.com/netc/netc/compiler/ir"
 //
 // With running statistics fixed, batchnorm is an affine map per channel, so the runner
 // scales the conv's weights by gamma/sqrt(var+eps) and shifts its bias once, at bind time.
-func foldBatchNorm(g *Graph) {
+func foldBatchNorm(g *Graph) (changed bool) {
 	cons := g.consumers()
 	for _, s := range g.Calls {
 		if s.Dead || s.Op != ir.OpBatchNorm || s.Act != "" {
@@ -23,8 +23,9 @@ func foldBatchNorm(g *Graph) {
 			continue
 		}
 		absorb(g, p, s)
-		p.FoldBN = s.Name
+		p.FoldBN, changed = s.Name, true
 	}
+	return changed
 }
 
 // absorb makes step p compute step s as well: p writes s's output and s dies.

@@ -14,7 +14,7 @@ import "github.com/netc/netc/compiler/ir"
 // In training the kernel's backward first turns dy into dy*act'(y), using the output it
 // keeps anyway; an activation whose derivative needs its input (silu, gelu) stays a step
 // of its own there.
-func fuseActivation(g *Graph) {
+func fuseActivation(g *Graph) (changed bool) {
 	cons := g.consumers()
 	for _, s := range g.Calls {
 		if s.Dead || (s.Op != "conv" && s.Op != "linear") || s.Act != "" {
@@ -29,6 +29,7 @@ func fuseActivation(g *Graph) {
 			continue
 		}
 		absorb(g, s, act)
-		s.Act, s.ActAttrs = act.Op, &act.Attrs
+		s.Act, s.ActAttrs, changed = act.Op, &act.Attrs, true
 	}
+	return changed
 }

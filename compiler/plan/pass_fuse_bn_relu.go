@@ -6,7 +6,7 @@ import "github.com/netc/netc/compiler/ir"
 // when nothing else reads the batchnorm's output (training and inference):
 //
 //	x --batchnorm--> b --relu--> r      becomes      x --batchnorm+relu--> r
-func fuseBatchNormReLU(g *Graph) {
+func fuseBatchNormReLU(g *Graph) (changed bool) {
 	cons := g.consumers()
 	for _, s := range g.Calls {
 		if s.Dead || s.Op != ir.OpBatchNorm || s.Act != "" {
@@ -17,6 +17,7 @@ func fuseBatchNormReLU(g *Graph) {
 			continue
 		}
 		absorb(g, s, c[0])
-		s.Act = ir.OpReLU
+		s.Act, changed = ir.OpReLU, true
 	}
+	return changed
 }

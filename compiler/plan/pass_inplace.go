@@ -10,7 +10,7 @@ import "github.com/netc/netc/compiler/ir"
 // An input can be overwritten when this step is its only reader, no other value lives in
 // its storage, it is not the network input, and, in training, no backward step needs it
 // (a conv needs its input, a ReLU its output; see savedForBackward).
-func inPlace(g *Graph) {
+func inPlace(g *Graph) (changed bool) {
 	cons := g.consumers()
 	for _, s := range g.Calls {
 		if s.Dead || s.Alias || !s.Op.Spec().InPlace {
@@ -23,13 +23,15 @@ func inPlace(g *Graph) {
 				continue
 			}
 			if out.Root == out.ID && !g.hosts(out.ID) {
-				out.Root, out.Offset = v.ID, 0 // the output takes the input's storage
+				g.attach(out, v.ID, 0) // the output takes the input's storage
 			} else {
-				v.Root, v.Offset = out.ID, 0 // the input moves into the output's slice
+				g.attach(v, out.ID, 0) // the input moves into the output's slice
 			}
+			changed = true
 			break
 		}
 	}
+	return changed
 }
 
 func overwritable(g *Graph, cons [][]*Call, s *Call, v, out *Tensor) bool {

@@ -1,18 +1,21 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// A pass rewrites the step graph. Like the Go compiler's SSA pass table, the pipeline is
-// one list, run in order; each pass lives in its own file with its own test, the
-// invariant checker runs after every pass in tests, and every pass that is not required
-// can be switched off by name (the outputs must not change, only speed and memory).
+// A pass rewrites the step graph and reports whether it changed anything. Like the Go
+// compiler's SSA pass table, the pipeline is one list, run in order; each pass lives in
+// its own file with its own test, the invariant checker runs after every pass in tests,
+// and every pass that is not required can be switched off by name (the outputs must not
+// change, only speed and memory).
 type pass struct {
 	name     string
 	purpose  string
-	fn       func(*Graph)
+	fn       func(*Graph) bool
 	required bool
 	modes    []Mode // modes the pass applies to; nil means all
 }
@@ -26,6 +29,46 @@ var passes = []pass{
 	{name: "eliminate-concat", fn: eliminateConcat, purpose: "branches write straight into their channel slice of a concat"},
 	{name: "inplace", fn: inPlace, purpose: "activations, dropout and residual adds overwrite an input no one needs any more"},
 	{name: "deadcode", fn: deadcode, purpose: "drop steps that fused into others or compute nothing", required: true},
+}
+
+// passOrder lists pairs of passes whose order matters: the first must run before the
+// second, or the second silently does less (as Go's SSA passOrder). init checks the
+// table against it, so reordering the table is caught before anything runs.
+var passOrder = []struct{ before, after, why string }{
+	{"fold-batchnorm", "fuse-batchnorm-relu", "a batchnorm that already carries its ReLU is not folded"},
+	{"fold-batchnorm", "fuse-activation", "the activation after a batchnorm reaches the conv only once the batchnorm is folded into it"},
+	{"fuse-batchnorm-relu", "inplace", "a value that hosts an in-place output cannot be fused away"},
+	{"fuse-activation", "inplace", "a value that hosts an in-place output cannot be fused away"},
+	{"eliminate-concat", "inplace", "a value already living in another's storage cannot move into its concat slice"},
+	{"fold-batchnorm", "deadcode", "the steps a fold absorbs are dropped by deadcode"},
+	{"fuse-batchnorm-relu", "deadcode", "the steps a fusion absorbs are dropped by deadcode"},
+	{"fuse-activation", "deadcode", "the steps a fusion absorbs are dropped by deadcode"},
+}
+
+func init() {
+	if err := checkPassOrder(passes); err != nil {
+		panic(err)
+	}
+}
+
+// checkPassOrder reports every constraint of passOrder that table breaks.
+func checkPassOrder(table []pass) error {
+	index := func(name string) int {
+		return slices.IndexFunc(table, func(p pass) bool { return p.name == name })
+	}
+	var errs []error
+	for _, c := range passOrder {
+		b, a := index(c.before), index(c.after)
+		switch {
+		case b < 0:
+			errs = append(errs, fmt.Errorf("plan: pass order names %q, which the table does not have", c.before))
+		case a < 0:
+			errs = append(errs, fmt.Errorf("plan: pass order names %q, which the table does not have", c.after))
+		case b > a:
+			errs = append(errs, fmt.Errorf("plan: pass %s must run before %s (%s), but the table runs it after", c.before, c.after, c.why))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // PassNames lists the passes in order, for help texts.
@@ -59,40 +102,54 @@ func (p pass) applies(m Mode) bool {
 	return false
 }
 
+// PassRun is one pass as it ran: whether it changed the step graph.
+type PassRun struct {
+	Name    string `json:"name"`
+	Changed bool   `json:"changed"`
+}
+
+// DisableError is an Options.Disable entry that names no pass, or a required one.
+type DisableError struct {
+	Name     string
+	Required bool // the pass exists but the plan cannot do without it
+}
+
+func (e *DisableError) Error() string {
+	if e.Required {
+		return fmt.Sprintf("pass %q is required and cannot be disabled", e.Name)
+	}
+	return fmt.Sprintf("no pass %q; passes: %s", e.Name, strings.Join(PassNames(), ", "))
+}
+
 // runPasses applies the pipeline. disabled names passes to skip; after is called with
 // the graph after each pass that ran (for `netc plan --passes`), and check runs the
 // invariant checker after each one when set.
-func runPasses(g *Graph, disabled []string, after func(name string, g *Graph), check bool) ([]string, error) {
+func runPasses(g *Graph, disabled []string, after func(PassRun, *Graph), check bool) ([]PassRun, error) {
 	off := map[string]bool{}
 	for _, d := range disabled {
-		found := false
-		for _, p := range passes {
-			if p.name == d {
-				if p.required {
-					return nil, fmt.Errorf("pass %q is required and cannot be disabled", d)
-				}
-				found = true
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("no pass %q; passes: %s", d, strings.Join(PassNames(), ", "))
+		i := slices.IndexFunc(passes, func(p pass) bool { return p.name == d })
+		switch {
+		case i < 0:
+			return nil, &DisableError{Name: d}
+		case passes[i].required:
+			return nil, &DisableError{Name: d, Required: true}
 		}
 		off[d] = true
 	}
-	var ran []string
+	var ran []PassRun
 	for _, p := range passes {
 		if off[p.name] || !p.applies(g.Mode) {
 			continue
 		}
-		p.fn(g)
-		ran = append(ran, p.name)
+		run := PassRun{Name: p.name, Changed: p.fn(g)}
+		ran = append(ran, run)
 		if check {
 			if err := g.Check(); err != nil {
-				return ran, fmt.Errorf("after pass %s: %w", p.name, err)
+				return ran, fmt.Errorf("internal error: after pass %s: %w", p.name, err)
 			}
 		}
 		if after != nil {
-			after(p.name, g)
+			after(run, g)
 		}
 	}
 	return ran, nil

@@ -6,17 +6,17 @@ import "github.com/netc/netc/compiler/ir"
 // arena, and the totals `netc plan` reports. It is plain data; the runner needs nothing
 // else (and re-derives no shape).
 type Plan struct {
-	Spec    string   `json:"spec"`
-	Mode    string   `json:"mode"` // inference or training
-	Batch   int      `json:"batch"`
-	Classes int      `json:"classes"`
-	Passes  []string `json:"passes"` // the passes that ran, in order
-	Input   int      `json:"input"`  // value id of the network input
-	Output  int      `json:"output"` // value id of the logits
-	Values  []Value  `json:"values"`
-	Steps   []Step   `json:"steps"`
-	Params  []Param  `json:"params"`
-	Buffers []Buffer `json:"buffers"`
+	Spec    string    `json:"spec"`
+	Mode    Mode      `json:"mode"` // "inference" or "training"
+	Batch   int       `json:"batch"`
+	Classes int       `json:"classes"`
+	Passes  []PassRun `json:"passes"` // the passes that ran, in order
+	Input   int       `json:"input"`  // value id of the network input
+	Output  int       `json:"output"` // value id of the logits
+	Values  []Value   `json:"values"`
+	Steps   []Step    `json:"steps"`
+	Params  []Param   `json:"params"`
+	Buffers []Buffer  `json:"buffers"`
 
 	ArenaBytes      int64 `json:"arena_bytes"`       // the planned arena
 	NaiveBytes      int64 `json:"naive_bytes"`       // every tensor its own buffer
@@ -118,7 +118,7 @@ func (p *Plan) Schedule() []string {
 	for _, s := range p.Steps {
 		out = append(out, s.Name)
 	}
-	if p.Mode == Training.String() {
+	if p.Mode == Training {
 		out = append(out, "loss")
 		for i := len(p.Steps) - 1; i >= 0; i-- {
 			out = append(out, "backward "+p.Steps[i].Name)

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// `netc plan --passes` says after each pass whether it changed the graph; LeNet-BN's
+// batchnorms follow convs and linears (they fold), and it has no concat.
+func TestPlanPassesShowChanges(t *testing.T) {
+	out, stderr, code := netc(t, "plan", "specs/lenet-bn.toml", "--passes")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"== after fold-batchnorm (changed): fold a batchnorm",
+		"== after eliminate-concat (no change): branches write",
+		"== after deadcode (changed):",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	out, _, _ = netc(t, "plan", "specs/lenet-bn.toml")
+	if !strings.Contains(out, "passes: alias, fold-batchnorm, fuse-batchnorm-relu (no change),") {
+		t.Errorf("the passes line does not mark passes that changed nothing:\n%s", out)
+	}
+	// A required pass is a usage error (exit 2), named as such.
+	if _, stderr, code := netc(t, "plan", "specs/lenet-bn.toml", "--disable", "deadcode"); code != 2 || !strings.Contains(stderr, `--disable: pass "deadcode" is required`) {
+		t.Errorf("--disable deadcode: exit %d: %s", code, stderr)
+	}
+}
