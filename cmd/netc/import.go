@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/export/statedict"
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
 )
 
@@ -43,8 +44,11 @@ num_batches_tracked counters are skipped.`,
 			if by != statedict.Auto && by != statedict.ByName && by != statedict.Structure {
 				return usageErrorf("--by %q: expected auto, name or structure", by)
 			}
-			if st, err := os.Stat(args[0]); err != nil || st.IsDir() {
+			if _, err := os.Stat(args[0]); err != nil {
 				return usageErrorf("%s: no such state dict file", args[0])
+			}
+			if err := userfile.Check(args[0]); err != nil {
+				return usageErrorf("%v; give a state dict saved as safetensors", err)
 			}
 			g, err := cf.compile(cmd, spec)
 			if err != nil {

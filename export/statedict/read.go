@@ -9,9 +9,9 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"os"
 	"strings"
 
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -22,7 +22,7 @@ import (
 // other integer tensor is an error. As tensorio does, it treats the file as hostile:
 // every size and offset is checked before anything is allocated or read.
 func Read(path string) (ts []tensorio.Tensor, skipped []string, err error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

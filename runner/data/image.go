@@ -8,7 +8,8 @@ import (
 	_ "image/jpeg" // register the JPEG decoder with image.Decode
 	_ "image/png"  // register the PNG decoder with image.Decode
 	"io"
-	"os"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // Limits for images given to predict: far above any photo, far below what
@@ -33,7 +34,7 @@ type ImageOptions struct {
 // grayscale as PIL's convert("L"), optionally inverted, scaled to [0,1] and
 // resized with the same bilinear interpolation as the training data.
 func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // maxNPYHeader caps the header; np.load itself refuses more than 10,000
@@ -60,7 +61,7 @@ func DecodeNPYInts(r io.Reader) ([]int, []int64, error) {
 }
 
 func readNPYFile[T any](path string, decode func(io.Reader) ([]int, []T, error)) ([]int, []T, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

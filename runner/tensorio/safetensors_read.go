@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // knownDtypes are the safetensors dtypes; netc reads only F32 but names the
@@ -25,7 +26,7 @@ var knownDtypes = map[string]bool{
 // ReadFile reads a safetensors file. Tensors come back in file order
 // (sorted by name for files netc wrote); metadata is nil when absent.
 func ReadFile(path string) ([]Tensor, map[string]string, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
