@@ -24,7 +24,9 @@ var knownDtypes = map[string]bool{
 }
 
 // ReadFile reads a safetensors file. Tensors come back in file order
-// (sorted by name for files netc wrote); metadata is nil when absent.
+// (sorted by name for files netc wrote); metadata is nil when absent. A
+// file that records a checksum (ChecksumKey) must match it; the entry is
+// not part of the metadata returned.
 func ReadFile(path string) ([]Tensor, map[string]string, error) {
 	f, err := userfile.Open(path)
 	if err != nil {
@@ -85,12 +87,22 @@ func readSafetensors(s *sizedReader) ([]Tensor, map[string]string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
+	sum, err := startChecksum(prefix[:], header, meta)
+	if err != nil {
+		return nil, nil, fmt.Errorf("header: %w", err)
+	}
+	if len(meta) == 0 {
+		meta = nil
+	}
 	dataSize, err := checkOffsets(entries)
 	if err != nil {
 		return nil, nil, err
 	}
 	if s.remaining >= 0 && s.remaining != dataSize {
 		return nil, nil, fmt.Errorf("data section holds %d bytes, tensors need %d", s.remaining, dataSize)
+	}
+	if sum != nil {
+		s.r = io.TeeReader(s.r, sum.h)
 	}
 	tensors := make([]Tensor, len(entries))
 	for i, e := range entries {
@@ -102,6 +114,11 @@ func readSafetensors(s *sizedReader) ([]Tensor, map[string]string, error) {
 	}
 	if err := s.atEOF(); err != nil {
 		return nil, nil, err
+	}
+	if sum != nil {
+		if err := sum.verify(); err != nil {
+			return nil, nil, err
+		}
 	}
 	return tensors, meta, nil
 }
