@@ -12,12 +12,15 @@ import (
 	"github.com/netc/netc/internal/userfile"
 )
 
-// Limits for images given to predict: far above any photo, far below what
-// would let a small compressed file (a decompression bomb) claim gigabytes.
+// Limits for images given to predict. A PNG or JPEG header may announce any
+// size, and the decoder allocates the whole image before it reads a pixel: a
+// 65-byte PNG claiming 8192×8192 pixels at 16-bit RGBA costs 512 MiB. So the
+// header is checked first: at most 16 megapixels (a 12-megapixel phone photo
+// fits), whose widest decoded form (16-bit RGBA, 8 bytes a pixel) is 128 MiB.
 const (
 	maxImageFileBytes = 64 << 20
 	maxImageSide      = 1 << 14
-	maxImagePixels    = 1 << 26
+	maxImagePixels    = 1 << 24
 )
 
 // ImageOptions says how to turn a user's picture into a network input.
@@ -62,8 +65,8 @@ func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide ||
 		cfg.Width*cfg.Height > maxImagePixels {
-		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d in all",
-			format, cfg.Width, cfg.Height, maxImageSide, maxImagePixels)
+		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d megapixels in all (scale it down first)",
+			format, cfg.Width, cfg.Height, maxImageSide, maxImagePixels>>20)
 	}
 	img, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
