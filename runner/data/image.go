@@ -13,14 +13,16 @@ import (
 )
 
 // Limits for images given to predict. A PNG or JPEG header may announce any
-// size, and the decoder allocates the whole image before it reads a pixel: a
-// 65-byte PNG claiming 8192×8192 pixels at 16-bit RGBA costs 512 MiB. So the
-// header is checked first: at most 16 megapixels (a 12-megapixel phone photo
-// fits), whose widest decoded form (16-bit RGBA, 8 bytes a pixel) is 128 MiB.
+// size, and Go's decoders allocate for it before reading a pixel: a 65-byte
+// PNG claiming 8192×8192 pixels at 16-bit RGBA costs 512 MiB, a 42-byte
+// progressive CMYK JPEG 20 bytes a pixel (the image and every component's
+// coefficients). So the header is checked first, against a pixel count whose
+// worst case (that JPEG) stays under 256 MiB and that a 12-megapixel phone
+// photo (4032×3024) still fits.
 const (
 	maxImageFileBytes = 64 << 20
 	maxImageSide      = 1 << 14
-	maxImagePixels    = 1 << 24
+	maxImagePixels    = 25 << 19 // 13,107,200: 250 MiB at 20 bytes a pixel
 )
 
 // ImageOptions says how to turn a user's picture into a network input.
@@ -65,8 +67,8 @@ func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide ||
 		cfg.Width*cfg.Height > maxImagePixels {
-		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d megapixels in all (scale it down first)",
-			format, cfg.Width, cfg.Height, maxImageSide, maxImagePixels>>20)
+		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d pixels in all (scale it down first)",
+			format, cfg.Width, cfg.Height, maxImageSide, maxImagePixels)
 	}
 	img, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
