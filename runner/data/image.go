@@ -18,8 +18,9 @@ import (
 // progressive CMYK JPEG 20 bytes a pixel (the image and every component's
 // coefficients). So the header is checked first, against a pixel count whose
 // worst case (that JPEG) stays under 256 MiB and that a 12-megapixel phone
-// photo (4032×3024) still fits.
-const (
+// photo (4032×3024) still fits. (Variables only so that the fuzz target can
+// shrink them and stay fast.)
+var (
 	maxImageFileBytes = 64 << 20
 	maxImageSide      = 1 << 14
 	maxImagePixels    = 25 << 19 // 13,107,200: 250 MiB at 20 bytes a pixel
@@ -53,7 +54,7 @@ func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
 
 // DecodeImage is LoadImageFile for a stream.
 func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxImageFileBytes+1))
+	raw, err := io.ReadAll(io.LimitReader(r, int64(maxImageFileBytes)+1))
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 // pngHeaderOnly is a PNG of about 60 bytes whose header announces a w×h image of the
 // given bit depth and colour type (6: RGBA) and whose pixel data is one empty zlib
 // stream: a decompression bomb that costs its decoder whatever the header claims.
-func pngHeaderOnly(t *testing.T, w, h uint32, depth, colorType byte) []byte {
+func pngHeaderOnly(t testing.TB, w, h uint32, depth, colorType byte) []byte {
 	t.Helper()
 	chunk := func(out []byte, typ string, data []byte) []byte {
 		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))

@@ -84,7 +84,7 @@ func startChecksum(prefix, header []byte, meta map[string]string) (*checksum, er
 		// one from another tool, with nothing checked.
 		for k := range meta {
 			if oneBitApart(k, ChecksumKey) {
-				return nil, fmt.Errorf("metadata key %q is %s with one bit flipped: the file is damaged", k, ChecksumKey)
+				return nil, fmt.Errorf("metadata key %q is %s with one bit flipped: the file is damaged", short(k), ChecksumKey)
 			}
 		}
 		return nil, nil
