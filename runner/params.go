@@ -5,6 +5,7 @@ package runner
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -94,7 +95,9 @@ func (ps *Params) Load(path string) (map[string]string, error) {
 	return meta, ps.Set(path, ts)
 }
 
-// Set copies named tensors into the parameters, checking names and shapes.
+// Set copies named tensors into the parameters, checking names and shapes, and
+// refusing a NaN or an infinity: they only ever come from a diverged run or a damaged
+// file, and would turn every output into NaN.
 func (ps *Params) Set(source string, ts []tensorio.Tensor) error {
 	var problems []string
 	seen := map[string]bool{}
@@ -107,6 +110,10 @@ func (ps *Params) Set(source string, ts []tensorio.Tensor) error {
 		seen[t.Name] = true
 		if !sameShape(p.Shape, t.Shape) {
 			problems = append(problems, fmt.Sprintf("%s: %s has shape %v, the network expects %v", source, t.Name, t.Shape, p.Shape))
+			continue
+		}
+		if msg := NonFinite(t.Shape, t.Data); msg != "" {
+			problems = append(problems, fmt.Sprintf("%s: %s holds %s", source, t.Name, msg))
 			continue
 		}
 		copy(p.Data, t.Data)
@@ -122,6 +129,29 @@ func (ps *Params) Set(source string, ts []tensorio.Tensor) error {
 		return fmt.Errorf("weights do not fit the network:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return nil
+}
+
+// NonFinite describes the first NaN or infinity in data, a tensor of the given shape
+// ("NaN at index 5, [1 2] of shape [2 3]"), or returns "" when every value is finite.
+func NonFinite(shape []int, data []float32) string {
+	for i, v := range data {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Sprintf("%v at index %d, %v of shape %v", v, i, unravel(i, shape), shape)
+		}
+	}
+	return ""
+}
+
+// unravel turns a flat row-major index into one index per dimension.
+func unravel(i int, shape []int) []int {
+	idx := make([]int, len(shape))
+	for d := len(shape) - 1; d >= 0; d-- {
+		if shape[d] > 0 {
+			idx[d] = i % shape[d]
+			i /= shape[d]
+		}
+	}
+	return idx
 }
 
 func sameShape(a, b []int) bool {

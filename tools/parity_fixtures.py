@@ -64,6 +64,9 @@ NETS = {  # netc spec -> (PyTorch constructor, input size, batch)
 
 
 def read_safetensors(path):
+    """The tensors of a netc weights file and the SHA-256 that identifies them: of the file
+    laid out without the netc.sha256 entry (the file's own checksum, which netc adds when it
+    writes a file), i.e. the reference safetensors layout of the same tensors and metadata."""
     with open(path, "rb") as f:
         raw = f.read()
     (n,) = struct.unpack("<Q", raw[:8])
@@ -75,6 +78,10 @@ def read_safetensors(path):
             continue
         b, e = t["data_offsets"]
         out[name] = np.frombuffer(data[b:e], dtype="<f4").reshape(t["shape"]).copy()
+    if header.get("__metadata__", {}).pop("netc.sha256", None) is not None:
+        text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        text += b" " * ((8 - len(text) % 8) % 8)
+        raw = struct.pack("<Q", len(text)) + text + data
     return out, hashlib.sha256(raw).hexdigest()
 
 

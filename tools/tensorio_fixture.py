@@ -11,6 +11,7 @@ header length, a compact JSON header ("__metadata__" first, then tensors sorted 
 with contiguous data_offsets), padded with spaces to a multiple of 8, then the raw
 little-endian data in the same order. CI needs only the committed files.
 """
+import hashlib
 import json
 import os
 import struct
@@ -19,6 +20,7 @@ import sys
 import numpy as np
 
 OUT = "runner/tensorio/testdata"
+CHECKSUM_KEY = "netc.sha256"  # tensorio.ChecksumKey
 
 # Tensors named as netc names parameters; values follow pattern() so Go can recompute them.
 TENSORS = {
@@ -107,11 +109,17 @@ def check(directory):
         raw = f.read()
     got, meta = parse_safetensors(raw)
     want = {name: pattern(shape) for name, shape in TENSORS.items()}
+    # WriteFile adds netc.sha256: the SHA-256 of the file with its own 64 digits as zeros.
+    digest = meta.pop(CHECKSUM_KEY)
+    entry = ('"%s":"%s"' % (CHECKSUM_KEY, digest)).encode()
+    assert raw.count(entry) == 1, "checksum entry"
+    zeroed = raw.replace(entry, ('"%s":"%s"' % (CHECKSUM_KEY, "0" * 64)).encode())
+    assert hashlib.sha256(zeroed).hexdigest() == digest, "netc.sha256 does not match hashlib's"
     assert meta == METADATA, meta
     assert set(got) == set(want), sorted(got)
     for name in want:
         assert got[name].shape == want[name].shape and np.array_equal(got[name], want[name]), name
-    assert raw == build_safetensors(want, METADATA), "Go's bytes differ from the reference layout"
+    assert zeroed == build_safetensors(want, dict(METADATA, **{CHECKSUM_KEY: "0" * 64})), "Go's bytes differ from the reference layout"
     for name, expect in [("go_pattern.npy", pattern((2, 3, 4))), ("go_special.npy", special()),
                          ("go_scalar.npy", pattern(())), ("go_empty.npy", pattern((0, 3)))]:
         arr = np.load(os.path.join(directory, name))

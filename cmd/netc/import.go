@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/export/statedict"
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
 )
 
@@ -61,8 +62,11 @@ are skipped, and said so.`,
 			if mapFile != "" && by == statedict.ByName {
 				return usageErrorf("--map pairs layers by structure; it cannot go with --by name")
 			}
-			if st, err := os.Stat(args[0]); err != nil || st.IsDir() {
+			if _, err := os.Stat(args[0]); err != nil {
 				return usageErrorf("%s: no such state dict file", args[0])
+			}
+			if err := userfile.Check(args[0]); err != nil {
+				return usageErrorf("%v; give a state dict saved by torch.save or as safetensors", err)
 			}
 			var rules []statedict.Rule
 			if mapFile != "" {

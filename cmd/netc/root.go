@@ -11,6 +11,7 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/internal/userfile"
 )
 
 // Exit codes are part of the command-line contract (README and docs/cli.md, "Exit codes").
@@ -108,11 +109,11 @@ func (f *compileFlags) options() compiler.Options {
 
 // compile checks the spec at path; a missing file is a usage error, a wrong spec is not.
 func (f *compileFlags) compile(cmd *cobra.Command, path string) (*ir.Graph, error) {
-	if st, err := os.Stat(path); err != nil || st.IsDir() {
-		if err == nil {
-			return nil, usageErrorf("%s is a directory; give a spec file such as specs/resnet18.toml", path)
-		}
+	if _, err := os.Stat(path); err != nil {
 		return nil, usageErrorf("%s: no such spec file (the bundled specs are in specs/)", path)
+	}
+	if err := userfile.Check(path); err != nil {
+		return nil, usageErrorf("%v; give a spec file such as specs/resnet18.toml", err)
 	}
 	g, err := compiler.Check(path, f.options())
 	if err != nil {

@@ -15,7 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler"
+	"github.com/netc/netc/compiler/load"
 	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner/train"
 )
 
@@ -90,7 +92,7 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 					return err
 				}
 				cfg.Spec, cfg.Set, cfg.Input, cfg.Disable = args[0], cf.set, cf.input, splitList(disable)
-				if cfg.SpecSource, err = os.ReadFile(args[0]); err != nil {
+				if cfg.SpecSource, err = userfile.ReadFile(args[0], load.MaxFileSize); err != nil {
 					return &exitError{exitInvalid, err}
 				}
 				if cfg.Out == "" {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/netc/netc/compiler/diag"
 	"github.com/netc/netc/compiler/tomlpos"
+	"github.com/netc/netc/internal/userfile"
 )
 
 // Limits on what a spec file may be. A real spec is a few kilobytes with nesting of three
@@ -80,7 +81,7 @@ type Doc struct {
 
 // File reads and parses a spec file.
 func File(path string) (*Doc, diag.List) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, diag.List{{Pos: diag.Pos{File: path}, Msg: friendlyOpenError(err)}}
 	}
@@ -95,7 +96,10 @@ func File(path string) (*Doc, diag.List) {
 }
 
 func friendlyOpenError(err error) string {
+	var nr *userfile.NotRegularError
 	switch {
+	case errors.As(err, &nr):
+		return nr.Kind + ", not a regular file"
 	case errors.Is(err, os.ErrNotExist):
 		return "no such file"
 	case errors.Is(err, os.ErrPermission):

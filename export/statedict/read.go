@@ -9,9 +9,9 @@ import (
 	"io"
 	"math"
 	"math/bits"
-	"os"
 	"strings"
 
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -31,7 +31,7 @@ type Source struct {
 // other integer tensor is an error. The file is treated as hostile: every size and
 // offset is checked before anything is allocated or read.
 func Load(path string) (*Source, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -8,15 +8,22 @@ import (
 	_ "image/jpeg" // register the JPEG decoder with image.Decode
 	_ "image/png"  // register the PNG decoder with image.Decode
 	"io"
-	"os"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
-// Limits for images given to predict: far above any photo, far below what
-// would let a small compressed file (a decompression bomb) claim gigabytes.
-const (
+// Limits for images given to predict. A PNG or JPEG header may announce any
+// size, and Go's decoders allocate for it before reading a pixel: a 65-byte
+// PNG claiming 8192×8192 pixels at 16-bit RGBA costs 512 MiB, a 42-byte
+// progressive CMYK JPEG 20 bytes a pixel (the image and every component's
+// coefficients). So the header is checked first, against a pixel count whose
+// worst case (that JPEG) stays under 256 MiB and that a 12-megapixel phone
+// photo (4032×3024) still fits. (Variables only so that the fuzz target can
+// shrink them and stay fast.)
+var (
 	maxImageFileBytes = 64 << 20
 	maxImageSide      = 1 << 14
-	maxImagePixels    = 1 << 26
+	maxImagePixels    = 25 << 19 // 13,107,200: 250 MiB at 20 bytes a pixel
 )
 
 // ImageOptions says how to turn a user's picture into a network input.
@@ -33,7 +40,7 @@ type ImageOptions struct {
 // grayscale as PIL's convert("L"), optionally inverted, scaled to [0,1] and
 // resized with the same bilinear interpolation as the training data.
 func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +54,7 @@ func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
 
 // DecodeImage is LoadImageFile for a stream.
 func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxImageFileBytes+1))
+	raw, err := io.ReadAll(io.LimitReader(r, int64(maxImageFileBytes)+1))
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +68,7 @@ func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide ||
 		cfg.Width*cfg.Height > maxImagePixels {
-		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d in all",
+		return nil, fmt.Errorf("%s image of %d×%d pixels, expected at most %d per side and %d pixels in all (scale it down first)",
 			format, cfg.Width, cfg.Height, maxImageSide, maxImagePixels)
 	}
 	img, _, err := image.Decode(bytes.NewReader(raw))

@@ -16,14 +16,14 @@ import (
 )
 
 // realImage returns test image i of the embedded subset as an *image.Gray.
-func realImage(t *testing.T, i int) *image.Gray {
+func realImage(t testing.TB, i int) *image.Gray {
 	s := embeddedSet(t).Test
 	g := image.NewGray(image.Rect(0, 0, s.Width, s.Height))
 	copy(g.Pix, s.Image(i))
 	return g
 }
 
-func encodePNG(t *testing.T, img image.Image) []byte {
+func encodePNG(t testing.TB, img image.Image) []byte {
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)

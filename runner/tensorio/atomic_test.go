@@ -58,10 +58,10 @@ func TestAtomicWriteFailureKeepsOldFile(t *testing.T) {
 	oldBytes, _ := os.ReadFile(path)
 	newTensors := fixtureTensors()
 	var full bytes.Buffer
-	Write(&full, newTensors, fixtureMetadata)
+	writeSealed(&full, newTensors, fixtureMetadata)
 	for _, cut := range []int{0, 1, 7, 8, 100, full.Len() / 2, full.Len() - 1} {
 		err := WriteFileAtomic(path, func(w io.Writer) error {
-			return Write(&failAfter{w: w, n: cut}, newTensors, fixtureMetadata)
+			return writeSealed(&failAfter{w: w, n: cut}, newTensors, fixtureMetadata)
 		})
 		if !errors.Is(err, errInjected) || !strings.Contains(err.Error(), path) {
 			t.Fatalf("cut at %d: error %v, want the injected error naming %s", cut, err, path)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"testing"
+	"unicode/utf8"
 )
 
 // allocBudget is what decoding an n-byte input may allocate: a small
@@ -20,6 +21,15 @@ func allocated(f func()) uint64 {
 	f()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// saneError fails on an error a user could not act on: empty, not UTF-8, or so long
+// that it quotes the input back.
+func saneError(t *testing.T, err error) {
+	t.Helper()
+	if msg := err.Error(); msg == "" || len(msg) > 500 || !utf8.ValidString(msg) {
+		t.Fatalf("unhelpful error (%d bytes): %.200q", len(msg), msg)
+	}
 }
 
 func addSeedFiles(f *testing.F, names ...string) {
@@ -52,6 +62,12 @@ func FuzzReadSafetensors(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	// As WriteFile writes them: with the checksum that Read verifies.
+	var sealed bytes.Buffer
+	if err := writeSealed(&sealed, []Tensor{named("w", pattern(2, 3)), named("b", pattern(2))}, map[string]string{"epoch": "3"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sealed.Bytes())
 	f.Fuzz(func(t *testing.T, input []byte) {
 		var tensors []Tensor
 		var meta map[string]string
@@ -68,7 +84,11 @@ func FuzzReadSafetensors(f *testing.F) {
 			t.Fatalf("sized read error %v, stream read error %v", err, err2)
 		}
 		if err != nil {
+			saneError(t, err)
 			return
+		}
+		if _, ok := meta[ChecksumKey]; ok {
+			t.Fatalf("the checksum entry came back in the metadata")
 		}
 		var buf bytes.Buffer
 		if err := Write(&buf, tensors, meta); err != nil {
@@ -103,6 +123,7 @@ func FuzzDecodeNPY(f *testing.F) {
 			t.Fatalf("ints: allocated %d bytes for a %d-byte input", grew, len(input))
 		}
 		if err != nil {
+			saneError(t, err)
 			return
 		}
 		var buf bytes.Buffer

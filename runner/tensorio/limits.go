@@ -17,7 +17,7 @@ func checkedBytes(shape []int64, itemSize uint64) (int64, error) {
 		}
 		hi, lo := bits.Mul64(total, uint64(d))
 		if hi != 0 || lo > 1<<62 {
-			return 0, fmt.Errorf("shape %v holds more than 2^62 bytes", shape)
+			return 0, fmt.Errorf("shape %s holds more than 2^62 bytes", shapeText(shape))
 		}
 		total = lo
 	}

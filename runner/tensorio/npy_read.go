@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // maxNPYHeader caps the header; np.load itself refuses more than 10,000
@@ -29,7 +30,7 @@ func DecodeNPY(r io.Reader) ([]int, []float32, error) {
 		return nil, nil, err
 	}
 	if descr != "<f4" {
-		return nil, nil, fmt.Errorf("dtype %q not supported, expected '<f4' (little-endian float32)", descr)
+		return nil, nil, fmt.Errorf("dtype %q not supported, expected '<f4' (little-endian float32)", short(descr))
 	}
 	data, err := readNPYData(s, count, 4, appendFloat32LE)
 	return shape, data, err
@@ -54,13 +55,13 @@ func DecodeNPYInts(r io.Reader) ([]int, []int64, error) {
 	case "<i4":
 		data, err = readNPYData(s, count, 4, appendInt32LE)
 	default:
-		return nil, nil, fmt.Errorf("dtype %q not supported, expected '<i4' or '<i8' (little-endian integers)", descr)
+		return nil, nil, fmt.Errorf("dtype %q not supported, expected '<i4' or '<i8' (little-endian integers)", short(descr))
 	}
 	return shape, data, err
 }
 
 func readNPYFile[T any](path string, decode func(io.Reader) ([]int, []T, error)) ([]int, []T, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -164,11 +165,11 @@ func parseNPYDict(src string) (descr string, fortran bool, shape []int64, err er
 			return "", false, nil, err
 		}
 		if seen[key] {
-			return "", false, nil, fmt.Errorf("key %q appears twice", key)
+			return "", false, nil, fmt.Errorf("key %q appears twice", short(key))
 		}
 		seen[key] = true
 		if !p.eat(':') {
-			return "", false, nil, fmt.Errorf("expected ':' after %q", key)
+			return "", false, nil, fmt.Errorf("expected ':' after %q", short(key))
 		}
 		switch key {
 		case "descr":
@@ -178,7 +179,7 @@ func parseNPYDict(src string) (descr string, fortran bool, shape []int64, err er
 		case "shape":
 			shape, err = p.tuple()
 		default:
-			return "", false, nil, fmt.Errorf("unexpected key %q", key)
+			return "", false, nil, fmt.Errorf("unexpected key %q", short(key))
 		}
 		if err != nil {
 			return "", false, nil, fmt.Errorf("%s: %w", key, err)
@@ -191,7 +192,7 @@ func parseNPYDict(src string) (descr string, fortran bool, shape []int64, err er
 		return "", false, nil, errors.New("expected the keys 'descr', 'fortran_order' and 'shape'")
 	}
 	if rest := strings.TrimSpace(src[p.pos:]); rest != "" {
-		return "", false, nil, fmt.Errorf("unexpected %q after the dict", rest)
+		return "", false, nil, fmt.Errorf("unexpected %q after the dict", short(rest))
 	}
 	return descr, fortran, shape, nil
 }

@@ -26,23 +26,35 @@ const MaxHeaderBytes = 100_000_000
 const metadataKey = "__metadata__"
 
 // WriteFile writes tensors and metadata to path as safetensors, atomically:
-// on any error the previous file at path is unchanged.
+// on any error the previous file at path is unchanged. The file's metadata
+// also records its checksum under ChecksumKey, which ReadFile verifies.
 func WriteFile(path string, tensors []Tensor, metadata map[string]string) error {
 	if err := checkTensors(tensors, metadata); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return WriteFileAtomic(path, func(w io.Writer) error { return Write(w, tensors, metadata) })
+	return WriteFileAtomic(path, func(w io.Writer) error { return writeSealed(w, tensors, metadata) })
 }
 
 // Write writes safetensors as the reference implementation lays them out:
 // tensors sorted by name, data contiguous in that order, the compact JSON
 // header (metadata first, its keys sorted) padded with spaces to a multiple
-// of 8 bytes. Equal input gives equal bytes.
+// of 8 bytes. Equal input gives equal bytes. Unlike WriteFile it records no
+// checksum: the bytes are exactly the reference layout of what it is given.
 func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	if err := checkTensors(tensors, metadata); err != nil {
 		return err
 	}
 	order := sortedByName(tensors)
+	header, err := encodeHeader(order, metadata)
+	if err != nil {
+		return err
+	}
+	return writeParts(w, header, order)
+}
+
+// encodeHeader returns the 8-byte length prefix followed by the padded JSON
+// header for tensors already sorted by name.
+func encodeHeader(order []Tensor, metadata map[string]string) ([]byte, error) {
 	header := []byte{'{'}
 	if len(metadata) > 0 {
 		header = appendJSONString(header, metadataKey)
@@ -79,13 +91,14 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 		header = append(header, ' ')
 	}
 	if len(header) > MaxHeaderBytes {
-		return fmt.Errorf("safetensors header of %d bytes exceeds %d", len(header), MaxHeaderBytes)
+		return nil, fmt.Errorf("safetensors header of %d bytes exceeds %d", len(header), MaxHeaderBytes)
 	}
-	var prefix [8]byte
-	binary.LittleEndian.PutUint64(prefix[:], uint64(len(header)))
-	if _, err := w.Write(prefix[:]); err != nil {
-		return err
-	}
+	out := binary.LittleEndian.AppendUint64(make([]byte, 0, 8+len(header)), uint64(len(header)))
+	return append(out, header...), nil
+}
+
+// writeParts writes the encoded header, then each tensor's data in order.
+func writeParts(w io.Writer, header []byte, order []Tensor) error {
 	if _, err := w.Write(header); err != nil {
 		return err
 	}
@@ -121,6 +134,9 @@ func checkTensors(tensors []Tensor, metadata map[string]string) error {
 		}
 	}
 	for k, v := range metadata {
+		if k == ChecksumKey {
+			return fmt.Errorf("metadata key %q is reserved: WriteFile computes it", k)
+		}
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
 			return fmt.Errorf("metadata %q: not valid UTF-8", k)
 		}

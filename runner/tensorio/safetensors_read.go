@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // knownDtypes are the safetensors dtypes; netc reads only F32 but names the
@@ -23,9 +24,11 @@ var knownDtypes = map[string]bool{
 }
 
 // ReadFile reads a safetensors file. Tensors come back in file order
-// (sorted by name for files netc wrote); metadata is nil when absent.
+// (sorted by name for files netc wrote); metadata is nil when absent. A
+// file that records a checksum (ChecksumKey) must match it; the entry is
+// not part of the metadata returned.
 func ReadFile(path string) ([]Tensor, map[string]string, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,6 +87,13 @@ func readSafetensors(s *sizedReader) ([]Tensor, map[string]string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
+	sum, err := startChecksum(prefix[:], header, meta)
+	if err != nil {
+		return nil, nil, fmt.Errorf("header: %w", err)
+	}
+	if len(meta) == 0 {
+		meta = nil
+	}
 	dataSize, err := checkOffsets(entries)
 	if err != nil {
 		return nil, nil, err
@@ -91,16 +101,24 @@ func readSafetensors(s *sizedReader) ([]Tensor, map[string]string, error) {
 	if s.remaining >= 0 && s.remaining != dataSize {
 		return nil, nil, fmt.Errorf("data section holds %d bytes, tensors need %d", s.remaining, dataSize)
 	}
+	if sum != nil {
+		s.r = io.TeeReader(s.r, sum.h)
+	}
 	tensors := make([]Tensor, len(entries))
 	for i, e := range entries {
 		data, err := readLE(s, (e.end-e.begin)/4, 4, appendFloat32LE)
 		if err != nil {
-			return nil, nil, fmt.Errorf("tensor %q: %w", e.name, err)
+			return nil, nil, fmt.Errorf("tensor %q: %w", short(e.name), err)
 		}
 		tensors[i] = Tensor{Name: e.name, Shape: shapeInt(e.shape), Data: data}
 	}
 	if err := s.atEOF(); err != nil {
 		return nil, nil, err
+	}
+	if sum != nil {
+		if err := sum.verify(); err != nil {
+			return nil, nil, err
+		}
 	}
 	return tensors, meta, nil
 }
@@ -116,15 +134,15 @@ func checkOffsets(entries []entry) (int64, error) {
 	for _, e := range entries {
 		if e.begin != next || e.end < e.begin {
 			return 0, fmt.Errorf("tensor %q: data_offsets [%d, %d], expected to start at %d (offsets must be contiguous and not overlap)",
-				e.name, e.begin, e.end, next)
+				short(e.name), e.begin, e.end, next)
 		}
 		want, err := checkedBytes(e.shape, 4)
 		if err != nil {
-			return 0, fmt.Errorf("tensor %q: %w", e.name, err)
+			return 0, fmt.Errorf("tensor %q: %w", short(e.name), err)
 		}
 		if got := e.end - e.begin; got != want {
-			return 0, fmt.Errorf("tensor %q: data_offsets [%d, %d] hold %d bytes, shape %v of F32 needs %d",
-				e.name, e.begin, e.end, got, e.shape, want)
+			return 0, fmt.Errorf("tensor %q: data_offsets [%d, %d] hold %d bytes, shape %s of F32 needs %d",
+				short(e.name), e.begin, e.end, got, shapeText(e.shape), want)
 		}
 		next = e.end
 	}
@@ -148,7 +166,7 @@ func parseHeader(header []byte) ([]entry, map[string]string, error) {
 			return nil, nil, err
 		}
 		if seen[name] {
-			return nil, nil, fmt.Errorf("%q appears twice", name)
+			return nil, nil, fmt.Errorf("%q appears twice", short(name))
 		}
 		seen[name] = true
 		if name == metadataKey {
@@ -159,7 +177,7 @@ func parseHeader(header []byte) ([]entry, map[string]string, error) {
 		}
 		e, err := parseEntry(dec, name)
 		if err != nil {
-			return nil, nil, fmt.Errorf("tensor %q: %w", name, err)
+			return nil, nil, fmt.Errorf("tensor %q: %w", short(name), err)
 		}
 		entries = append(entries, e)
 	}
@@ -184,9 +202,9 @@ func parseMetadata(dec *json.Decoder) (map[string]string, error) {
 			return nil, err
 		}
 		if _, dup := meta[k]; dup {
-			return nil, fmt.Errorf("key %q appears twice", k)
+			return nil, fmt.Errorf("key %q appears twice", short(k))
 		}
-		v, err := stringToken(dec, fmt.Sprintf("a string value for %q", k))
+		v, err := stringToken(dec, fmt.Sprintf("a string value for %q", short(k)))
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +228,7 @@ func parseEntry(dec *json.Decoder, name string) (entry, error) {
 			return e, err
 		}
 		if seen[key] {
-			return e, fmt.Errorf("field %q appears twice", key)
+			return e, fmt.Errorf("field %q appears twice", short(key))
 		}
 		seen[key] = true
 		switch key {
@@ -241,7 +259,7 @@ func parseEntry(dec *json.Decoder, name string) (entry, error) {
 	case dtype == "":
 		return e, errors.New("missing dtype")
 	case !knownDtypes[dtype]:
-		return e, fmt.Errorf("unknown dtype %q", dtype)
+		return e, fmt.Errorf("unknown dtype %q", short(dtype))
 	case dtype != "F32":
 		return e, fmt.Errorf("dtype %s not supported (netc reads F32 only)", dtype)
 	case !haveShape:
@@ -267,7 +285,7 @@ func intArray(dec *json.Decoder, what string) ([]int64, error) {
 		}
 		num, ok := tok.(json.Number)
 		if !ok {
-			return nil, fmt.Errorf("%s: expected an integer, found %v", what, tok)
+			return nil, fmt.Errorf("%s: expected an integer, found %v", what, shortToken(tok))
 		}
 		v, err := strconv.ParseInt(string(num), 10, 64)
 		if err != nil {
@@ -294,7 +312,7 @@ func stringToken(dec *json.Decoder, what string) (string, error) {
 	}
 	s, ok := tok.(string)
 	if !ok {
-		return "", fmt.Errorf("expected %s, found %v", what, tok)
+		return "", fmt.Errorf("expected %s, found %v", what, shortToken(tok))
 	}
 	return s, nil
 }
@@ -305,7 +323,7 @@ func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
 		return fmt.Errorf("expected %s: %w", what, err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %s, found %v", what, tok)
+		return fmt.Errorf("expected %s, found %v", what, shortToken(tok))
 	}
 	return nil
 }

@@ -134,6 +134,9 @@ func loadCheckpoint(path string, ps *runner.Params, opt *runner.SGD) (state, err
 		if len(buf) != len(t.Data) {
 			return s, fmt.Errorf("%s: momentum for %s has %d values, the parameter %d", path, name, len(t.Data), len(buf))
 		}
+		if msg := runner.NonFinite(t.Shape, t.Data); msg != "" {
+			return s, fmt.Errorf("%s: momentum for %s holds %s", path, name, msg)
+		}
 		copy(buf, t.Data)
 	}
 	if err := ps.Set(path, params); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -38,7 +39,7 @@ func f(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
 // readMetrics reads the first epochs rows of a run's metrics.csv (a resumed run drops
 // rows beyond its checkpoint, which a crash may have left).
 func readMetrics(path string, epochs int) ([]EpochStats, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := userfile.ReadFile(path, maxRunTextBytes)
 	if errors.Is(err, os.ErrNotExist) && epochs == 0 {
 		return nil, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
 	"github.com/netc/netc/runner/data"
 	"github.com/netc/netc/runner/tensorio"
@@ -26,6 +27,10 @@ const (
 	MetricsFile = "metrics.csv"
 	CurvesFile  = "curves.png"
 )
+
+// maxRunTextBytes bounds what is read back from a run directory's text files (run.json
+// holds the spec's source, itself at most 1 MiB).
+const maxRunTextBytes = 16 << 20
 
 // Run is a training run bound to its directory.
 type Run struct {
@@ -104,7 +109,7 @@ func New(cfg Config, obs Observer) (*Run, error) {
 // Resume reopens a run directory and continues from its checkpoint. epochs, when > 0,
 // changes the number of epochs to train in total.
 func Resume(dir string, epochs int, obs Observer) (*Run, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
+	raw, err := userfile.ReadFile(filepath.Join(dir, RunFile), maxRunTextBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a run directory: %w", dir, err)
 	}
@@ -112,7 +117,7 @@ func Resume(dir string, epochs int, obs Observer) (*Run, error) {
 	if err := json.Unmarshal(raw, &cfg); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, RunFile), err)
 	}
-	if cfg.SpecSource, err = os.ReadFile(filepath.Join(dir, SpecFile)); err != nil {
+	if cfg.SpecSource, err = userfile.ReadFile(filepath.Join(dir, SpecFile), maxRunTextBytes); err != nil {
 		return nil, err
 	}
 	cfg.Spec, cfg.Out = filepath.Join(dir, SpecFile), dir

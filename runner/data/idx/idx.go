@@ -11,8 +11,9 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"os"
 	"slices"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // The IDX format (LeCun's MNIST page): two zero bytes, a type code, the
@@ -43,7 +44,7 @@ type File struct {
 // ReadFile reads an IDX file of unsigned bytes with wantDims dimensions,
 // raw or gzip-compressed (detected by its magic, not by its name).
 func ReadFile(path string, wantDims int) (*File, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
