@@ -20,7 +20,7 @@ func lenetConfig(t *testing.T, dir string) Config {
 		t.Fatal(err)
 	}
 	return Config{Spec: "lenet-bn.toml", SpecSource: src, DataDir: Embedded, Out: dir,
-		Epochs: 2, Batch: 64, LR: 0.1, Seed: 0}
+		Recipe: Recipe{Epochs: 2, Batch: 64, LR: 0.1, Seed: 0}}
 }
 
 // TestTrainLeNetOnSubset trains the book's LeNet-BN briefly on the embedded subset of
