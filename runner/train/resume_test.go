@@ -98,7 +98,10 @@ func TestResumeRefusesABrokenCheckpoint(t *testing.T) {
 		{"epoch -5", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor { m["epoch"] = "-5"; return ts }, `epoch "-5"`},
 		{"batch -1", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor { m["batch"] = "-1"; return ts }, `batch "-1"`},
 		{"batch beyond the epoch", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor { m["batch"] = "99"; return ts }, "batch 99 of an epoch of 2 batches"},
-		{"loss nan", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor { m["partial_loss"] = "NaN"; return ts }, `partial_loss "NaN"`},
+		{"loss nan", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor {
+			m["partial_loss"] = "NaN"
+			return ts
+		}, `partial_loss "NaN"`},
 		{"recipe edited", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor {
 			m["run"] = strings.Replace(m["run"], `"LR":0.1`, `"LR":1000`, 1)
 			return ts
