@@ -27,7 +27,7 @@ func init() { commands = append(commands, newTrainCmd) }
 // Exit codes of netc train beyond the common ones.
 const (
 	exitDiverged    = 3   // the loss became NaN or infinite
-	exitInterrupted = 130 // SIGINT or SIGTERM; a checkpoint was written
+	exitInterrupted = 130 // SIGINT, SIGTERM or SIGHUP; a checkpoint was written (or nothing, before training)
 )
 
 func newTrainCmd() *cobra.Command {
@@ -42,20 +42,23 @@ func newTrainCmd() *cobra.Command {
 		Long: `Train trains SPEC on Fashion-MNIST the way the book's train_ch6 does: weights initialized
 (Xavier uniform by default), minibatch SGD on the cross-entropy loss, and after every epoch
 the mean loss, the training accuracy and the test accuracy. The recipe (lr, epochs, batch,
-momentum, weight decay, init, seed) comes from the spec's [train] table; flags override it.
+momentum, weight decay, init, seed) comes from the spec's [train] table; flags override it
+(a flag given as 0, such as --momentum 0, replaces the spec's value).
 
 Data: --data DIR, else $NETC_DATA, else /usr/share/datasets/fashion-mnist (Debian's
 dataset-fashion-mnist), else a class-balanced subset built into netc (10,000 training and
 2,000 test images). Images are resized to the spec's input with bilinear interpolation.
 
-Everything goes to the run directory (--out, default runs/<spec>-<time>): metrics.csv,
-curves.png, last.safetensors and best.safetensors (by test accuracy), checkpoint.safetensors
-(weights, optimizer state, data position and random state, written atomically after every
-epoch), and the spec and options used. Ctrl-C (or SIGTERM) finishes the current step, writes
-a checkpoint and prints the command that continues the run; --resume continues it exactly.
+Everything goes to the run directory (--out, new or empty; default a new runs/<spec>-<time>),
+locked while the run trains: metrics.csv, curves.png, last.safetensors and best.safetensors
+(by test accuracy), checkpoint.safetensors (weights, optimizer state, data position and
+random state, written atomically after every epoch), and the spec, options and data used. Ctrl-C (or SIGTERM or SIGHUP) finishes the
+current step or stops the evaluation, writes a checkpoint and prints the command that
+continues the run; --resume continues it exactly, on the data the run recorded.
 
 Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command line,
-3 the loss diverged (NaN or infinity), 130 interrupted (a checkpoint was written).`,
+3 the loss diverged (NaN or infinity), 130 interrupted (a checkpoint was written, or
+nothing at all when training had not started).`,
 		Example: `  # LeNet with batch normalization, the chapter's recipe: 10 epochs, lr 1.0, batch 256
   netc train specs/lenet-bn.toml
 
