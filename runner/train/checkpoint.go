@@ -20,13 +20,14 @@ const (
 	LastFile       = "last.safetensors"
 	BestFile       = "best.safetensors"
 	momentumPrefix = "optimizer.momentum."
-	formatVersion  = "1"
+	formatVersion  = "2" // 2 added the run record ("run", "run_hash")
 )
 
 // state is where training stands: Epoch (0-based) is the epoch in progress and Batch the
 // next batch of it; a checkpoint written between epochs has Batch 0 of the next epoch.
 type state struct {
 	SpecHash       string
+	Record         runRecord // the recipe, passes, limits and data the run trains with
 	Epoch, Batch   int
 	RNG            []byte
 	Started        bool
@@ -39,7 +40,10 @@ type state struct {
 }
 
 func (s state) metadata() map[string]string {
+	record, recordHash := s.Record.encode()
 	return map[string]string{
+		"run":             record,
+		"run_hash":        recordHash,
 		"format":          "netc-checkpoint",
 		"version":         formatVersion,
 		"spec_hash":       s.SpecHash,
@@ -62,20 +66,20 @@ func parseState(meta map[string]string) (state, error) {
 		return s, fmt.Errorf("not a netc checkpoint (no training state in its metadata)")
 	}
 	if meta["version"] != formatVersion {
-		return s, fmt.Errorf("checkpoint format version %q, this netc reads %q", meta["version"], formatVersion)
+		return s, fmt.Errorf("checkpoint format version %q, this netc reads %q (start a new run)", meta["version"], formatVersion)
 	}
 	var errs []string
 	atoi := func(k string) int {
 		v, err := strconv.Atoi(meta[k])
-		if err != nil {
-			errs = append(errs, k)
+		if err != nil || v < 0 {
+			errs = append(errs, fmt.Sprintf("%s %q (expected an integer ≥ 0)", k, meta[k]))
 		}
 		return v
 	}
 	atof := func(k string) float64 {
 		v, err := strconv.ParseFloat(meta[k], 64)
-		if err != nil {
-			errs = append(errs, k)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			errs = append(errs, fmt.Sprintf("%s %q (expected a finite number ≥ 0)", k, meta[k]))
 		}
 		return v
 	}
@@ -83,14 +87,31 @@ func parseState(meta map[string]string) (state, error) {
 	s.Epoch, s.Batch = atoi("epoch"), atoi("batch")
 	s.PartialCorrect, s.PartialSeen, s.BestEpoch = atoi("partial_correct"), atoi("partial_seen"), atoi("best_epoch")
 	s.PartialLoss, s.PartialSeconds, s.BestAcc = atof("partial_loss"), atof("partial_seconds"), atof("best_acc")
-	s.Started = meta["optimizer_began"] == "true"
+	switch meta["optimizer_began"] {
+	case "true":
+		s.Started = true
+	case "false":
+	default:
+		errs = append(errs, fmt.Sprintf("optimizer_began %q (expected true or false)", meta["optimizer_began"]))
+	}
+	switch {
+	case s.PartialCorrect > s.PartialSeen:
+		errs = append(errs, fmt.Sprintf("partial_correct %d above partial_seen %d", s.PartialCorrect, s.PartialSeen))
+	case s.BestEpoch > s.Epoch:
+		errs = append(errs, fmt.Sprintf("best_epoch %d after epoch %d", s.BestEpoch, s.Epoch))
+	case s.BestAcc > 1:
+		errs = append(errs, fmt.Sprintf("best_acc %g above 1", s.BestAcc))
+	}
 	rng, err := base64.StdEncoding.DecodeString(meta["rng"])
 	if err != nil {
-		errs = append(errs, "rng")
+		errs = append(errs, "rng (expected base64)")
 	}
 	s.RNG = rng
+	if s.Record, err = decodeRecord(meta["run"], meta["run_hash"]); err != nil {
+		errs = append(errs, err.Error())
+	}
 	if len(errs) > 0 {
-		return s, fmt.Errorf("checkpoint metadata unreadable: %s", strings.Join(errs, ", "))
+		return s, fmt.Errorf("checkpoint metadata unreadable: %s", strings.Join(errs, "; "))
 	}
 	return s, nil
 }
@@ -110,17 +131,25 @@ func saveCheckpoint(path string, ps *runner.Params, opt *runner.SGD, s state) er
 	return tensorio.WriteFile(path, ts, s.metadata())
 }
 
-// loadCheckpoint restores parameters, momentum and state, checking every name and shape.
-func loadCheckpoint(path string, ps *runner.Params, opt *runner.SGD) (state, error) {
+// readCheckpoint reads a checkpoint's tensors and its state.
+func readCheckpoint(path string) ([]tensorio.Tensor, state, error) {
 	ts, meta, err := tensorio.ReadFile(path)
 	if err != nil {
-		return state{}, err
+		return nil, state{}, err
 	}
 	s, err := parseState(meta)
 	if err != nil {
-		return s, fmt.Errorf("%s: %w", path, err)
+		return nil, s, fmt.Errorf("%s: %w", path, err)
 	}
+	return ts, s, nil
+}
+
+// restoreCheckpoint puts a checkpoint's parameters and momentum buffers in place,
+// checking every name and shape, and that every momentum buffer the run keeps is there:
+// a run with momentum resumed without its buffers would continue differently.
+func restoreCheckpoint(path string, ts []tensorio.Tensor, s state, ps *runner.Params, opt *runner.SGD) error {
 	var params []tensorio.Tensor
+	restored := map[string]bool{}
 	for _, t := range ts {
 		name, isMomentum := strings.CutPrefix(t.Name, momentumPrefix)
 		if !isMomentum {
@@ -129,21 +158,29 @@ func loadCheckpoint(path string, ps *runner.Params, opt *runner.SGD) (state, err
 		}
 		buf, ok := opt.Buffers[name]
 		if !ok {
-			return s, fmt.Errorf("%s: momentum for %s, but this run has no momentum buffer for it (was momentum changed?)", path, name)
+			return fmt.Errorf("%s: momentum for %s, but this run has no momentum buffer for it (was momentum changed?)", path, name)
 		}
 		if len(buf) != len(t.Data) {
-			return s, fmt.Errorf("%s: momentum for %s has %d values, the parameter %d", path, name, len(t.Data), len(buf))
+			return fmt.Errorf("%s: momentum for %s has %d values, the parameter %d", path, name, len(t.Data), len(buf))
 		}
 		if msg := runner.NonFinite(t.Shape, t.Data); msg != "" {
-			return s, fmt.Errorf("%s: momentum for %s holds %s", path, name, msg)
+			return fmt.Errorf("%s: momentum for %s holds %s", path, name, msg)
 		}
 		copy(buf, t.Data)
+		restored[name] = true
+	}
+	if s.Started {
+		for _, p := range ps.List {
+			if _, kept := opt.Buffers[p.Name]; kept && !restored[p.Name] {
+				return fmt.Errorf("%s: no momentum buffer %s%s, which the run keeps (momentum %g); the checkpoint is incomplete", path, momentumPrefix, p.Name, opt.Rule.Momentum)
+			}
+		}
 	}
 	if err := ps.Set(path, params); err != nil {
-		return s, err
+		return err
 	}
 	opt.Started = s.Started
-	return s, nil
+	return nil
 }
 
 func firstNonFiniteParam(ps *runner.Params) string {
