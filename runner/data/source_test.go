@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/internal/datatest"
+	"github.com/netc/netc/runner/data/datatest"
 )
 
 func embedded(t *testing.T) *data.Dataset {

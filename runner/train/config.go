@@ -30,6 +30,7 @@ type Config struct {
 	TrainLimit int    // > 0: the first N training images
 	TestLimit  int    // > 0: the first N test images
 	EvalBatch  int    // test-set batch size; Batch when 0
+	Data       DataOptions
 
 	Out string // run directory
 }

@@ -79,6 +79,7 @@ func New(cfg Config, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	cfg.fillFromSpec(g)
+	cfg.DataDir, cfg.Data = ResolveData(cfg.DataDir, cfg.Data, g)
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func New(cfg Config, obs Observer) (*Run, error) {
 	if err := writeAtomic(filepath.Join(cfg.Out, SpecFile), cfg.SpecSource); err != nil {
 		return nil, err
 	}
-	raw, _ := json.MarshalIndent(cfg, "", "  ")
+	raw, _ := json.MarshalIndent(r.Cfg, "", "  ") // with the measured normalization
 	if err := writeAtomic(filepath.Join(cfg.Out, RunFile), append(raw, '\n')); err != nil {
 		return nil, err
 	}
@@ -196,13 +197,7 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	if g.Input[0] != 1 {
-		return nil, fmt.Errorf("Fashion-MNIST images have 1 channel, the network takes %d (use --input 1x%dx%d)", g.Input[0], g.Input[1], g.Input[2])
-	}
-	if g.Classes != data.NumClasses {
-		return nil, fmt.Errorf("Fashion-MNIST has %d classes, the network has %d", data.NumClasses, g.Classes)
-	}
-	ds, err := LoadData(cfg.DataDir)
+	ds, err := OpenData(cfg.DataDir, &cfg.Data, g, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -215,14 +210,14 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs,
 		Opt: runner.NewSGD(m.Params, float32(cfg.LR), float32(cfg.Momentum), float32(cfg.WeightDecay))}
 	h, w := g.Input[1], g.Input[2]
-	if r.trainL, err = data.NewLoader(ds.Train, data.LoaderConfig{Height: h, Width: w, BatchSize: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Limit: cfg.TrainLimit}); err != nil {
+	if r.trainL, err = data.NewLoader(ds.Train, cfg.Data.TrainLoader(h, w, cfg.Batch, cfg.Seed, cfg.TrainLimit)); err != nil {
 		return nil, err
 	}
 	eb := cfg.EvalBatch
 	if eb == 0 {
 		eb = cfg.Batch
 	}
-	if r.testL, err = data.NewLoader(ds.Test, data.LoaderConfig{Height: h, Width: w, BatchSize: eb, Limit: cfg.TestLimit}); err != nil {
+	if r.testL, err = data.NewLoader(ds.Test, cfg.Data.TestLoader(h, w, eb, cfg.TestLimit)); err != nil {
 		return nil, err
 	}
 	return r, nil
