@@ -34,6 +34,7 @@ func newTrainCmd() *cobra.Command {
 	var cfg train.Config
 	var resume string
 	var disable []string
+	var df dataFlags
 	c := &cobra.Command{
 		Use:   "train SPEC | --resume RUN_DIR",
 		Short: "Train a network on Fashion-MNIST with the spec's recipe",
@@ -45,6 +46,11 @@ momentum, weight decay, init, seed) comes from the spec's [train] table; flags o
 Data: --data DIR, else $NETC_DATA, else /usr/share/datasets/fashion-mnist (Debian's
 dataset-fashion-mnist), else a class-balanced subset built into netc (10,000 training and
 2,000 test images). Images are resized to the spec's input with bilinear interpolation.
+The spec's [data] table (or --data-format with --data) reads other sets instead: any IDX
+set (idx), CIFAR-10's binary files (cifar10), or an image folder (folder: DIR/CLASS/*.png
+with train/ and val/ subtrees, or --val-split). --mean/--std or --normalize measure
+normalize each channel; --resized-crop, --crop-padding and --hflip augment the training
+images as torchvision's transforms do (see docs/spec.md, [data]).
 
 Everything goes to the run directory (--out, default runs/<spec>-<time>): metrics.csv,
 curves.png, last.safetensors and best.safetensors (by test accuracy), checkpoint.safetensors
@@ -81,7 +87,7 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 			var run *train.Run
 			var err error
 			if resume != "" {
-				for _, f := range []string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"} {
+				for _, f := range append([]string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"}, dataFlagNames...) {
 					if cmd.Flags().Changed(f) {
 						return usageErrorf("--%s cannot change a run being resumed (only --epochs can); start a new run instead", f)
 					}
@@ -100,6 +106,9 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 					cfg.Out = filepath.Join("runs", name+"-"+time.Now().Format("20060102-150405"))
 				}
 				if err := checkTrainFlags(&cfg); err != nil {
+					return err
+				}
+				if cfg.Data, err = df.options(cmd, train.DataOptions{}); err != nil {
 					return err
 				}
 				run, err = train.New(cfg, obs)
@@ -141,11 +150,12 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 	f.Float64Var(&cfg.WeightDecay, "weight-decay", 0, "L2 weight decay (default: the spec's, else 0)")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "seed for initialization, shuffling and dropout")
 	f.StringVar(&cfg.Init, "init", "", "weight init: xavier, kaiming or default (default: the spec's, else xavier)")
-	f.StringVar(&cfg.DataDir, "data", "", "Fashion-MNIST directory (IDX files, gzipped or not), or \"embedded\" for the built-in subset")
+	f.StringVar(&cfg.DataDir, "data", "", "data directory (Fashion-MNIST's IDX files unless --data-format or [data] says otherwise), or \"embedded\" for the built-in subset")
 	f.IntVar(&cfg.TrainLimit, "train-limit", 0, "train on the first N training images only")
 	f.IntVar(&cfg.TestLimit, "test-limit", 0, "test on the first N test images only")
 	f.StringVarP(&cfg.Out, "out", "o", "", "run directory (default: runs/<spec>-<time>)")
 	f.StringSliceVar(&disable, "disable", nil, "plan passes to switch off (see netc plan --help)")
+	df.register(c, true)
 	return c
 }
 
@@ -184,6 +194,9 @@ func summarize(w io.Writer, r *train.Run, took time.Duration) {
 func header(w io.Writer, r *train.Run) {
 	params, _, _, _ := r.Graph.Totals()
 	fmt.Fprintf(w, "data: %s\n", r.Data.Source)
+	if s := dataSummary(r.Cfg.Data); s != "" {
+		fmt.Fprintln(w, s)
+	}
 	fmt.Fprintf(w, "network: %s, %s parameters, input %s\n", r.Graph.Name, report.Commas(params), r.Graph.Input)
 	c := r.Cfg
 	fmt.Fprintf(w, "recipe: %d epochs, batch %d, lr %g, SGD (momentum %g, weight decay %g), %s init, seed %d; %s training and %s test images\n",

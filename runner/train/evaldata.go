@@ -1,0 +1,37 @@
+package train
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	"github.com/netc/netc/compiler/ir"
+)
+
+// RunBeside returns the options of the run whose directory holds spec, when spec is a run
+// directory's spec.toml (as `netc train` prints it for `netc eval`), else nil.
+func RunBeside(spec string) *Config {
+	if filepath.Base(spec) != SpecFile {
+		return nil
+	}
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(spec), RunFile))
+	if err != nil {
+		return nil
+	}
+	var cfg Config
+	if json.Unmarshal(raw, &cfg) != nil {
+		return nil
+	}
+	return &cfg
+}
+
+// InferenceData is where `netc eval` and `netc predict` start from before their flags:
+// the data directory, options and seed of the run beside spec (so that a measured
+// normalization and a seeded hold-out are the ones training used), else none and the
+// spec's [train] seed; ResolveData then fills the rest from the spec's [data].
+func InferenceData(spec string, g *ir.Graph) (dir string, o DataOptions, seed uint64) {
+	if run := RunBeside(spec); run != nil {
+		return run.DataDir, run.Data, run.Seed
+	}
+	return "", DataOptions{}, uint64(g.Train.Seed)
+}
