@@ -146,13 +146,17 @@ batch = 50
 `), 0o644)
 	norm := []string{"--data", dir, "--data-format", "cifar10", "--mean", "0.3,0.3,0.7", "--std", "0.35,0.35,0.35"}
 	run := filepath.Join(tmp, "run")
-	out, errOut, code := netc(t, append([]string{"train", specPath, "--out", run, "--crop-padding", "4", "--hflip", "0.5", "--resized-crop", "--data-workers", "2"}, norm...)...)
+	out, errOut, code := netc(t, append([]string{"train", specPath, "--input", "3x28x28", "--out", run, "--crop-padding", "4", "--hflip", "0.5", "--resized-crop", "--data-workers", "2"}, norm...)...)
 	if code != 0 {
 		t.Fatalf("train: exit %d\n%s%s", code, out, errOut)
 	}
-	acc, out := evalAccuracy(t, append([]string{specPath, "--weights", filepath.Join(run, "last.safetensors")}, norm...)...)
+	acc, out := evalAccuracy(t, append([]string{specPath, "--input", "3x28x28", "--weights", filepath.Join(run, "last.safetensors")}, norm...)...)
 	if want := lastTestAcc(t, run); fmt.Sprintf("%.4f", acc) != want[:min(6, len(want))] || !strings.Contains(out, "Ankle boot") {
 		t.Errorf("eval accuracy %.4f, the run's last epoch %s; output:\n%s", acc, want, out)
+	}
+	// The run's spec.toml alone: input size, data and normalization come from run.json.
+	if again, out := evalAccuracy(t, filepath.Join(run, "spec.toml"), "--weights", filepath.Join(run, "last.safetensors")); again != acc {
+		t.Errorf("eval of the run's spec.toml: accuracy %.4f, with flags %.4f; output:\n%s", again, acc, out)
 	}
 	pix := datatest.CIFARPixels(ds.Test.Image(0))
 	img := image.NewNRGBA(image.Rect(0, 0, 32, 32))
@@ -161,7 +165,7 @@ batch = 50
 	}
 	item := filepath.Join(tmp, "item.png")
 	writePNG(t, item, img)
-	out, errOut, code = netc(t, append([]string{"predict", specPath, "--weights", filepath.Join(run, "last.safetensors"), item}, norm...)...)
+	out, errOut, code = netc(t, append([]string{"predict", specPath, "--input", "3x28x28", "--weights", filepath.Join(run, "last.safetensors"), item}, norm...)...)
 	if code != 0 || !strings.HasPrefix(out, item+": ") || strings.Contains(out, "class 0") {
 		t.Fatalf("predict: exit %d\n%s%s", code, out, errOut)
 	}

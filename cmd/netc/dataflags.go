@@ -90,6 +90,16 @@ func (d *dataFlags) options(c *cobra.Command, base train.DataOptions) (train.Dat
 	return o, nil
 }
 
+// fromRun gives cf the run's --set and --input when spec is a run directory's spec.toml
+// and the command line sets neither, so that eval and predict build the network trained.
+func (f *compileFlags) fromRun(c *cobra.Command, spec string) {
+	run := train.RunBeside(spec)
+	if run == nil || c.Flags().Changed("set") || c.Flags().Changed("input") {
+		return
+	}
+	f.set, f.input = run.Set, run.Input
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {

@@ -41,6 +41,7 @@ override them.`,
 			if batch < 1 || limit < 0 {
 				return usageErrorf("--batch must be at least 1 and --test-limit not negative")
 			}
+			cf.fromRun(cmd, args[0])
 			g, err := cf.compile(cmd, args[0])
 			if err != nil {
 				return err

@@ -46,6 +46,7 @@ when SPEC is a run's spec.toml, else the spec's [data] table and the data flags.
 			if top < 1 {
 				return usageErrorf("--top must be at least 1")
 			}
+			cf.fromRun(cmd, args[0])
 			g, err := cf.compile(cmd, args[0])
 			if err != nil {
 				return err
