@@ -117,6 +117,9 @@ func Flip(d Draws, p float64) bool {
 	return float32(d.Float()) < float32(p)
 }
 
+// maxCachedResizers bounds an augmenter's cache of resizers by box size.
+const maxCachedResizers = 512
+
 // augmenter applies an Augment to C×H×W float32 images in place. It owns
 // scratch buffers, so each goroutine needs its own.
 type augmenter struct {
@@ -162,6 +165,9 @@ func (a *augmenter) resizedCrop(img []float32, b Box) {
 	key := [2]int{b.Height, b.Width}
 	r := a.resizers[key]
 	if r == nil {
+		if len(a.resizers) >= maxCachedResizers {
+			clear(a.resizers) // a 224×224 input has 50,176 box sizes: keep memory bounded
+		}
 		r, _ = NewResizer(b.Height, b.Width, h, w) // sizes are positive by construction
 		a.resizers[key] = r
 	}
