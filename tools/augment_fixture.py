@@ -2,7 +2,8 @@
 """Write runner/data/testdata/augment_torchvision.json: torchvision 0.14's RandomResizedCrop,
 RandomCrop (with padding) and RandomHorizontalFlip on real images, with every random draw
 they made, the box each chose and a hash of each output: the oracle for runner/data's
-augmentations.
+augmentations; and hashes of F.interpolate's bilinear resize of a 3-channel image, the
+oracle for the loader's resize of RGB images.
 
 Run from the repository root with Debian's python3-torch and python3-torchvision:
 
@@ -120,7 +121,12 @@ def main():
             undo_rrc()
             undo_crop()
             cases.append({"image": name, "case": label, "transform": repr(transform), "trials": trials})
-    fixture = {"torch": torch.__version__, "torchvision": torchvision.__version__, "cases": cases}
+    # F.interpolate of the whole 3-channel image (the loader's resize of an RGB image).
+    import torch.nn.functional as F
+    rgb = images()["3x28x28"]
+    resize3 = [{"height": h, "width": w, "sha256": sha(F.interpolate(rgb[None], size=(h, w), mode="bilinear", align_corners=False)[0])}
+               for h, w in [(32, 32), (96, 96), (20, 24), (224, 224)]]
+    fixture = {"torch": torch.__version__, "torchvision": torchvision.__version__, "cases": cases, "resize3": resize3}
     with open(OUT, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))
         f.write("\n")

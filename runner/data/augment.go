@@ -157,7 +157,8 @@ func (a *augmenter) apply(img []float32, d Draws) {
 
 // resizedCrop is F.resized_crop on a tensor: crop b, then bilinear resize
 // (align_corners=False, no antialiasing, torchvision 0.14's default for
-// tensors) back to h×w.
+// tensors) back to h×w, with the rounding of the PyTorch kernel that the
+// crop view would take.
 func (a *augmenter) resizedCrop(img []float32, b Box) {
 	c, h, w := a.c, a.h, a.w
 	crop := a.crop[:c*b.Height*b.Width]
@@ -172,8 +173,15 @@ func (a *augmenter) resizedCrop(img []float32, b Box) {
 		a.resizers[key] = r
 	}
 	bhw := b.Height * b.Width
+	// PyTorch's contiguous kernel takes a 1-channel crop view only when it is
+	// channels-last contiguous: whole rows, or a single row.
+	contiguous := c == 1 && (b.Width == w || b.Height == 1)
 	for ch := range c {
-		r.Resize(img[ch*h*w:(ch+1)*h*w], crop[ch*bhw:(ch+1)*bhw])
+		if contiguous {
+			r.Resize(img[ch*h*w:(ch+1)*h*w], crop[ch*bhw:(ch+1)*bhw])
+		} else {
+			r.ResizeGeneric(img[ch*h*w:(ch+1)*h*w], crop[ch*bhw:(ch+1)*bhw])
+		}
 	}
 }
 

@@ -83,7 +83,7 @@ func rgbInput(img image.Image, opt ImageOptions) ([]float32, error) {
 	ohw := opt.Height * opt.Width
 	out := make([]float32, 3*ohw)
 	for c := range 3 {
-		r.ResizeBytes(out[c*ohw:(c+1)*ohw], pix[c*h*w:(c+1)*h*w])
+		r.ResizeBytesGeneric(out[c*ohw:(c+1)*ohw], pix[c*h*w:(c+1)*h*w])
 	}
 	NormalizePlanes(out, opt.Mean, opt.Std)
 	return out, nil

@@ -212,7 +212,11 @@ func readFolderImage(path string, opt FolderOptions, resizers map[[2]int]*Resize
 	plane := make([]float32, ohw)
 	out := make([]uint8, opt.Channels*ohw)
 	for c := range opt.Channels {
-		r.ResizeBytes(plane, pix[c*h*w:(c+1)*h*w])
+		if opt.Channels == 1 {
+			r.ResizeBytes(plane, pix)
+		} else {
+			r.ResizeBytesGeneric(plane, pix[c*h*w:(c+1)*h*w])
+		}
 		for i, v := range plane {
 			out[c*ohw+i] = uint8(min(max(math.Round(float64(v)*255), 0), 255))
 		}

@@ -63,12 +63,17 @@ func (l *Loader) fillRange(workers []*worker, b *Batch, epoch, first, from, to i
 	}
 }
 
-// resizeImage resizes every plane of image i into dst.
+// resizeImage resizes every plane of image i into dst with the rounding
+// F.interpolate has for an image of that many channels.
 func (l *Loader) resizeImage(dst []float32, i int) {
 	c, hw := l.split.C(), l.cfg.Height*l.cfg.Width
 	src, shw := l.split.Image(i), l.split.Height*l.split.Width
+	if c == 1 {
+		l.resizer.ResizeBytes(dst, src)
+		return
+	}
 	for ch := range c {
-		l.resizer.ResizeBytes(dst[ch*hw:(ch+1)*hw], src[ch*shw:(ch+1)*shw])
+		l.resizer.ResizeBytesGeneric(dst[ch*hw:(ch+1)*hw], src[ch*shw:(ch+1)*shw])
 	}
 }
 
