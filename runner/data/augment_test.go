@@ -2,10 +2,10 @@ package data
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
