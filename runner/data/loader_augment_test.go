@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"slices"
 	"testing"
 )
@@ -103,7 +104,7 @@ func BenchmarkLoaderAugment(b *testing.B) {
 			}
 			epoch := 0
 			for b.Loop() {
-				e, _ := l.Epoch(nil, epoch)
+				e, _ := l.Epoch(context.Background(), epoch)
 				for _, ok := e.Next(); ok; _, ok = e.Next() {
 				}
 				e.Close()

@@ -8,12 +8,35 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/netc/netc/runner/data"
 	"github.com/netc/netc/runner/data/datatest"
 )
+
+// TestDefaultDataIsTheBooksLoader: without [data] or data flags, the loaders get exactly
+// the settings they had before there was a [data] table (no augmentation, no
+// normalization, one worker), so Fashion-MNIST runs are unchanged.
+func TestDefaultDataIsTheBooksLoader(t *testing.T) {
+	cfg := lenetConfig(t, t.TempDir())
+	r, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := r.Cfg.Data
+	if !reflect.DeepEqual(o, DataOptions{}) || r.Cfg.DataDir != Embedded {
+		t.Fatalf("default data options %+v, dir %q", o, r.Cfg.DataDir)
+	}
+	want := data.LoaderConfig{Height: 28, Width: 28, BatchSize: 64, Shuffle: true, Seed: 0, Limit: 100}
+	if got := o.TrainLoader(28, 28, 64, 0, 100); !reflect.DeepEqual(got, want) {
+		t.Errorf("train loader %+v, want %+v", got, want)
+	}
+	if got := o.TestLoader(28, 28, 64, 0); !reflect.DeepEqual(got, data.LoaderConfig{Height: 28, Width: 28, BatchSize: 64}) {
+		t.Errorf("test loader %+v", got)
+	}
+}
 
 // tinyRGB is a small 3-channel network for 32×32 images and 10 classes, with a [data]
 // table that names a directory relative to the spec file.
