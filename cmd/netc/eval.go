@@ -46,7 +46,7 @@ override them.`,
 			if err != nil {
 				return err
 			}
-			runDir, opts, runSeed := train.InferenceData(args[0], g)
+			runDir, opts, runSeed := train.InferenceData(args[0])
 			if opts, err = df.options(cmd, opts); err != nil {
 				return err
 			}
@@ -98,7 +98,7 @@ override them.`,
 	cf.register(c)
 	c.Flags().StringVarP(&weights, "weights", "w", "", "safetensors weights")
 	c.Flags().StringVar(&dir, "data", "", "data directory, or \"embedded\" (default: the run's or the spec's, else Fashion-MNIST as netc train finds it)")
-	c.Flags().Uint64Var(&seed, "seed", 0, "seed that chose an image folder's held-out images (default: the run's, else the spec's)")
+	c.Flags().Uint64Var(&seed, "seed", 0, "seed that chose an image folder's held-out images (default: the run's, else 0 as netc train's)")
 	df.register(c, false)
 	c.Flags().IntVar(&limit, "test-limit", 0, "the first N test images only")
 	c.Flags().IntVar(&batch, "batch", 256, "images per forward pass")

@@ -54,7 +54,7 @@ when SPEC is a run's spec.toml, else the spec's [data] table and the data flags.
 			if g.Input[0] != 1 && g.Input[0] != 3 {
 				return &exitError{exitInvalid, fmt.Errorf("predict reads grayscale or RGB images; %s takes %d channels", g.Name, g.Input[0])}
 			}
-			runDir, opts, seed := train.InferenceData(args[0], g)
+			runDir, opts, seed := train.InferenceData(args[0])
 			if opts, err = df.options(cmd, opts); err != nil {
 				return err
 			}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-
-	"github.com/netc/netc/compiler/ir"
 )
 
 // RunBeside returns the options of the run whose directory holds spec, when spec is a run
@@ -27,11 +25,12 @@ func RunBeside(spec string) *Config {
 
 // InferenceData is where `netc eval` and `netc predict` start from before their flags:
 // the data directory, options and seed of the run beside spec (so that a measured
-// normalization and a seeded hold-out are the ones training used), else none and the
-// spec's [train] seed; ResolveData then fills the rest from the spec's [data].
-func InferenceData(spec string, g *ir.Graph) (dir string, o DataOptions, seed uint64) {
+// normalization and a seeded hold-out are the ones training used), else none and seed 0,
+// the seed New uses when Config.Seed is not set (it does not read the spec's [train]
+// seed); ResolveData then fills the rest from the spec's [data].
+func InferenceData(spec string) (dir string, o DataOptions, seed uint64) {
 	if run := RunBeside(spec); run != nil {
 		return run.DataDir, run.Data, run.Seed
 	}
-	return "", DataOptions{}, uint64(g.Train.Seed)
+	return "", DataOptions{}, 0
 }
