@@ -18,7 +18,7 @@ type dataFlags struct {
 	training     bool // the augmentation flags exist (train only)
 }
 
-// trainOnlyDataFlags cannot change a run being resumed; with "data" they are every data flag.
+// dataFlagNames are the flags register adds to train: none may change a run being resumed.
 var dataFlagNames = []string{"data-format", "val-split", "mean", "std", "normalize",
 	"hflip", "crop-padding", "resized-crop", "resized-crop-scale", "resized-crop-ratio", "no-augment", "data-workers"}
 
@@ -36,8 +36,8 @@ func (d *dataFlags) register(c *cobra.Command, training bool) {
 	f.Float64Var(&d.o.Augment.HFlip, "hflip", 0, "augment: RandomHorizontalFlip with this probability")
 	f.IntVar(&d.o.Augment.CropPadding, "crop-padding", 0, "augment: RandomCrop to the input size after this much zero padding")
 	f.BoolVar(&d.o.Augment.ResizedCrop, "resized-crop", false, "augment: RandomResizedCrop to the input size")
-	f.Float64SliceVar(&d.scale, "resized-crop-scale", nil, "RandomResizedCrop's area range MIN,MAX (default 0.08,1)")
-	f.Float64SliceVar(&d.ratio, "resized-crop-ratio", nil, "RandomResizedCrop's aspect range MIN,MAX (default 0.75,1.3333)")
+	f.Float64SliceVar(&d.scale, "resized-crop-scale", nil, "RandomResizedCrop's area range MIN,MAX; torchvision's 0.08,1 when not given")
+	f.Float64SliceVar(&d.ratio, "resized-crop-ratio", nil, "RandomResizedCrop's aspect range MIN,MAX; torchvision's 0.75,1.3333 when not given")
 	f.BoolVar(&d.o.NoAugment, "no-augment", false, "ignore the spec's [data.augment]")
 	f.IntVar(&d.o.Workers, "data-workers", 0, "goroutines preparing each training batch (default 1; results do not depend on it)")
 }
