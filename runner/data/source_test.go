@@ -45,6 +45,9 @@ func TestOpenCIFAR(t *testing.T) {
 	if !slices.Equal(ds.ClassList(), data.ClassNames[:]) {
 		t.Errorf("classes %q", ds.ClassList())
 	}
+	if err := os.Remove(filepath.Join(dir, "batches.meta.txt")); err != nil {
+		t.Fatal(err)
+	}
 	gray, err := data.Open(data.Source{Format: data.FormatCIFAR10, Dir: dir}, 1, 32, 32)
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +57,9 @@ func TestOpenCIFAR(t *testing.T) {
 	want := uint8((19595*v + 38470*v + 7471*(255-v) + 1<<15) >> 16)
 	if got := gray.Test.Image(0)[16*32+16]; gray.Test.C() != 1 || got != want {
 		t.Errorf("gray pixel %d (of %d channels), want %d", got, gray.Test.C(), want)
+	}
+	if !slices.Equal(gray.ClassList(), data.CIFAR10Classes) {
+		t.Errorf("without batches.meta.txt: classes %q, want CIFAR-10's", gray.ClassList())
 	}
 }
 
