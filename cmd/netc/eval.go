@@ -17,12 +17,19 @@ func newEvalCmd() *cobra.Command {
 	var cf compileFlags
 	var weights, dir, plotPath string
 	var limit, batch int
+	var seed uint64
+	var df dataFlags
 	c := &cobra.Command{
 		Use:   "eval SPEC --weights W.safetensors",
-		Short: "Test accuracy, per-class accuracy and the confusion matrix on Fashion-MNIST",
-		Long: `Eval runs SPEC with the given weights on the Fashion-MNIST test set (found as netc train
-finds it) and prints the accuracy, the accuracy of each class, and the confusion matrix
-(rows: true class, columns: prediction). --plot also draws the matrix as a PNG.`,
+		Short: "Test accuracy, per-class accuracy and the confusion matrix on the test set",
+		Long: `Eval runs SPEC with the given weights on the test set (Fashion-MNIST found as netc train
+finds it, or the data of the spec's [data] table and the data flags) and prints the
+accuracy, the accuracy of each class, and the confusion matrix (rows: true class, columns:
+prediction). --plot also draws the matrix as a PNG.
+
+When SPEC is a run directory's spec.toml, the run's data, normalization (measured ones
+included) and seed (which chooses an image folder's held-out images) are used; flags
+override them.`,
 		Example: `  netc eval specs/lenet-bn.toml --weights runs/lenet-bn-20261127-101500/best.safetensors
   netc eval specs/lenet-bn.toml --weights best.safetensors --plot confusion.png`,
 		Args:              cobra.ExactArgs(1),
@@ -34,13 +41,22 @@ finds it) and prints the accuracy, the accuracy of each class, and the confusion
 			if batch < 1 || limit < 0 {
 				return usageErrorf("--batch must be at least 1 and --test-limit not negative")
 			}
+			cf.fromRun(cmd, args[0])
 			g, err := cf.compile(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			if g.Input[0] != 1 || g.Classes != data.NumClasses {
-				return &exitError{exitInvalid, fmt.Errorf("Fashion-MNIST needs a 1-channel input and 10 classes; %s has %d and %d", g.Name, g.Input[0], g.Classes)}
+			runDir, opts, runSeed := train.InferenceData(args[0])
+			if opts, err = df.options(cmd, opts); err != nil {
+				return err
 			}
+			if cmd.Flags().Changed("data") {
+				runDir = dir
+			}
+			if !cmd.Flags().Changed("seed") {
+				seed = runSeed
+			}
+			dataDir, opts := train.ResolveData(runDir, opts, g)
 			m, err := runner.NewModel(g)
 			if err != nil {
 				return &exitError{exitInvalid, err}
@@ -48,11 +64,11 @@ finds it) and prints the accuracy, the accuracy of each class, and the confusion
 			if _, err := m.Params.Load(weights); err != nil {
 				return &exitError{exitInvalid, err}
 			}
-			ds, err := train.LoadData(dir)
+			ds, err := train.OpenData(dataDir, &opts, g, seed)
 			if err != nil {
 				return &exitError{exitInvalid, err}
 			}
-			l, err := data.NewLoader(ds.Test, data.LoaderConfig{Height: g.Input[1], Width: g.Input[2], BatchSize: batch, Limit: limit})
+			l, err := data.NewLoader(ds.Test, opts.TestLoader(g.Input[1], g.Input[2], batch, limit))
 			if err != nil {
 				return &exitError{exitInvalid, err}
 			}
@@ -63,7 +79,7 @@ finds it) and prints the accuracy, the accuracy of each class, and the confusion
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "data: %s\n", ds.Source)
 			fmt.Fprintf(out, "test accuracy %.4f (%d of %d), loss %.4f\n\n", res.Accuracy(), res.Correct, res.N, res.Loss)
-			names := data.ClassNames[:]
+			names := ds.ClassList()
 			fmt.Fprintln(out, "class         accuracy")
 			for i, acc := range res.PerClass {
 				fmt.Fprintf(out, "%-12s  %.3f\n", names[i], acc)
@@ -81,7 +97,9 @@ finds it) and prints the accuracy, the accuracy of each class, and the confusion
 	}
 	cf.register(c)
 	c.Flags().StringVarP(&weights, "weights", "w", "", "safetensors weights")
-	c.Flags().StringVar(&dir, "data", "", "Fashion-MNIST directory, or \"embedded\" (default: as netc train finds it)")
+	c.Flags().StringVar(&dir, "data", "", "data directory, or \"embedded\" (default: the run's or the spec's, else Fashion-MNIST as netc train finds it)")
+	c.Flags().Uint64Var(&seed, "seed", 0, "seed that chose an image folder's held-out images (default: the run's, else 0 as netc train's)")
+	df.register(c, false)
 	c.Flags().IntVar(&limit, "test-limit", 0, "the first N test images only")
 	c.Flags().IntVar(&batch, "batch", 256, "images per forward pass")
 	c.Flags().StringVar(&plotPath, "plot", "", "also draw the confusion matrix to this PNG")

@@ -38,6 +38,7 @@ func newTrainCmd() *cobra.Command {
 	var flags train.Recipe // the recipe flags; only those given (Changed) replace the spec's values
 	var resume string
 	var disable []string
+	var df dataFlags
 	c := &cobra.Command{
 		Use:   "train SPEC | --resume RUN_DIR",
 		Short: "Train a network on Fashion-MNIST with the spec's recipe",
@@ -50,6 +51,11 @@ momentum, weight decay, init, seed) comes from the spec's [train] table; flags o
 Data: --data DIR, else $NETC_DATA, else /usr/share/datasets/fashion-mnist (Debian's
 dataset-fashion-mnist), else a class-balanced subset built into netc (10,000 training and
 2,000 test images). Images are resized to the spec's input with bilinear interpolation.
+The spec's [data] table (or --data-format with --data) reads other sets instead: any IDX
+set (idx), CIFAR-10's binary files (cifar10), or an image folder (folder: DIR/CLASS/*.png
+with train/ and val/ subtrees, or --val-split). --mean/--std or --normalize measure
+normalize each channel; --resized-crop, --crop-padding and --hflip augment the training
+images as torchvision's transforms do (see docs/spec.md, [data]).
 
 Everything goes to the run directory (--out, new or empty; default a new runs/<spec>-<time>),
 locked while the run trains: metrics.csv, curves.png, last.safetensors and best.safetensors
@@ -93,7 +99,7 @@ nothing at all when training had not started).`,
 			var run *train.Run
 			var err error
 			if resume != "" {
-				for _, f := range []string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"} {
+				for _, f := range append([]string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"}, dataFlagNames...) {
 					if cmd.Flags().Changed(f) {
 						return usageErrorf("--%s cannot change a run being resumed (only --epochs can); start a new run instead", f)
 					}
@@ -114,6 +120,9 @@ nothing at all when training had not started).`,
 				cfg.Recipe = train.SpecRecipe(g.Train)
 				if ferr := applyRecipeFlags(cmd, &cfg, flags); ferr != nil {
 					return ferr
+				}
+				if cfg.Data, err = df.options(cmd, train.DataOptions{}); err != nil {
+					return err
 				}
 				run, err = train.NewContext(ctx, cfg, obs)
 			}
@@ -156,11 +165,12 @@ nothing at all when training had not started).`,
 	f.Float64Var(&flags.WeightDecay, "weight-decay", 0, "L2 weight decay (default: the spec's, else 0)")
 	f.Uint64Var(&flags.Seed, "seed", 0, "seed for initialization, shuffling and dropout (default: the spec's, else 0)")
 	f.StringVar(&flags.Init, "init", "", "weight init: xavier, kaiming or default (default: the spec's, else xavier)")
-	f.StringVar(&cfg.DataDir, "data", "", "Fashion-MNIST directory (IDX files, gzipped or not), or \"embedded\" for the built-in subset")
+	f.StringVar(&cfg.DataDir, "data", "", "data directory (Fashion-MNIST's IDX files unless --data-format or [data] says otherwise), or \"embedded\" for the built-in subset")
 	f.IntVar(&cfg.TrainLimit, "train-limit", 0, "train on the first N training images only")
 	f.IntVar(&cfg.TestLimit, "test-limit", 0, "test on the first N test images only")
 	f.StringVarP(&cfg.Out, "out", "o", "", "run directory, new or empty (default: a new runs/<spec>-<time>)")
 	f.StringSliceVar(&disable, "disable", nil, "plan passes to switch off (see netc plan --help)")
+	df.register(c, true)
 	return c
 }
 
@@ -239,7 +249,7 @@ func evalCommand(r *train.Run) string {
 		args = append(args, "--input", c.Input)
 	}
 	if r.Data.Origin != data.FromSystem && (r.Data.Origin != data.FromEmbedded || c.DataDir == train.Embedded) {
-		args = append(args, "--data", c.Data.Dir)
+		args = append(args, "--data", c.DataUsed.Dir)
 	}
 	for i, a := range args {
 		args[i] = shellQuote(a)
@@ -251,6 +261,9 @@ func evalCommand(r *train.Run) string {
 func header(w io.Writer, r *train.Run) {
 	params, _, _, _ := r.Graph.Totals()
 	fmt.Fprintf(w, "data: %s\n", r.Data.Source)
+	if s := dataSummary(r.Cfg.Data); s != "" {
+		fmt.Fprintln(w, s)
+	}
 	fmt.Fprintf(w, "network: %s, %s parameters, input %s\n", r.Graph.Name, report.Commas(params), r.Graph.Input)
 	c := r.Cfg
 	fmt.Fprintf(w, "recipe: %d epochs, batch %d, lr %g, SGD (momentum %g, weight decay %g), %s init, seed %d; %s training and %s test images\n",

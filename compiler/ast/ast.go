@@ -24,6 +24,7 @@ type Spec struct {
 	Blocks      map[string]*Block
 	BlockOrder  []string // as written
 	Train       *Train
+	Data        *Data
 }
 
 // Param is a named parameter with its default.

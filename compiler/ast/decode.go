@@ -59,6 +59,9 @@ func (d *decoder) spec(root *load.Node) *Spec {
 	if t := root.Get("train"); t != nil {
 		s.Train = d.train(t)
 	}
+	if t := root.Get("data"); t != nil {
+		s.Data = d.data(t)
+	}
 	return s
 }
 

@@ -51,6 +51,12 @@ func Expand(s *ast.Spec, globals map[string]expr.Value, input [3]int) (*ir.Graph
 	if t := s.Train; t != nil {
 		g.Train = ir.Train{LR: t.LR, Epochs: t.Epochs, Batch: t.Batch, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: t.Seed}
 	}
+	if d := s.Data; d != nil {
+		g.Data = ir.Data{Format: d.Format, Dir: d.Dir, ValSplit: d.ValSplit, Mean: d.Mean, Std: d.Std, Normalize: d.Normalize}
+		if a := d.Augment; a != nil {
+			g.Data.HFlip, g.Data.CropPadding, g.Data.ResizedCrop, g.Data.Scale, g.Data.Ratio = a.HFlip, a.CropPadding, a.ResizedCrop, a.Scale, a.Ratio
+		}
+	}
 	return g, x.errs.Sorted()
 }
 

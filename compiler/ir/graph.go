@@ -84,6 +84,7 @@ type Graph struct {
 	Nodes       []*Node
 	Groups      map[string]*Group
 	Train       Train
+	Data        Data
 
 	BlockPos map[string]diag.Pos // where each block of the spec is defined
 }

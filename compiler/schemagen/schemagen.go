@@ -232,6 +232,7 @@ func document() obj {
 			},
 		},
 	}
+	defs["data"] = dataSchema()
 	var ops []any
 	var dispatch []any
 	for _, s := range ir.Specs() {
@@ -265,6 +266,7 @@ func document() obj {
 			"params":      ref("params"),
 			"blocks":      obj{"type": "object", "propertyNames": obj{"pattern": Identifier}, "additionalProperties": ref("block"), "description": "named blocks, used by layers with `use`"},
 			"train":       ref("train"),
+			"data":        ref("data"),
 		},
 		"definitions": defs,
 	}

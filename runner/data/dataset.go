@@ -39,8 +39,17 @@ const (
 type Dataset struct {
 	Train, Test *Split
 	Origin      Origin
-	Dir         string // the directory read; empty for the embedded subset
-	Source      string // e.g. "Fashion-MNIST from /usr/share/... (60,000 train / 10,000 test)"
+	Dir         string   // the directory read; empty for the embedded subset
+	Source      string   // e.g. "Fashion-MNIST from /usr/share/... (60,000 train / 10,000 test)"
+	Classes     []string // class names, by label; nil means Fashion-MNIST's ClassNames
+}
+
+// ClassList returns the class names, by label.
+func (ds *Dataset) ClassList() []string {
+	if ds.Classes == nil {
+		return ClassNames[:]
+	}
+	return ds.Classes
 }
 
 // Load finds a data set in this order: dir (when not empty, from --data),

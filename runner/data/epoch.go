@@ -114,26 +114,13 @@ func (e *Epoch) produce(start int) {
 	}
 }
 
-// fill assembles batch index of the epoch into b's buffers.
+// fill assembles batch index of the epoch into b's buffers, its images
+// shared out among the workers.
 func (l *Loader) fill(b *Batch, epoch, index int) {
-	hw := l.cfg.Height * l.cfg.Width
 	first := index * l.cfg.BatchSize
 	n := min(l.cfg.BatchSize, l.n-first)
 	b.N, b.Index, b.Epoch = n, index, epoch
-	b.X = b.X[:n*hw]
+	b.X = b.X[:n*l.size]
 	b.Y = b.Y[:n]
-	for k, img := range l.order[first : first+n] {
-		dst := b.X[k*hw : (k+1)*hw]
-		if l.cache == nil {
-			l.resizer.ResizeBytes(dst, l.split.Image(int(img)))
-		} else {
-			cached := l.cache[int(img)*hw : (int(img)+1)*hw]
-			if !l.cached[img] {
-				l.resizer.ResizeBytes(cached, l.split.Image(int(img)))
-				l.cached[img] = true
-			}
-			copy(dst, cached)
-		}
-		b.Y[k] = int32(l.split.Labels[img])
-	}
+	l.fillRange(l.workers, b, epoch, first, 0, n)
 }

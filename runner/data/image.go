@@ -34,11 +34,18 @@ type ImageOptions struct {
 	// or drawing of a dark object on a light background needs Invert to
 	// look like the training data (the CLI's --invert).
 	Invert bool
+	// Channels is 3 for an RGB network (planes as PIL's convert("RGB")),
+	// else the input is grayscale.
+	Channels int
+	// Mean and Std, when set, normalize each channel after scaling to [0,1].
+	Mean, Std []float32
 }
 
-// LoadImageFile reads a PNG or JPEG file as a 1×Height×Width float32 input:
-// grayscale as PIL's convert("L"), optionally inverted, scaled to [0,1] and
-// resized with the same bilinear interpolation as the training data.
+// LoadImageFile reads a PNG or JPEG file as a Channels×Height×Width float32
+// input: grayscale as PIL's convert("L") (RGB planes as convert("RGB") when
+// Channels is 3), optionally inverted, scaled to [0,1], resized with the
+// same bilinear interpolation as the training data, and normalized when
+// Mean and Std are given.
 func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
 	f, err := userfile.Open(path)
 	if err != nil {
@@ -54,6 +61,32 @@ func LoadImageFile(path string, opt ImageOptions) ([]float32, error) {
 
 // DecodeImage is LoadImageFile for a stream.
 func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
+	img, err := decodeLimited(r)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Channels == 3 {
+		return rgbInput(img, opt)
+	}
+	gray, h, w := Grayscale(img)
+	if opt.Invert {
+		for i, v := range gray {
+			gray[i] = 255 - v
+		}
+	}
+	r2, err := NewResizer(h, w, opt.Height, opt.Width)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, opt.Height*opt.Width)
+	r2.ResizeBytes(out, gray)
+	NormalizePlanes(out, opt.Mean, opt.Std)
+	return out, nil
+}
+
+// decodeLimited decodes a PNG or JPEG after checking the size its header
+// announces (see the limits above).
+func decodeLimited(r io.Reader) (image.Image, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, int64(maxImageFileBytes)+1))
 	if err != nil {
 		return nil, err
@@ -75,19 +108,7 @@ func DecodeImage(r io.Reader, opt ImageOptions) ([]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decoding %s image: %w", format, err)
 	}
-	gray, h, w := Grayscale(img)
-	if opt.Invert {
-		for i, v := range gray {
-			gray[i] = 255 - v
-		}
-	}
-	r2, err := NewResizer(h, w, opt.Height, opt.Width)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float32, opt.Height*opt.Width)
-	r2.ResizeBytes(out, gray)
-	return out, nil
+	return img, nil
 }
 
 // Grayscale converts img to 8-bit luma the way PIL's Image.convert("L")

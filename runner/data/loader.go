@@ -27,12 +27,16 @@ type LoaderConfig struct {
 	Limit         int    // > 0: use only the first Limit images, before shuffling
 	Prefetch      int    // batches prepared ahead; DefaultPrefetch when 0
 	CacheBytes    int64  // cap on the resized-image cache; DefaultCacheBytes when 0, no cache when < 0
+
+	Augment   Augment   // training-time augmentation after the resize; the zero value is none
+	Mean, Std []float32 // per-channel normalization after augmentation; none when empty
+	Workers   int       // goroutines that fill a batch; 1 when 0 (results do not depend on it)
 }
 
 // Batch is one mini-batch. Its slices belong to the Loader and stay valid
 // only until the next call to Epoch.Next or Epoch.Close.
 type Batch struct {
-	X     []float32 // N×1×Height×Width, values in [0,1]
+	X     []float32 // N×C×Height×Width, values in [0,1] unless normalized
 	Y     []int32   // N labels
 	N     int       // images in this batch (BatchSize, or fewer for the last)
 	Index int       // batch number within the epoch
@@ -48,6 +52,8 @@ type Loader struct {
 	cfg     LoaderConfig
 	n       int // images served: the split's size or the limit
 	resizer *Resizer
+	size    int         // values per image: C×Height×Width
+	workers []*worker   // per-goroutine augmentation state
 	order   []int32     // this epoch's image order; written only by Epoch
 	free    chan *Batch // the ring: buffers not held by producer or consumer
 	cache   []float32   // n resized images, or nil
@@ -79,12 +85,25 @@ func NewLoader(split *Split, cfg LoaderConfig) (*Loader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.Augment.Check(); err != nil {
+		return nil, err
+	}
+	if len(cfg.Mean) != len(cfg.Std) || (len(cfg.Mean) != 0 && len(cfg.Mean) != split.C()) {
+		return nil, fmt.Errorf("normalization with %d means and %d standard deviations for %d-channel images", len(cfg.Mean), len(cfg.Std), split.C())
+	}
+	if cfg.Workers < 0 {
+		return nil, fmt.Errorf("workers %d, expected ≥ 0", cfg.Workers)
+	}
 	n := split.N
 	if cfg.Limit > 0 {
 		n = min(n, cfg.Limit)
 	}
 	l := &Loader{split: split, cfg: cfg, n: n, resizer: resizer, order: make([]int32, n)}
-	hw := cfg.Height * cfg.Width
+	hw := split.C() * cfg.Height * cfg.Width // values per image
+	l.size = hw
+	for range max(cfg.Workers, 1) {
+		l.workers = append(l.workers, newWorker(cfg.Augment, split.C(), cfg.Height, cfg.Width))
+	}
 	batch := min(cfg.BatchSize, max(n, 1))
 	// One buffer for the consumer, Prefetch ready or being filled.
 	l.free = make(chan *Batch, cfg.Prefetch+1)

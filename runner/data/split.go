@@ -14,18 +14,23 @@ var ClassNames = [NumClasses]string{
 	"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 }
 
-// Split is one part of a data set (train or test): N grayscale images of
-// Height×Width bytes, white on black, row-major, and their labels.
+// Split is one part of a data set (train or test): N images of
+// Channels×Height×Width bytes (planes of rows), and their labels.
+// Fashion-MNIST's are grayscale, white on black.
 type Split struct {
 	N, Height, Width int
-	Images           []uint8 // N×Height×Width
-	Labels           []uint8 // N, each < NumClasses
+	Channels         int     // 1 (grayscale) or 3 (RGB); 0 means 1
+	Images           []uint8 // N×Channels×Height×Width
+	Labels           []uint8 // N, each < the data set's number of classes
 }
+
+// C is the number of channels (1 when Channels is unset).
+func (s *Split) C() int { return max(s.Channels, 1) }
 
 // Image returns the pixels of image i (a view, not a copy).
 func (s *Split) Image(i int) []uint8 {
-	hw := s.Height * s.Width
-	return s.Images[i*hw : (i+1)*hw]
+	n := s.C() * s.Height * s.Width
+	return s.Images[i*n : (i+1)*n]
 }
 
 // NewSplit pairs an idx3 image file with an idx1 label file, checking that

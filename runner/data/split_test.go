@@ -103,3 +103,29 @@ func TestClassNames(t *testing.T) {
 		t.Errorf("ClassNames = %q", ClassNames)
 	}
 }
+
+// TestOpenIDX reads any IDX set (here the MNIST layout filled with real images) with
+// the digits as class names, and refuses a format it does not know.
+func TestOpenIDX(t *testing.T) {
+	dir := t.TempDir()
+	writeSet(t, dir, 12, false)
+	ds, err := Open(Source{Format: FormatIDX, Dir: dir}, 1, 28, 28)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Train.N != 12 || ds.ClassList()[3] != "3" || len(ds.ClassList()) != 10 || !bytes.Equal(ds.Test.Image(11), embeddedSet(t).Test.Image(11)) {
+		t.Errorf("read %s, classes %q", ds.Source, ds.ClassList())
+	}
+	rgb, err := Open(Source{Format: FormatIDX, Dir: dir}, 3, 28, 28)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := rgb.Train.Image(5)
+	if rgb.Train.C() != 3 || !bytes.Equal(img[:784], img[784:1568]) || !bytes.Equal(img[1568:], embeddedSet(t).Train.Image(5)) {
+		t.Error("gray to RGB does not copy the plane three times")
+	}
+	def, err := Open(Source{Dir: EmbeddedDir}, 1, 28, 28)
+	if err != nil || def.Origin != FromEmbedded || def.ClassList()[9] != "Ankle boot" {
+		t.Errorf("default source: %v %+v", err, def)
+	}
+}

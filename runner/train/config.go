@@ -47,14 +47,16 @@ type Config struct {
 
 	Recipe
 
-	DataDir    string // --data; "" searches $NETC_DATA, the system dataset, then the embedded subset; "embedded" forces it
-	TrainLimit int    // > 0: the first N training images
-	TestLimit  int    // > 0: the first N test images
-	EvalBatch  int    // test-set batch size; Batch when 0
+	DataDir    string      // --data; "" searches $NETC_DATA, the system dataset, then the embedded subset; "embedded" forces it
+	TrainLimit int         // > 0: the first N training images
+	TestLimit  int         // > 0: the first N test images
+	EvalBatch  int         // test-set batch size; Batch when 0
+	Data       DataOptions // format, hold-out, normalization and augmentation
 
-	// Data is what the run trains on, filled in by New; Resume reads this directory again
-	// (not DataDir's search) and refuses data with another fingerprint.
-	Data DataRecord
+	// DataUsed is what the run trains on, filled in by New; Resume reads this directory
+	// again (not DataDir's search) with Data's options and refuses data with another
+	// fingerprint.
+	DataUsed DataRecord
 
 	// Out is the run directory: new, or existing and empty. When "", New creates
 	// runs/<spec>-<yyyymmdd-hhmmss>, adding -2, -3, ... when that name is taken.

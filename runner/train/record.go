@@ -19,11 +19,12 @@ type runRecord struct {
 	TrainLimit int
 	TestLimit  int
 	EvalBatch  int
-	Data       DataRecord
+	Data       DataOptions
+	DataUsed   DataRecord
 }
 
 func (c *Config) record() runRecord {
-	r := runRecord{Recipe: c.Recipe, TrainLimit: c.TrainLimit, TestLimit: c.TestLimit, EvalBatch: c.EvalBatch, Data: c.Data}
+	r := runRecord{Recipe: c.Recipe, TrainLimit: c.TrainLimit, TestLimit: c.TestLimit, EvalBatch: c.EvalBatch, Data: c.Data, DataUsed: c.DataUsed}
 	r.Epochs = 0
 	if len(c.Disable) > 0 {
 		r.Disable = c.Disable
@@ -68,7 +69,7 @@ func recordDiff(now, was runRecord) []string {
 	return out
 }
 
-// fields flattens a record to key -> JSON value, one level of nesting spelled Data.Dir.
+// fields flattens a record to key -> JSON value, one level of nesting spelled DataUsed.Dir.
 func fields(r runRecord) map[string]string {
 	raw, _ := json.Marshal(r)
 	var top map[string]json.RawMessage

@@ -75,7 +75,8 @@ func TestResumeRefusesAnEditedRunJSON(t *testing.T) {
 		{`"Batch": 64`, `"Batch": 32`, "Batch is 32 in run.json, 64 in the checkpoint"},
 		{`"Seed": 0`, `"Seed": 3`, "Seed is 3 in run.json, 0 in the checkpoint"},
 		{`"TrainLimit": 128`, `"TrainLimit": 0`, "TrainLimit is 0 in run.json, 128 in the checkpoint"},
-		{`"Dir": "embedded"`, `"Dir": "/tmp"`, "Data.Dir is \"/tmp\" in run.json"},
+		{`"Dir": "embedded"`, `"Dir": "/tmp"`, "DataUsed.Dir is \"/tmp\" in run.json"},
+		{`"HFlip": 0`, `"HFlip": 0.5`, "Data.Augment is"},
 	} {
 		dir := copyRun(t, trained)
 		editFile(t, filepath.Join(dir, RunFile), tc.old, tc.new)

@@ -87,6 +87,7 @@ func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	cfg.fillFromSpec(g)
+	cfg.DataDir, cfg.Data = ResolveData(cfg.DataDir, cfg.Data, g)
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -94,9 +95,9 @@ func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Cfg.Data = DataRecord{Dir: Embedded, Fingerprint: r.Data.Fingerprint()}
+	r.Cfg.DataUsed = DataRecord{Dir: Embedded, Fingerprint: r.Data.Fingerprint()}
 	if r.Data.Origin != data.FromEmbedded {
-		if r.Cfg.Data.Dir, err = filepath.Abs(r.Data.Dir); err != nil {
+		if r.Cfg.DataUsed.Dir, err = filepath.Abs(r.Data.Dir); err != nil {
 			return nil, err
 		}
 	}
@@ -178,7 +179,7 @@ func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, obs O
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, RunFile), err)
 	}
-	if cfg.Data.Dir == "" {
+	if cfg.DataUsed.Dir == "" {
 		return nil, fmt.Errorf("%s does not record the data the run trained on (written by an older netc?); start a new run", filepath.Join(dir, RunFile))
 	}
 	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
@@ -200,8 +201,8 @@ func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, obs O
 	if err != nil {
 		return nil, err
 	}
-	if fp := r.Data.Fingerprint(); fp != cfg.Data.Fingerprint {
-		return nil, fmt.Errorf("the data in %s is not what the run trained on (fingerprint %s, the run recorded %s); refusing to resume", cfg.Data.Dir, fp, cfg.Data.Fingerprint)
+	if fp := r.Data.Fingerprint(); fp != cfg.DataUsed.Fingerprint {
+		return nil, fmt.Errorf("the data in %s is not what the run trained on (fingerprint %s, the run recorded %s); refusing to resume", cfg.DataUsed.Dir, fp, cfg.DataUsed.Fingerprint)
 	}
 	if err := restoreCheckpoint(ck, ts, st, r.Model.Params, r.Opt); err != nil {
 		return nil, err
@@ -229,12 +230,6 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	if g.Input[0] != 1 {
-		return nil, fmt.Errorf("Fashion-MNIST images have 1 channel, the network takes %d (use --input 1x%dx%d)", g.Input[0], g.Input[1], g.Input[2])
-	}
-	if g.Classes != data.NumClasses {
-		return nil, fmt.Errorf("Fashion-MNIST has %d classes, the network has %d", data.NumClasses, g.Classes)
-	}
 	eb := cfg.EvalBatch
 	if eb == 0 {
 		eb = cfg.Batch
@@ -257,7 +252,7 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	m.SeedRNG(dropoutSeed(cfg.Seed))
-	ds, err := loadRunData(cfg)
+	ds, err := loadRunData(&cfg, g)
 	if err != nil {
 		return nil, err
 	}
@@ -265,10 +260,12 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 		Opt: runner.NewSGD(m.Params, float32(cfg.LR), float32(cfg.Momentum), float32(cfg.WeightDecay))}
 	h, w := g.Input[1], g.Input[2]
 	minBatch, _ := runner.MinTrainBatch(g)
-	if r.trainL, err = data.NewLoader(ds.Train, data.LoaderConfig{Height: h, Width: w, BatchSize: cfg.Batch, MinBatch: minBatch, Shuffle: true, Seed: cfg.Seed, Limit: cfg.TrainLimit}); err != nil {
+	tc := cfg.Data.TrainLoader(h, w, cfg.Batch, cfg.Seed, cfg.TrainLimit)
+	tc.MinBatch = minBatch
+	if r.trainL, err = data.NewLoader(ds.Train, tc); err != nil {
 		return nil, err
 	}
-	if r.testL, err = data.NewLoader(ds.Test, data.LoaderConfig{Height: h, Width: w, BatchSize: eb, Limit: cfg.TestLimit}); err != nil {
+	if r.testL, err = data.NewLoader(ds.Test, cfg.Data.TestLoader(h, w, eb, cfg.TestLimit)); err != nil {
 		return nil, err
 	}
 	switch {
@@ -302,15 +299,14 @@ func checkRunMemory(g *ir.Graph, cfg Config, evalBatch int) error {
 	return runner.CheckMemory(fmt.Sprintf("training %s at batch %d", g.Name, cfg.Batch), int64(min(need, math.MaxInt64)))
 }
 
-// loadRunData reads what cfg names: the recorded directory when resuming, else --data's search.
-func loadRunData(cfg Config) (*data.Dataset, error) {
-	switch cfg.Data.Dir {
-	case "":
-		return LoadData(cfg.DataDir)
-	case Embedded:
-		return data.LoadEmbedded()
+// loadRunData reads what cfg names, in its format and converted for g: the recorded
+// directory when resuming (with the recorded options, a measured normalization included),
+// else --data's search. It measures a normalization cfg asks for and holds none of yet.
+func loadRunData(cfg *Config, g *ir.Graph) (*data.Dataset, error) {
+	if cfg.DataUsed.Dir == "" {
+		return OpenData(cfg.DataDir, &cfg.Data, g, cfg.Seed)
 	}
-	return data.LoadDir(cfg.Data.Dir, data.FromRun)
+	return openData(cfg.DataUsed.Dir, true, &cfg.Data, g, cfg.Seed)
 }
 
 // Close releases the run directory's lock. Train calls it when it returns.
