@@ -1,0 +1,53 @@
+package runner
+
+import (
+	"fmt"
+
+	"github.com/netc/netc/runner/tensorio"
+)
+
+// InitReport says what InitFrom did with each tensor.
+type InitReport struct {
+	Loaded     []string // name and shape matched: copied
+	Kept       []string // the network's parameters the file has no match for: left as initialized
+	Mismatched []string // in both, shapes differ ("name: file [..], network [..]"): left as initialized
+	Unused     []string // in the file, not in the network
+}
+
+// InitFrom copies every tensor of a safetensors file whose name and shape match a
+// parameter (weights, biases and batchnorm statistics alike) over the parameters as they
+// are, typically just initialized, and reports the rest. A file that matches nothing is
+// an error: it was surely meant for another network.
+func (ps *Params) InitFrom(path string) (*InitReport, error) {
+	ts, _, err := tensorio.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &InitReport{}
+	seen := map[string]bool{}
+	for _, t := range ts {
+		p := ps.byName[t.Name]
+		switch {
+		case p == nil:
+			r.Unused = append(r.Unused, t.Name)
+		case !sameShape(p.Shape, t.Shape):
+			seen[t.Name] = true
+			r.Mismatched = append(r.Mismatched, fmt.Sprintf("%s: file %v, network %v", t.Name, t.Shape, p.Shape))
+		default:
+			seen[t.Name] = true
+			copy(p.Data, t.Data)
+			r.Loaded = append(r.Loaded, t.Name)
+		}
+	}
+	for _, p := range ps.List {
+		if !seen[p.Name] {
+			r.Kept = append(r.Kept, p.Name)
+		}
+	}
+	ps.Version++
+	if len(r.Loaded) == 0 {
+		return r, fmt.Errorf("%s: no tensor matches a parameter of the network by name and shape (%d tensors in the file, %d mismatched shapes); is it for another network?",
+			path, len(ts), len(r.Mismatched))
+	}
+	return r, nil
+}
