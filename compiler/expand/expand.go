@@ -49,7 +49,7 @@ func Expand(s *ast.Spec, globals map[string]expr.Value, input [3]int) (*ir.Graph
 		x.checkOutput(g.Nodes[out])
 	}
 	if t := s.Train; t != nil {
-		g.Train = ir.Train{LR: t.LR, Epochs: t.Epochs, Batch: t.Batch, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: t.Seed}
+		g.Train = ir.Train{LR: t.LR, Epochs: t.Epochs, Batch: t.Batch, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: t.Seed, Optim: t.Optim}
 	}
 	return g, x.errs.Sorted()
 }
