@@ -108,6 +108,9 @@ func (o *AdamW) Restore(source string, ts []tensorio.Tensor, meta map[string]str
 			if len(buf) != len(t.Data) {
 				return nil, fmt.Errorf("%s: %s has %d values, the parameter %d", source, t.Name, len(t.Data), len(buf))
 			}
+			if msg := NonFinite(t.Shape, t.Data); msg != "" {
+				return nil, fmt.Errorf("%s: %s holds %s", source, t.Name, msg)
+			}
 			copy(buf, t.Data)
 			used[t.Name] = true
 		}

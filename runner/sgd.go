@@ -85,6 +85,9 @@ func (o *SGD) Restore(source string, ts []tensorio.Tensor, meta map[string]strin
 		if len(buf) != len(t.Data) {
 			return nil, fmt.Errorf("%s: momentum for %s has %d values, the parameter %d", source, name, len(t.Data), len(buf))
 		}
+		if msg := NonFinite(t.Shape, t.Data); msg != "" {
+			return nil, fmt.Errorf("%s: momentum for %s holds %s", source, name, msg)
+		}
 		copy(buf, t.Data)
 		used[t.Name] = true
 	}

@@ -12,14 +12,16 @@ import (
 )
 
 // A checkpoint is one safetensors file: the parameters under their own names, the
-// optimizer's momentum buffers under "optimizer.momentum.<name>", and the state needed to
-// continue exactly where the run stopped in its metadata. One file, written atomically,
+// optimizer's state under "optimizer.<what>.<name>" (SGD's momentum buffers, AdamW's
+// exp_avg and exp_avg_sq) with its scalars (SGD's optimizer_began, AdamW's
+// optimizer_step) in the metadata, and the state needed to continue exactly where the
+// run stopped in its metadata too. One file, written atomically,
 // so the weights and the state can never disagree.
 const (
 	CheckpointFile = "checkpoint.safetensors"
 	LastFile       = "last.safetensors"
 	BestFile       = "best.safetensors"
-	momentumPrefix = "optimizer.momentum."
+	optimizerPrefix = "optimizer."
 	formatVersion  = "1"
 )
 
@@ -29,7 +31,6 @@ type state struct {
 	SpecHash       string
 	Epoch, Batch   int
 	RNG            []byte
-	Started        bool
 	PartialLoss    float64 // sums over the batches of Epoch already done
 	PartialCorrect int
 	PartialSeen    int
@@ -46,7 +47,6 @@ func (s state) metadata() map[string]string {
 		"epoch":           strconv.Itoa(s.Epoch),
 		"batch":           strconv.Itoa(s.Batch),
 		"rng":             base64.StdEncoding.EncodeToString(s.RNG),
-		"optimizer_began": strconv.FormatBool(s.Started),
 		"partial_loss":    strconv.FormatFloat(s.PartialLoss, 'g', -1, 64),
 		"partial_correct": strconv.Itoa(s.PartialCorrect),
 		"partial_seen":    strconv.Itoa(s.PartialSeen),
@@ -83,7 +83,6 @@ func parseState(meta map[string]string) (state, error) {
 	s.Epoch, s.Batch = atoi("epoch"), atoi("batch")
 	s.PartialCorrect, s.PartialSeen, s.BestEpoch = atoi("partial_correct"), atoi("partial_seen"), atoi("best_epoch")
 	s.PartialLoss, s.PartialSeconds, s.BestAcc = atof("partial_loss"), atof("partial_seconds"), atof("best_acc")
-	s.Started = meta["optimizer_began"] == "true"
 	rng, err := base64.StdEncoding.DecodeString(meta["rng"])
 	if err != nil {
 		errs = append(errs, "rng")
@@ -97,21 +96,21 @@ func parseState(meta map[string]string) (state, error) {
 
 // saveCheckpoint writes parameters, momentum and state atomically. It refuses weights
 // holding a NaN or an infinity: a diverged run must not replace the last good checkpoint.
-func saveCheckpoint(path string, ps *runner.Params, opt *runner.SGD, s state) error {
+func saveCheckpoint(path string, ps *runner.Params, opt runner.Optimizer, s state) error {
 	if name := firstNonFiniteParam(ps); name != "" {
 		return fmt.Errorf("not writing %s: parameter %s holds a NaN or infinity", path, name)
 	}
-	ts := ps.Tensors()
-	for _, p := range ps.List {
-		if buf, ok := opt.Buffers[p.Name]; ok {
-			ts = append(ts, tensorio.Tensor{Name: momentumPrefix + p.Name, Shape: p.Shape, Data: buf})
-		}
+	ots, ometa := opt.State()
+	meta := s.metadata()
+	for k, v := range ometa {
+		meta[k] = v
 	}
-	return tensorio.WriteFile(path, ts, s.metadata())
+	return tensorio.WriteFile(path, append(ps.Tensors(), ots...), meta)
 }
 
-// loadCheckpoint restores parameters, momentum and state, checking every name and shape.
-func loadCheckpoint(path string, ps *runner.Params, opt *runner.SGD) (state, error) {
+// loadCheckpoint restores parameters, optimizer state and run state, checking every name
+// and shape.
+func loadCheckpoint(path string, ps *runner.Params, opt runner.Optimizer) (state, error) {
 	ts, meta, err := tensorio.ReadFile(path)
 	if err != nil {
 		return state{}, err
@@ -120,29 +119,23 @@ func loadCheckpoint(path string, ps *runner.Params, opt *runner.SGD) (state, err
 	if err != nil {
 		return s, fmt.Errorf("%s: %w", path, err)
 	}
+	used, err := opt.Restore(path, ts, meta)
+	if err != nil {
+		return s, err
+	}
 	var params []tensorio.Tensor
 	for _, t := range ts {
-		name, isMomentum := strings.CutPrefix(t.Name, momentumPrefix)
-		if !isMomentum {
-			params = append(params, t)
+		if used[t.Name] {
 			continue
 		}
-		buf, ok := opt.Buffers[name]
-		if !ok {
-			return s, fmt.Errorf("%s: momentum for %s, but this run has no momentum buffer for it (was momentum changed?)", path, name)
+		if strings.HasPrefix(t.Name, optimizerPrefix) {
+			return s, fmt.Errorf("%s: %s is optimizer state this run's optimizer (%T) does not keep (was the optimizer changed?)", path, t.Name, opt)
 		}
-		if len(buf) != len(t.Data) {
-			return s, fmt.Errorf("%s: momentum for %s has %d values, the parameter %d", path, name, len(t.Data), len(buf))
-		}
-		if msg := runner.NonFinite(t.Shape, t.Data); msg != "" {
-			return s, fmt.Errorf("%s: momentum for %s holds %s", path, name, msg)
-		}
-		copy(buf, t.Data)
+		params = append(params, t)
 	}
 	if err := ps.Set(path, params); err != nil {
 		return s, err
 	}
-	opt.Started = s.Started
 	return s, nil
 }
 

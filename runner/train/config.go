@@ -25,6 +25,7 @@ type Config struct {
 	WeightDecay float64
 	Init        string
 	Seed        uint64
+	Recipe      // optimizer, schedule, loss and fine-tuning (recipe.go)
 
 	DataDir    string // --data; "" searches $NETC_DATA, the system dataset, then the embedded subset; "embedded" forces it
 	TrainLimit int    // > 0: the first N training images

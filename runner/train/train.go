@@ -37,9 +37,11 @@ type Run struct {
 	Cfg     Config
 	Graph   *ir.Graph
 	Model   *runner.Model
-	Opt     *runner.SGD
+	Opt     runner.Optimizer
 	Data    *data.Dataset
 	History []EpochStats
+	Init    *runner.InitReport // what --init-from loaded (nil without it)
+	Frozen  []string           // the parameters --freeze froze
 
 	trainL, testL *data.Loader
 	st            state
@@ -94,6 +96,11 @@ func New(cfg Config, obs Observer) (*Run, error) {
 	}
 	if err := r.Model.Params.Init(cfg.Init, cfg.Seed); err != nil {
 		return nil, err
+	}
+	if cfg.InitFrom != "" {
+		if r.Init, err = r.Model.Params.InitFrom(cfg.InitFrom); err != nil {
+			return nil, err
+		}
 	}
 	r.st = state{SpecHash: cfg.Hash(), RNG: r.rngState()}
 	if err := writeAtomic(filepath.Join(cfg.Out, SpecFile), cfg.SpecSource); err != nil {
@@ -152,6 +159,7 @@ func Resume(dir string, epochs int, obs Observer) (*Run, error) {
 
 func (cfg *Config) fillFromSpec(g *ir.Graph) {
 	t := g.Train
+	cfg.fillRecipe(t)
 	if cfg.Epochs == 0 {
 		cfg.Epochs = t.Epochs
 	}
@@ -188,7 +196,7 @@ func (cfg *Config) validate() error {
 	case cfg.WeightDecay < 0:
 		return fmt.Errorf("weight decay must not be negative")
 	}
-	return nil
+	return cfg.validateRecipe()
 }
 
 // setup loads the data and binds the model.
@@ -212,8 +220,13 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	}
 	m.Disable = cfg.Disable
 	m.SeedRNG(dropoutSeed(cfg.Seed))
-	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs,
-		Opt: runner.NewSGD(m.Params, float32(cfg.LR), float32(cfg.Momentum), float32(cfg.WeightDecay))}
+	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs}
+	if r.Opt, err = runner.NewOptimizer(m.Params, cfg.optimizerConfig()); err != nil {
+		return nil, err
+	}
+	if r.Frozen, err = m.Params.Freeze(cfg.Freeze); err != nil {
+		return nil, err
+	}
 	h, w := g.Input[1], g.Input[2]
 	if r.trainL, err = data.NewLoader(ds.Train, data.LoaderConfig{Height: h, Width: w, BatchSize: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Limit: cfg.TrainLimit}); err != nil {
 		return nil, err
@@ -281,6 +294,7 @@ func (r *Run) Train(ctx context.Context) error {
 				ep.Close()
 				return err
 			}
+			r.beforeStep(net, e, b.Index)
 			copy(net.Input(), b.X)
 			net.Forward(true)
 			loss, _ := net.Loss(b.Y[:b.N])
@@ -290,6 +304,7 @@ func (r *Run) Train(ctx context.Context) error {
 			}
 			r.st.PartialCorrect += countCorrect(net.Logits(), b.Y[:b.N], classes)
 			net.Backward()
+			r.clip()
 			r.Opt.Step()
 			r.st.PartialLoss += float64(loss) * float64(b.N)
 			r.st.PartialSeen += b.N
@@ -323,6 +338,7 @@ func (r *Run) Train(ctx context.Context) error {
 			TrainAcc:     float64(r.st.PartialCorrect) / float64(max(1, r.st.PartialSeen)),
 			TestAcc:      res.Accuracy(),
 			ImagesPerSec: float64(r.st.PartialSeen) / trainSeconds,
+			LR:           r.epochLR(e),
 			Seconds:      r.st.PartialSeconds + time.Since(start).Seconds(),
 		}
 		r.History = append(r.History, s)
@@ -371,7 +387,7 @@ func (r *Run) endEpoch(s EpochStats) error {
 			return err
 		}
 	}
-	r.st = state{SpecHash: r.st.SpecHash, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(), Started: r.Opt.Started,
+	r.st = state{SpecHash: r.st.SpecHash, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(),
 		BestAcc: r.st.BestAcc, BestEpoch: r.st.BestEpoch}
 	return saveCheckpoint(filepath.Join(dir, CheckpointFile), r.Model.Params, r.Opt, r.st)
 }
@@ -379,7 +395,6 @@ func (r *Run) endEpoch(s EpochStats) error {
 // interrupt writes a checkpoint in the middle of an epoch.
 func (r *Run) interrupt() error {
 	r.st.RNG = r.rngState()
-	r.st.Started = r.Opt.Started
 	if err := saveCheckpoint(filepath.Join(r.Cfg.Out, CheckpointFile), r.Model.Params, r.Opt, r.st); err != nil {
 		return fmt.Errorf("interrupted, and the checkpoint could not be written: %w", err)
 	}
