@@ -18,11 +18,11 @@ import (
 // run stopped in its metadata too. One file, written atomically,
 // so the weights and the state can never disagree.
 const (
-	CheckpointFile = "checkpoint.safetensors"
-	LastFile       = "last.safetensors"
-	BestFile       = "best.safetensors"
+	CheckpointFile  = "checkpoint.safetensors"
+	LastFile        = "last.safetensors"
+	BestFile        = "best.safetensors"
 	optimizerPrefix = "optimizer."
-	formatVersion  = "1"
+	formatVersion   = "1"
 )
 
 // state is where training stands: Epoch (0-based) is the epoch in progress and Batch the
