@@ -34,6 +34,7 @@ func newTrainCmd() *cobra.Command {
 	var cfg train.Config
 	var resume string
 	var disable []string
+	var rf *recipeFlags
 	c := &cobra.Command{
 		Use:   "train SPEC | --resume RUN_DIR",
 		Short: "Train a network on Fashion-MNIST with the spec's recipe",
@@ -81,7 +82,7 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 			var run *train.Run
 			var err error
 			if resume != "" {
-				for _, f := range []string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"} {
+				for _, f := range append([]string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"}, recipeFlagNames...) {
 					if cmd.Flags().Changed(f) {
 						return usageErrorf("--%s cannot change a run being resumed (only --epochs can); start a new run instead", f)
 					}
@@ -98,6 +99,9 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 				if cfg.Out == "" {
 					name := strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
 					cfg.Out = filepath.Join("runs", name+"-"+time.Now().Format("20060102-150405"))
+				}
+				if err := rf.apply(&cfg); err != nil {
+					return err
 				}
 				if err := checkTrainFlags(&cfg); err != nil {
 					return err
@@ -146,6 +150,7 @@ Exit status: 0 done, 1 a problem with the spec or the data, 2 a wrong command li
 	f.IntVar(&cfg.TestLimit, "test-limit", 0, "test on the first N test images only")
 	f.StringVarP(&cfg.Out, "out", "o", "", "run directory (default: runs/<spec>-<time>)")
 	f.StringSliceVar(&disable, "disable", nil, "plan passes to switch off (see netc plan --help)")
+	rf = registerRecipeFlags(f, &cfg)
 	return c
 }
 
@@ -186,8 +191,9 @@ func header(w io.Writer, r *train.Run) {
 	fmt.Fprintf(w, "data: %s\n", r.Data.Source)
 	fmt.Fprintf(w, "network: %s, %s parameters, input %s\n", r.Graph.Name, report.Commas(params), r.Graph.Input)
 	c := r.Cfg
-	fmt.Fprintf(w, "recipe: %d epochs, batch %d, lr %g, SGD (momentum %g, weight decay %g), %s init, seed %d; %s training and %s test images\n",
-		c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Init, c.Seed, report.Commas(int64(r.TrainImages())), report.Commas(int64(r.TestImages())))
+	fmt.Fprintf(w, "recipe: %d epochs, batch %d, lr %g, %s, %s init, seed %d; %s training and %s test images\n",
+		c.Epochs, c.Batch, c.LR, c.OptimizerSummary(), c.Init, c.Seed, report.Commas(int64(r.TrainImages())), report.Commas(int64(r.TestImages())))
+	recipeHeader(w, r)
 	fmt.Fprintf(w, "run directory: %s\n", c.Out)
 	if r.EpochsDone() > 0 {
 		fmt.Fprintf(w, "resuming after epoch %d\n", r.EpochsDone())
