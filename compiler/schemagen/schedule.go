@@ -23,11 +23,22 @@ func scheduleSchema() obj {
 		"cosine":    {"type", "warmup", "warmup_factor", "min_lr"},
 		"onecycle":  {"type", "pct_start", "div_factor", "final_div_factor", "anneal", "three_phase", "cycle_momentum", "base_momentum", "max_momentum"},
 	}
+	// Each type rules out the other types' keys (unknown keys are additionalProperties'
+	// to report, with a suggestion).
+	types := []string{"constant", "step", "multistep", "cosine", "onecycle"}
 	var byType []any
-	for _, t := range []string{"constant", "step", "multistep", "cosine", "onecycle"} {
+	for _, t := range types {
+		var others []any
+		for _, u := range types {
+			for _, k := range keys[u] {
+				if !contains(keys[t], k) && !contains(others, k) {
+					others = append(others, k)
+				}
+			}
+		}
 		byType = append(byType, obj{
 			"if":   obj{"properties": obj{"type": obj{"const": t}}},
-			"then": obj{"propertyNames": obj{"enum": keys[t], "x-errors": obj{"enum": "not a key of the " + t + " schedule, which takes " + joinKeys(keys[t])}}},
+			"then": obj{"propertyNames": obj{"not": obj{"enum": others}, "x-errors": obj{"not": "not a key of the " + t + " schedule, which takes " + joinKeys(keys[t])}}},
 		})
 	}
 	return obj{
@@ -61,4 +72,13 @@ func joinKeys(keys []any) string {
 		parts[i] = fmt.Sprint(k)
 	}
 	return strings.Join(parts, ", ")
+}
+
+func contains(list []any, k any) bool {
+	for _, x := range list {
+		if x == k {
+			return true
+		}
+	}
+	return false
 }
