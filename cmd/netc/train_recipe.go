@@ -36,8 +36,17 @@ func registerRecipeFlags(f *pflag.FlagSet, cfg *train.Config) *recipeFlags {
 	return rf
 }
 
-// apply moves the flags that need parsing into cfg.
+// apply moves the flags that need parsing into cfg and checks the values a flag alone
+// can get wrong (usage errors, exit 2); combinations with the spec are train.New's.
 func (rf *recipeFlags) apply(cfg *train.Config) error {
+	switch {
+	case cfg.Optimizer != "" && cfg.Optimizer != runner.OptSGD && cfg.Optimizer != runner.OptAdamW:
+		return usageErrorf("--optimizer %q: expected %s or %s", cfg.Optimizer, runner.OptSGD, runner.OptAdamW)
+	case cfg.LabelSmoothing < 0 || cfg.LabelSmoothing > 1:
+		return usageErrorf("--label-smoothing must be in [0, 1]")
+	case cfg.ClipGradNorm < 0, cfg.Eps < 0:
+		return usageErrorf("--clip-grad-norm and --eps must be positive")
+	}
 	if rf.schedule != "" {
 		s, err := runner.ParseSchedule(rf.schedule)
 		if err != nil {
@@ -59,7 +68,7 @@ func (rf *recipeFlags) apply(cfg *train.Config) error {
 func recipeHeader(w io.Writer, r *train.Run) {
 	if rep := r.Init; rep != nil {
 		fmt.Fprintf(w, "init from %s: %d tensors loaded, %d initialized\n", r.Cfg.InitFrom, len(rep.Loaded), len(rep.Kept)+len(rep.Mismatched))
-		list(w, "  loaded", rep.Loaded)
+		list(w, "  loaded", byTopLevel(rep.Loaded))
 		for _, m := range rep.Mismatched {
 			fmt.Fprintf(w, "  initialized (shape differs) %s\n", m)
 		}
@@ -75,4 +84,22 @@ func list(w io.Writer, what string, names []string) {
 	if len(names) > 0 {
 		fmt.Fprintf(w, "%s: %s\n", what, strings.Join(names, ", "))
 	}
+}
+
+// byTopLevel summarizes names by their first segment: "stem (6)", "stage1 (24)".
+func byTopLevel(names []string) []string {
+	var order []string
+	count := map[string]int{}
+	for _, n := range names {
+		top, _, _ := strings.Cut(n, ".")
+		if count[top] == 0 {
+			order = append(order, top)
+		}
+		count[top]++
+	}
+	out := make([]string, len(order))
+	for i, top := range order {
+		out[i] = fmt.Sprintf("%s (%d)", top, count[top])
+	}
+	return out
 }
