@@ -8,7 +8,7 @@ import (
 
 // InitReport says what InitFrom did with each tensor.
 type InitReport struct {
-	Loaded     []string // name and shape matched: copied
+	Loaded     []string // name and shape matched: copied (this and the next two in the network's order)
 	Kept       []string // the network's parameters the file has no match for: left as initialized
 	Mismatched []string // in both, shapes differ ("name: file [..], network [..]"): left as initialized
 	Unused     []string // in the file, not in the network
@@ -24,24 +24,23 @@ func (ps *Params) InitFrom(path string) (*InitReport, error) {
 		return nil, err
 	}
 	r := &InitReport{}
-	seen := map[string]bool{}
+	inFile := map[string]tensorio.Tensor{}
 	for _, t := range ts {
-		p := ps.byName[t.Name]
-		switch {
-		case p == nil:
+		if ps.byName[t.Name] == nil {
 			r.Unused = append(r.Unused, t.Name)
+		}
+		inFile[t.Name] = t
+	}
+	for _, p := range ps.List { // in the network's order
+		t, ok := inFile[p.Name]
+		switch {
+		case !ok:
+			r.Kept = append(r.Kept, p.Name)
 		case !sameShape(p.Shape, t.Shape):
-			seen[t.Name] = true
 			r.Mismatched = append(r.Mismatched, fmt.Sprintf("%s: file %v, network %v", t.Name, t.Shape, p.Shape))
 		default:
-			seen[t.Name] = true
 			copy(p.Data, t.Data)
-			r.Loaded = append(r.Loaded, t.Name)
-		}
-	}
-	for _, p := range ps.List {
-		if !seen[p.Name] {
-			r.Kept = append(r.Kept, p.Name)
+			r.Loaded = append(r.Loaded, p.Name)
 		}
 	}
 	ps.Version++

@@ -41,7 +41,9 @@ func newTrainCmd() *cobra.Command {
 		Long: `Train trains SPEC on Fashion-MNIST the way the book's train_ch6 does: weights initialized
 (Xavier uniform by default), minibatch SGD on the cross-entropy loss, and after every epoch
 the mean loss, the training accuracy and the test accuracy. The recipe (lr, epochs, batch,
-momentum, weight decay, init, seed) comes from the spec's [train] table; flags override it.
+momentum, weight decay, init, seed; optimizer, schedule, label smoothing, clipping) comes
+from the spec's [train] table; flags override it. --init-from starts from the tensors of a
+weights file that match by name and shape; --freeze keeps parameters under a prefix fixed.
 
 Data: --data DIR, else $NETC_DATA, else /usr/share/datasets/fashion-mnist (Debian's
 dataset-fashion-mnist), else a class-balanced subset built into netc (10,000 training and
