@@ -121,6 +121,16 @@ func (s *Schedule) Validate(epochs int) error {
 	return nil
 }
 
+// AllowsEpochs says whether a run planned for from epochs may be changed to to epochs
+// (netc train --resume --epochs): cosine and onecycle spread over the whole run, so a
+// change would alter the rates of the steps already taken, and is refused.
+func (s *Schedule) AllowsEpochs(from, to int) error {
+	if from == to || (s.Type != SchedCosine && s.Type != SchedOneCycle) {
+		return nil
+	}
+	return fmt.Errorf("the %s schedule spans the run's %d epochs; %d epochs would change the rates already used (start a new run, with --init-from the last weights)", s.Type, from, to)
+}
+
 // LR is the learning rate of the step taken at (epoch, step): epoch 0-based, step the
 // 0-based batch within it, of epochs epochs of perEpoch batches. base is the recipe's
 // lr (OneCycleLR's max_lr). momentum is the momentum (or beta1) one-cycle sets, when

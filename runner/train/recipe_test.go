@@ -213,3 +213,30 @@ func tensorEqual(a, b tensorio.Tensor) bool {
 	}
 	return true
 }
+
+// TestResumeRefusesToStretchTheSchedule: a cosine schedule spans the planned epochs, so
+// --resume --epochs with another count is refused; a step schedule can be extended.
+func TestResumeRefusesToStretchTheSchedule(t *testing.T) {
+	for _, c := range []struct {
+		s  runner.Schedule
+		ok bool
+	}{{runner.Schedule{Type: runner.SchedCosine}, false}, {runner.Schedule{Type: runner.SchedStep, StepSize: 1}, true}} {
+		dir := t.TempDir()
+		cfg := lenetConfig(t, dir)
+		cfg.Epochs, cfg.TrainLimit, cfg.TestLimit, cfg.Schedule = 1, 64, 64, &c.s
+		r, err := New(cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Train(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Resume(dir, 2, nil)
+		if (err == nil) != c.ok || (err != nil && !strings.Contains(err.Error(), "spans the run's 1 epochs")) {
+			t.Errorf("%s: resume with 2 epochs: %v", c.s.Type, err)
+		}
+		if _, err := Resume(dir, 1, nil); err != nil {
+			t.Errorf("%s: resume with the same epochs: %v", c.s.Type, err)
+		}
+	}
+}

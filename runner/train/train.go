@@ -129,6 +129,9 @@ func Resume(dir string, epochs int, obs Observer) (*Run, error) {
 	}
 	cfg.Spec, cfg.Out = filepath.Join(dir, SpecFile), dir
 	if epochs > 0 {
+		if err := cfg.schedule().AllowsEpochs(cfg.Epochs, epochs); err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
 		cfg.Epochs = epochs
 	}
 	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
