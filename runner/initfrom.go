@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/netc/netc/runner/tensorio"
 )
@@ -17,11 +18,21 @@ type InitReport struct {
 // InitFrom copies every tensor of a safetensors file whose name and shape match a
 // parameter (weights, biases and batchnorm statistics alike) over the parameters as they
 // are, typically just initialized, and reports the rest. A file that matches nothing is
-// an error: it was surely meant for another network.
+// an error: it was surely meant for another network; so is a NaN or an infinity in a
+// tensor the network has (nothing is copied then).
 func (ps *Params) InitFrom(path string) (*InitReport, error) {
 	ts, _, err := tensorio.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	var bad []string
+	for _, t := range ts {
+		if msg := NonFinite(t.Shape, t.Data); msg != "" && ps.byName[t.Name] != nil {
+			bad = append(bad, fmt.Sprintf("%s: %s holds %s", path, t.Name, msg))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("not starting from %s:\n  %s", path, strings.Join(bad, "\n  "))
 	}
 	r := &InitReport{}
 	inFile := map[string]tensorio.Tensor{}

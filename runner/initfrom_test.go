@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -67,6 +68,16 @@ func TestInitFromMatchesByNameAndShape(t *testing.T) {
 	}
 	if _, err := m.Params.InitFrom(other); err == nil || !strings.Contains(err.Error(), "no tensor matches") {
 		t.Errorf("got %v", err)
+	}
+
+	// A NaN in a tensor the network has is refused before anything is copied.
+	fits[5] = float32(math.NaN())
+	nan := filepath.Join(t.TempDir(), "nan.safetensors")
+	if err := tensorio.WriteFile(nan, []tensorio.Tensor{{Name: "conv1.weight", Shape: w1.Shape, Data: fits}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Params.InitFrom(nan); err == nil || !strings.Contains(err.Error(), "conv1.weight holds NaN at index 5") {
+		t.Errorf("NaN in conv1.weight: got %v", err)
 	}
 }
 
