@@ -28,7 +28,11 @@ type netKey struct {
 // NewModel allocates g's parameters, zeroed (call Params.Init or Params.Load); plans
 // are built and bound by Net, per mode and batch size, on first use.
 func NewModel(g *ir.Graph) (*Model, error) {
-	return &Model{Graph: g, Params: NewParams(plan.ParamsOf(g)), rng: kernels.NewRNG(0), nets: map[netKey]*Net{}}, nil
+	ps := plan.ParamsOf(g)
+	if err := CheckMemory("the parameters of "+g.Name+" and their gradients", ParamBytes(ps)); err != nil {
+		return nil, err
+	}
+	return &Model{Graph: g, Params: NewParams(ps), rng: kernels.NewRNG(0), nets: map[netKey]*Net{}}, nil
 }
 
 // RNG is the dropout generator all of the model's Nets draw from, one stream.
@@ -45,6 +49,11 @@ func (m *Model) Net(mode plan.Mode, batch int) (*Net, error) {
 	k := netKey{mode, batch}
 	if n, ok := m.nets[k]; ok {
 		return n, nil
+	}
+	if mode == plan.Training {
+		if err := CheckTrainBatch(m.Graph, batch); err != nil {
+			return nil, err
+		}
 	}
 	p, err := plan.Build(m.Graph, PlanOptions(mode, batch, m.Disable))
 	if err != nil {

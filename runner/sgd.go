@@ -72,6 +72,11 @@ func (o *SGD) State() ([]tensorio.Tensor, map[string]string) {
 
 // Restore loads the momentum buffers and whether they started.
 func (o *SGD) Restore(source string, ts []tensorio.Tensor, meta map[string]string) (map[string]bool, error) {
+	switch meta[sgdBeganKey] {
+	case "true", "false":
+	default:
+		return nil, fmt.Errorf("%s: checkpoint metadata unreadable: %s %q (expected true or false)", source, sgdBeganKey, meta[sgdBeganKey])
+	}
 	used := map[string]bool{}
 	for _, t := range ts {
 		name, ok := strings.CutPrefix(t.Name, sgdMomentumPrefix)
@@ -92,5 +97,12 @@ func (o *SGD) Restore(source string, ts []tensorio.Tensor, meta map[string]strin
 		used[t.Name] = true
 	}
 	o.Started = meta[sgdBeganKey] == "true"
+	if o.Started {
+		for _, p := range o.Params.List {
+			if _, kept := o.Buffers[p.Name]; kept && !used[sgdMomentumPrefix+p.Name] {
+				return nil, fmt.Errorf("%s: no momentum buffer %s%s, which the run keeps (momentum %g); the checkpoint is incomplete", source, sgdMomentumPrefix, p.Name, o.Rule.Momentum)
+			}
+		}
+	}
 	return used, nil
 }

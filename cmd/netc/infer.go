@@ -55,6 +55,10 @@ stays off, and the whole file is one batch).`,
 			if len(shape) != 4 || shape[1] != want[0] || shape[2] != want[1] || shape[3] != want[2] {
 				return &exitError{exitInvalid, fmt.Errorf("%s: shape %v, the network takes N x %d x %d x %d (change it with --input-size)", in, shape, want[0], want[1], want[2])}
 			}
+			if minBatch, layer := runner.MinTrainBatch(g); trainMode && shape[0] < minBatch {
+				return &exitError{exitInvalid, fmt.Errorf("%s holds %d sample, and --train-mode normalizes with the batch's own statistics: batchnorm %s sees one value per channel per sample, so it needs at least %d samples",
+					in, shape[0], layer, minBatch)}
+			}
 			logits, err := m.Infer(x, shape[0], batch, trainMode)
 			if err != nil {
 				return &exitError{exitInvalid, err}

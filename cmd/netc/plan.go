@@ -82,6 +82,12 @@ Passes: ` + passList() + `.`,
 				}
 				return &exitError{exitInvalid, err}
 			}
+			// A plan only describes the memory; running it is what needs it, so a plan too
+			// large for this machine is still printed (it is how one sizes a bigger one),
+			// with a warning that the commands that run it will refuse.
+			if err := runner.CheckMemory(fmt.Sprintf("running this %s plan", opt.Mode), runner.PlanBytes(p)); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "netc: warning: %v\n", err)
+			}
 			if showPasses {
 				return nil
 			}

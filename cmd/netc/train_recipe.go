@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -11,56 +12,80 @@ import (
 	"github.com/netc/netc/runner/train"
 )
 
-// recipeFlags are the flags of the optimizer, schedule, loss and fine-tuning; each
-// overrides its key of the spec's [train] table.
+// recipeFlags are the flags of the optimizer, schedule, loss and fine-tuning. Each one
+// given replaces its key of the spec's [train] table (a zero too: --clip-grad-norm 0
+// turns the spec's clipping off, --nesterov=false its Nesterov momentum).
 type recipeFlags struct {
+	train.Optim
 	schedule string
-	betas    []float64
-	freeze   []string
 }
 
 // recipeFlagNames cannot change a run being resumed.
 var recipeFlagNames = []string{"optimizer", "nesterov", "betas", "eps", "label-smoothing", "clip-grad-norm", "schedule", "init-from", "freeze"}
 
-func registerRecipeFlags(f *pflag.FlagSet, cfg *train.Config) *recipeFlags {
+func registerRecipeFlags(f *pflag.FlagSet) *recipeFlags {
 	rf := &recipeFlags{}
-	f.StringVar(&cfg.Optimizer, "optimizer", "", "sgd or adamw (default: the spec's, else sgd); switching to adamw takes AdamW's weight decay 0.01 unless --weight-decay is given")
-	f.BoolVar(&cfg.Nesterov, "nesterov", false, "SGD with Nesterov momentum (needs --momentum)")
-	f.Float64SliceVar(&rf.betas, "betas", nil, "AdamW's betas, e.g. 0.9,0.999 (default: the spec's, else PyTorch's)")
-	f.Float64Var(&cfg.Eps, "eps", 0, "AdamW's eps (default: the spec's, else 1e-8)")
-	f.Float64Var(&cfg.LabelSmoothing, "label-smoothing", 0, "cross-entropy label smoothing in [0, 1] (default: the spec's, else 0)")
-	f.Float64Var(&cfg.ClipGradNorm, "clip-grad-norm", 0, "clip the gradients' total 2-norm to this (default: the spec's, else no clipping)")
+	f.StringVar(&rf.Optimizer, "optimizer", "", "sgd or adamw (default: the spec's, else sgd); switching to adamw takes AdamW's weight decay 0.01 unless --weight-decay is given")
+	f.BoolVar(&rf.Nesterov, "nesterov", false, "SGD with Nesterov momentum (needs momentum; default: the spec's)")
+	f.Float64SliceVar(&rf.Betas, "betas", nil, "AdamW's betas, e.g. 0.9,0.999 (default: the spec's, else PyTorch's)")
+	f.Float64Var(&rf.Eps, "eps", 0, "AdamW's eps (default: the spec's, else 1e-8)")
+	f.Float64Var(&rf.LabelSmoothing, "label-smoothing", 0, "cross-entropy label smoothing in [0, 1] (default: the spec's, else 0)")
+	f.Float64Var(&rf.ClipGradNorm, "clip-grad-norm", 0, "clip the gradients' total 2-norm to this; 0: no clipping (default: the spec's, else none)")
 	f.StringVar(&rf.schedule, "schedule", "", "learning-rate schedule: TYPE[,key=value...] with the keys of [train.schedule], e.g. cosine,warmup=5 or multistep,milestones=30:60 (default: the spec's, else constant)")
-	f.StringVar(&cfg.InitFrom, "init-from", "", "start from the tensors of this safetensors file that match a parameter by name and shape; the rest are initialized")
-	f.StringArrayVar(&rf.freeze, "freeze", nil, "do not train the parameters under this name prefix (e.g. stem, or b1.conv); repeatable")
+	f.StringVar(&rf.InitFrom, "init-from", "", "start from the tensors of this safetensors file that match a parameter by name and shape; the rest are initialized")
+	f.StringArrayVar(&rf.Freeze, "freeze", nil, "do not train the parameters under this name prefix (e.g. stem, or b1.conv); repeatable")
 	return rf
 }
 
-// apply moves the flags that need parsing into cfg and checks the values a flag alone
-// can get wrong (usage errors, exit 2); combinations with the spec are train.New's.
-func (rf *recipeFlags) apply(cfg *train.Config) error {
+// apply replaces the spec's values with the flags given, refusing values a flag alone
+// can get wrong (usage errors, exit 2); combinations are train.New's to refuse. It runs
+// after the book's recipe flags: a run switched to AdamW by --optimizer does not inherit
+// the weight decay of the spec's SGD recipe (an L2 term, not a decoupled decay) but takes
+// AdamW's default, unless --weight-decay is given.
+func (rf *recipeFlags) apply(given func(string) bool, cfg *train.Config) error {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
-	case cfg.Optimizer != "" && cfg.Optimizer != runner.OptSGD && cfg.Optimizer != runner.OptAdamW:
-		return usageErrorf("--optimizer %q: expected %s or %s", cfg.Optimizer, runner.OptSGD, runner.OptAdamW)
-	case cfg.LabelSmoothing < 0 || cfg.LabelSmoothing > 1:
-		return usageErrorf("--label-smoothing must be in [0, 1]")
-	case cfg.ClipGradNorm < 0, cfg.Eps < 0:
-		return usageErrorf("--clip-grad-norm and --eps must be positive")
+	case given("optimizer") && rf.Optimizer != runner.OptSGD && rf.Optimizer != runner.OptAdamW:
+		return usageErrorf("--optimizer %q: expected %s or %s", rf.Optimizer, runner.OptSGD, runner.OptAdamW)
+	case given("label-smoothing") && !(finite(rf.LabelSmoothing) && rf.LabelSmoothing >= 0 && rf.LabelSmoothing <= 1):
+		return usageErrorf("--label-smoothing %g: it must be in [0, 1]", rf.LabelSmoothing)
+	case given("clip-grad-norm") && !(finite(rf.ClipGradNorm) && rf.ClipGradNorm >= 0):
+		return usageErrorf("--clip-grad-norm %g: it must be a finite number ≥ 0", rf.ClipGradNorm)
+	case given("eps") && !(finite(rf.Eps) && rf.Eps > 0):
+		return usageErrorf("--eps %g: it must be a positive finite number", rf.Eps)
+	case given("betas") && len(rf.Betas) != 2:
+		return usageErrorf("--betas takes two numbers, e.g. 0.9,0.999")
 	}
-	if rf.schedule != "" {
+	o := &cfg.Optim
+	if given("optimizer") {
+		if rf.Optimizer == runner.OptAdamW && o.Optimizer != runner.OptAdamW && !given("weight-decay") {
+			cfg.WeightDecay = runner.AdamWWeightDecay
+		}
+		o.Optimizer = rf.Optimizer
+	}
+	if given("nesterov") {
+		o.Nesterov = rf.Nesterov
+	}
+	if given("betas") {
+		o.Betas = rf.Betas
+	}
+	if given("eps") {
+		o.Eps = rf.Eps
+	}
+	if given("label-smoothing") {
+		o.LabelSmoothing = rf.LabelSmoothing
+	}
+	if given("clip-grad-norm") {
+		o.ClipGradNorm = rf.ClipGradNorm
+	}
+	if given("schedule") {
 		s, err := runner.ParseSchedule(rf.schedule)
 		if err != nil {
 			return usageErrorf("--schedule: %v", err)
 		}
-		cfg.Schedule = s
+		o.Schedule = s
 	}
-	if rf.betas != nil {
-		if len(rf.betas) != 2 {
-			return usageErrorf("--betas takes two numbers, e.g. 0.9,0.999")
-		}
-		cfg.Betas = rf.betas
-	}
-	cfg.Freeze = rf.freeze
+	o.InitFrom, o.Freeze = rf.InitFrom, rf.Freeze
 	return nil
 }
 

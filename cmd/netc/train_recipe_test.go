@@ -79,3 +79,23 @@ func TestTrainRecipeFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainOptimizerSwitch: --optimizer adamw over the book's SGD recipe takes AdamW's
+// weight decay (PyTorch's default, 0.01) unless --weight-decay says otherwise, 0 included.
+func TestTrainOptimizerSwitch(t *testing.T) {
+	for _, c := range []struct {
+		extra []string
+		want  string
+	}{
+		{nil, "AdamW (betas 0.9/0.999, eps 1e-08, weight decay 0.01)"},
+		{[]string{"--weight-decay", "0"}, "AdamW (betas 0.9/0.999, eps 1e-08, weight decay 0)"},
+		{[]string{"--betas", "0.8,0.99", "--eps", "1e-6", "--clip-grad-norm", "0"}, "AdamW (betas 0.8/0.99, eps 1e-06, weight decay 0.01), xavier init"},
+	} {
+		args := append([]string{"train", "specs/lenet-bn.toml", "--data", "embedded", "--epochs", "1", "--train-limit", "64", "--test-limit", "64",
+			"--optimizer", "adamw", "--lr", "1e-3", "--out", filepath.Join(t.TempDir(), "run")}, c.extra...)
+		out, errOut, code := netc(t, args...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d, want %q in:\n%s%s", c.extra, code, c.want, out, errOut)
+		}
+	}
+}

@@ -31,6 +31,7 @@ const (
 	FromEnv                    // $NETC_DATA
 	FromSystem                 // SystemDir
 	FromEmbedded               // the subset compiled into the binary
+	FromRun                    // the directory a training run recorded (resuming it)
 )
 
 // Dataset is a train and a test split plus a human-readable account of
@@ -110,6 +111,8 @@ func describe(origin Origin, dir string) string {
 		return "IDX data from " + dir + " ($" + EnvVar + ")"
 	case FromSystem:
 		return "Fashion-MNIST from " + dir
+	case FromRun:
+		return "IDX data from " + dir + " (as the run recorded)"
 	}
 	return "embedded Fashion-MNIST subset"
 }

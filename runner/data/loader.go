@@ -21,6 +21,7 @@ const DefaultPrefetch = 2
 type LoaderConfig struct {
 	Height, Width int    // target image size; the split's own size when 0
 	BatchSize     int    // > 0; the last batch may be smaller (drop_last=False)
+	MinBatch      int    // > 1: a last batch of fewer images is left out (drop_last for that case only)
 	Shuffle       bool   // reshuffle every epoch (training); false keeps dataset order (test)
 	Seed          uint64 // with the epoch number, fixes each epoch's order
 	Limit         int    // > 0: use only the first Limit images, before shuffling
@@ -101,7 +102,17 @@ func NewLoader(split *Split, cfg LoaderConfig) (*Loader, error) {
 func (l *Loader) Len() int { return l.n }
 
 // NumBatches is the number of batches per epoch, the last one partial.
-func (l *Loader) NumBatches() int { return (l.n + l.cfg.BatchSize - 1) / l.cfg.BatchSize }
+func (l *Loader) NumBatches() int {
+	full, rest := l.n/l.cfg.BatchSize, l.n%l.cfg.BatchSize
+	if rest > 0 && rest >= l.cfg.MinBatch {
+		full++
+	}
+	return full
+}
+
+// Dropped is the number of images each epoch leaves out: a last batch smaller than
+// MinBatch. Shuffling makes them different images every epoch.
+func (l *Loader) Dropped() int { return l.n - min(l.n, l.NumBatches()*l.cfg.BatchSize) }
 
 // Cached reports whether resized images are kept in memory.
 func (l *Loader) Cached() bool { return l.cache != nil }

@@ -14,21 +14,23 @@ import (
 // A checkpoint is one safetensors file: the parameters under their own names, the
 // optimizer's state under "optimizer.<what>.<name>" (SGD's momentum buffers, AdamW's
 // exp_avg and exp_avg_sq) with its scalars (SGD's optimizer_began, AdamW's
-// optimizer_step) in the metadata, and the state needed to continue exactly where the
-// run stopped in its metadata too. One file, written atomically,
-// so the weights and the state can never disagree.
+// optimizer_step) in the metadata, and the state needed to continue exactly where the run
+// stopped in its metadata too. One file, written atomically, so the weights and the state
+// can never disagree.
 const (
 	CheckpointFile  = "checkpoint.safetensors"
 	LastFile        = "last.safetensors"
 	BestFile        = "best.safetensors"
 	optimizerPrefix = "optimizer."
-	formatVersion   = "1"
+	formatVersion   = "2" // 2 added the run record ("run", "run_hash")
 )
 
 // state is where training stands: Epoch (0-based) is the epoch in progress and Batch the
 // next batch of it; a checkpoint written between epochs has Batch 0 of the next epoch.
 type state struct {
 	SpecHash       string
+	Record         runRecord         // the recipe, passes, limits and data the run trains with
+	Meta           map[string]string // the checkpoint's metadata as read (the optimizer reads its scalars there)
 	Epoch, Batch   int
 	RNG            []byte
 	PartialLoss    float64 // sums over the batches of Epoch already done
@@ -40,7 +42,10 @@ type state struct {
 }
 
 func (s state) metadata() map[string]string {
+	record, recordHash := s.Record.encode()
 	return map[string]string{
+		"run":             record,
+		"run_hash":        recordHash,
 		"format":          "netc-checkpoint",
 		"version":         formatVersion,
 		"spec_hash":       s.SpecHash,
@@ -62,20 +67,20 @@ func parseState(meta map[string]string) (state, error) {
 		return s, fmt.Errorf("not a netc checkpoint (no training state in its metadata)")
 	}
 	if meta["version"] != formatVersion {
-		return s, fmt.Errorf("checkpoint format version %q, this netc reads %q", meta["version"], formatVersion)
+		return s, fmt.Errorf("checkpoint format version %q, this netc reads %q (start a new run)", meta["version"], formatVersion)
 	}
 	var errs []string
 	atoi := func(k string) int {
 		v, err := strconv.Atoi(meta[k])
-		if err != nil {
-			errs = append(errs, k)
+		if err != nil || v < 0 {
+			errs = append(errs, fmt.Sprintf("%s %q (expected an integer ≥ 0)", k, meta[k]))
 		}
 		return v
 	}
 	atof := func(k string) float64 {
 		v, err := strconv.ParseFloat(meta[k], 64)
-		if err != nil {
-			errs = append(errs, k)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			errs = append(errs, fmt.Sprintf("%s %q (expected a finite number ≥ 0)", k, meta[k]))
 		}
 		return v
 	}
@@ -83,19 +88,32 @@ func parseState(meta map[string]string) (state, error) {
 	s.Epoch, s.Batch = atoi("epoch"), atoi("batch")
 	s.PartialCorrect, s.PartialSeen, s.BestEpoch = atoi("partial_correct"), atoi("partial_seen"), atoi("best_epoch")
 	s.PartialLoss, s.PartialSeconds, s.BestAcc = atof("partial_loss"), atof("partial_seconds"), atof("best_acc")
+	switch {
+	case s.PartialCorrect > s.PartialSeen:
+		errs = append(errs, fmt.Sprintf("partial_correct %d above partial_seen %d", s.PartialCorrect, s.PartialSeen))
+	case s.BestEpoch > s.Epoch:
+		errs = append(errs, fmt.Sprintf("best_epoch %d after epoch %d", s.BestEpoch, s.Epoch))
+	case s.BestAcc > 1:
+		errs = append(errs, fmt.Sprintf("best_acc %g above 1", s.BestAcc))
+	}
 	rng, err := base64.StdEncoding.DecodeString(meta["rng"])
 	if err != nil {
-		errs = append(errs, "rng")
+		errs = append(errs, "rng (expected base64)")
 	}
 	s.RNG = rng
+	s.Meta = meta
+	if s.Record, err = decodeRecord(meta["run"], meta["run_hash"]); err != nil {
+		errs = append(errs, err.Error())
+	}
 	if len(errs) > 0 {
-		return s, fmt.Errorf("checkpoint metadata unreadable: %s", strings.Join(errs, ", "))
+		return s, fmt.Errorf("checkpoint metadata unreadable: %s", strings.Join(errs, "; "))
 	}
 	return s, nil
 }
 
-// saveCheckpoint writes parameters, momentum and state atomically. It refuses weights
-// holding a NaN or an infinity: a diverged run must not replace the last good checkpoint.
+// saveCheckpoint writes parameters, optimizer state and run state atomically. It refuses
+// weights holding a NaN or an infinity: a diverged run must not replace the last good
+// checkpoint.
 func saveCheckpoint(path string, ps *runner.Params, opt runner.Optimizer, s state) error {
 	if name := firstNonFiniteParam(ps); name != "" {
 		return fmt.Errorf("not writing %s: parameter %s holds a NaN or infinity", path, name)
@@ -108,20 +126,26 @@ func saveCheckpoint(path string, ps *runner.Params, opt runner.Optimizer, s stat
 	return tensorio.WriteFile(path, append(ps.Tensors(), ots...), meta)
 }
 
-// loadCheckpoint restores parameters, optimizer state and run state, checking every name
-// and shape.
-func loadCheckpoint(path string, ps *runner.Params, opt runner.Optimizer) (state, error) {
+// readCheckpoint reads a checkpoint's tensors and its state.
+func readCheckpoint(path string) ([]tensorio.Tensor, state, error) {
 	ts, meta, err := tensorio.ReadFile(path)
 	if err != nil {
-		return state{}, err
+		return nil, state{}, err
 	}
 	s, err := parseState(meta)
 	if err != nil {
-		return s, fmt.Errorf("%s: %w", path, err)
+		return nil, s, fmt.Errorf("%s: %w", path, err)
 	}
-	used, err := opt.Restore(path, ts, meta)
+	return ts, s, nil
+}
+
+// restoreCheckpoint puts a checkpoint's parameters and optimizer state in place,
+// checking every name and shape; the optimizer checks that its state is complete (a run
+// with momentum resumed without its buffers would continue differently).
+func restoreCheckpoint(path string, ts []tensorio.Tensor, s state, ps *runner.Params, opt runner.Optimizer) error {
+	used, err := opt.Restore(path, ts, s.Meta)
 	if err != nil {
-		return s, err
+		return err
 	}
 	var params []tensorio.Tensor
 	for _, t := range ts {
@@ -129,14 +153,11 @@ func loadCheckpoint(path string, ps *runner.Params, opt runner.Optimizer) (state
 			continue
 		}
 		if strings.HasPrefix(t.Name, optimizerPrefix) {
-			return s, fmt.Errorf("%s: %s is optimizer state this run's optimizer (%T) does not keep (was the optimizer changed?)", path, t.Name, opt)
+			return fmt.Errorf("%s: %s is optimizer state this run's optimizer does not keep (was the optimizer or momentum changed?)", path, t.Name)
 		}
 		params = append(params, t)
 	}
-	if err := ps.Set(path, params); err != nil {
-		return s, err
-	}
-	return s, nil
+	return ps.Set(path, params)
 }
 
 func firstNonFiniteParam(ps *runner.Params) string {

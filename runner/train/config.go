@@ -7,17 +7,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strings"
+
+	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/runner"
 )
 
-// Config is one training run. Zero values take the spec's [train] recipe.
-type Config struct {
-	Spec       string   // path of the spec file (copied into the run directory)
-	SpecSource []byte   // its contents
-	Set        []string // --set overrides
-	Input      string   // --input override
-	Disable    []string // plan passes to leave out
-
+// Recipe is how a run trains. New takes it as given, except that Epochs, Batch, LR and
+// Init left zero (which no run can use) take the spec's [train] values; Momentum,
+// WeightDecay and Seed are used as they are (0 is a value), so start from SpecRecipe to
+// take the spec's. Embedded in Config, its fields are top-level keys of run.json.
+type Recipe struct {
 	Epochs      int
 	Batch       int
 	LR          float64
@@ -25,14 +26,47 @@ type Config struct {
 	WeightDecay float64
 	Init        string
 	Seed        uint64
-	Recipe      // optimizer, schedule, loss and fine-tuning (recipe.go)
+	Optim       // optimizer, schedule, loss and fine-tuning beyond the book's SGD (recipe.go)
+}
+
+// SpecRecipe is the spec's [train] table as a Recipe, with Xavier init where it names none.
+func SpecRecipe(t ir.Train) Recipe {
+	r := Recipe{Epochs: t.Epochs, Batch: t.Batch, LR: t.LR, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: uint64(t.Seed),
+		Optim: specOptim(t.Optim)}
+	if r.Init == "" {
+		r.Init = runner.InitXavier
+	}
+	return r
+}
+
+// Config is one training run.
+type Config struct {
+	Spec       string   // path of the spec file (copied into the run directory)
+	SpecSource []byte   // its contents
+	Set        []string // --set overrides
+	Input      string   // --input override
+	Disable    []string // plan passes to leave out
+
+	Recipe
 
 	DataDir    string // --data; "" searches $NETC_DATA, the system dataset, then the embedded subset; "embedded" forces it
 	TrainLimit int    // > 0: the first N training images
 	TestLimit  int    // > 0: the first N test images
 	EvalBatch  int    // test-set batch size; Batch when 0
 
-	Out string // run directory
+	// Data is what the run trains on, filled in by New; Resume reads this directory again
+	// (not DataDir's search) and refuses data with another fingerprint.
+	Data DataRecord
+
+	// Out is the run directory: new, or existing and empty. When "", New creates
+	// runs/<spec>-<yyyymmdd-hhmmss>, adding -2, -3, ... when that name is taken.
+	Out string
+}
+
+// DataRecord is the data set a run used.
+type DataRecord struct {
+	Dir         string // absolute directory read, or Embedded
+	Fingerprint string // data.Dataset.Fingerprint
 }
 
 // Hash identifies what a checkpoint was trained on: the spec's source and every option
@@ -42,4 +76,42 @@ func (c *Config) Hash() string {
 	h.Write(c.SpecSource)
 	fmt.Fprintf(h, "\x00set=%s\x00input=%s", strings.Join(c.Set, ","), c.Input)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fillFromSpec gives the fields no run can leave zero the spec's values.
+func (cfg *Config) fillFromSpec(g *ir.Graph) {
+	spec := SpecRecipe(g.Train)
+	if cfg.Epochs == 0 {
+		cfg.Epochs = spec.Epochs
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = spec.Batch
+	}
+	if cfg.LR == 0 {
+		cfg.LR = spec.LR
+	}
+	if cfg.Init == "" {
+		cfg.Init = spec.Init
+	}
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// validate refuses a recipe no run can use, naming the field.
+func (cfg *Config) validate() error {
+	switch {
+	case cfg.Epochs < 1:
+		return fmt.Errorf("epochs is %d, it must be at least 1 (the spec has no [train] epochs: use --epochs)", cfg.Epochs)
+	case cfg.Batch < 1:
+		return fmt.Errorf("batch is %d, it must be at least 1 (the spec has no [train] batch: use --batch)", cfg.Batch)
+	case !finite(cfg.LR) || !(cfg.LR > 0):
+		return fmt.Errorf("the learning rate is %g, it must be a positive finite number (use --lr)", cfg.LR)
+	case !finite(cfg.Momentum) || cfg.Momentum < 0 || cfg.Momentum >= 1:
+		return fmt.Errorf("momentum is %g, it must be in [0, 1)", cfg.Momentum)
+	case !finite(cfg.WeightDecay) || cfg.WeightDecay < 0:
+		return fmt.Errorf("weight decay is %g, it must be a finite number ≥ 0", cfg.WeightDecay)
+	case cfg.TrainLimit < 0 || cfg.TestLimit < 0 || cfg.EvalBatch < 0:
+		return fmt.Errorf("train limit %d, test limit %d and eval batch %d must not be negative", cfg.TrainLimit, cfg.TestLimit, cfg.EvalBatch)
+	}
+	return cfg.validateRecipe()
 }

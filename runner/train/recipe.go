@@ -8,51 +8,33 @@ import (
 	"github.com/netc/netc/runner"
 )
 
-// Recipe is the part of a run beyond the book's SGD: the optimizer, the learning-rate
-// schedule, the loss, and fine-tuning. Each field comes from its flag, else from the
-// spec's [train] table; zero values are the book's recipe.
-type Recipe struct {
-	Optimizer      string           // runner.OptSGD or runner.OptAdamW
+// Optim is the part of a recipe beyond the book's SGD: the optimizer, the learning-rate
+// schedule, the loss, and fine-tuning. Zero values are the book's recipe; SpecRecipe
+// takes them from the spec's [train] table.
+type Optim struct {
+	Optimizer      string           // runner.OptSGD ("" too) or runner.OptAdamW
 	Nesterov       bool             // SGD
 	Betas          []float64        // AdamW; nil: PyTorch's (0.9, 0.999)
 	Eps            float64          // AdamW; 0: PyTorch's 1e-8
 	LabelSmoothing float64          // CrossEntropyLoss(label_smoothing=)
 	ClipGradNorm   float64          // clip_grad_norm_ max_norm; 0: no clipping
-	Schedule       *runner.Schedule // nil: the spec's, else constant
+	Schedule       *runner.Schedule // nil: constant
 
 	InitFrom string   // safetensors file whose matching tensors replace the initial weights
 	Freeze   []string // parameter name prefixes that are not trained
 }
 
-// fillRecipe takes what the flags left unset from the spec. It runs before the weight
-// decay is filled: a run switched to AdamW by --optimizer does not inherit the decay of
-// the spec's SGD recipe (an L2 term, not a decoupled decay) but takes AdamW's default.
-func (cfg *Config) fillRecipe(t ir.Train) {
-	o := t.Optim
-	if cfg.Optimizer == "" {
-		cfg.Optimizer = o.Optimizer
-	} else if cfg.Optimizer == runner.OptAdamW && o.Optimizer != runner.OptAdamW && cfg.WeightDecay == 0 {
-		cfg.WeightDecay = runner.AdamWWeightDecay
+// specOptim is the spec's [train] optimizer, schedule and loss keys as an Optim.
+func specOptim(o ir.TrainOptim) Optim {
+	r := Optim{Optimizer: o.Optimizer, Nesterov: o.Nesterov, Betas: o.Betas, Eps: o.Eps,
+		LabelSmoothing: o.LabelSmoothing, ClipGradNorm: o.ClipGradNorm}
+	if r.Optimizer == "" {
+		r.Optimizer = runner.OptSGD
 	}
-	if cfg.Optimizer == "" {
-		cfg.Optimizer = runner.OptSGD
+	if o.Schedule.Type != "" {
+		r.Schedule = scheduleFromSpec(o.Schedule)
 	}
-	cfg.Nesterov = cfg.Nesterov || o.Nesterov
-	if cfg.Betas == nil {
-		cfg.Betas = o.Betas
-	}
-	if cfg.Eps == 0 {
-		cfg.Eps = o.Eps
-	}
-	if cfg.LabelSmoothing == 0 {
-		cfg.LabelSmoothing = o.LabelSmoothing
-	}
-	if cfg.ClipGradNorm == 0 {
-		cfg.ClipGradNorm = o.ClipGradNorm
-	}
-	if cfg.Schedule == nil && o.Schedule.Type != "" {
-		cfg.Schedule = scheduleFromSpec(o.Schedule)
-	}
+	return r
 }
 
 func scheduleFromSpec(s ir.TrainSchedule) *runner.Schedule {
@@ -65,18 +47,18 @@ func scheduleFromSpec(s ir.TrainSchedule) *runner.Schedule {
 // validateRecipe checks what the schema checks for the spec, for values from flags.
 func (cfg *Config) validateRecipe() error {
 	switch {
-	case cfg.Optimizer != runner.OptSGD && cfg.Optimizer != runner.OptAdamW:
+	case cfg.Optimizer != "" && cfg.Optimizer != runner.OptSGD && cfg.Optimizer != runner.OptAdamW:
 		return fmt.Errorf("unknown optimizer %q (expected %s or %s)", cfg.Optimizer, runner.OptSGD, runner.OptAdamW)
-	case cfg.Nesterov && (cfg.Optimizer != runner.OptSGD || cfg.Momentum <= 0):
+	case cfg.Nesterov && (cfg.Optimizer == runner.OptAdamW || cfg.Momentum <= 0):
 		return fmt.Errorf("Nesterov momentum needs SGD with a momentum above 0 (as torch.optim.SGD requires)")
 	case cfg.Betas != nil && (len(cfg.Betas) != 2 || cfg.Betas[0] < 0 || cfg.Betas[0] >= 1 || cfg.Betas[1] < 0 || cfg.Betas[1] >= 1):
 		return fmt.Errorf("betas must be two numbers in [0, 1), found %v", cfg.Betas)
-	case cfg.Eps < 0:
-		return fmt.Errorf("eps must be positive")
-	case cfg.LabelSmoothing < 0 || cfg.LabelSmoothing > 1:
-		return fmt.Errorf("label smoothing must be in [0, 1], found %g", cfg.LabelSmoothing)
-	case cfg.ClipGradNorm < 0:
-		return fmt.Errorf("the gradient clipping norm must be positive")
+	case !finite(cfg.Eps) || cfg.Eps < 0:
+		return fmt.Errorf("eps is %g, it must be a finite number > 0", cfg.Eps)
+	case !finite(cfg.LabelSmoothing) || cfg.LabelSmoothing < 0 || cfg.LabelSmoothing > 1:
+		return fmt.Errorf("label smoothing is %g, it must be in [0, 1]", cfg.LabelSmoothing)
+	case !finite(cfg.ClipGradNorm) || cfg.ClipGradNorm < 0:
+		return fmt.Errorf("the gradient clipping norm is %g, it must be a finite number > 0", cfg.ClipGradNorm)
 	}
 	if cfg.Schedule != nil {
 		return cfg.Schedule.Validate(cfg.Epochs)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/runner"
 	"github.com/netc/netc/runner/tensorio"
 )
@@ -22,7 +23,7 @@ func TestRecipeResumeGivesTheSameRun(t *testing.T) {
 	small := func(dir string) Config {
 		c := lenetConfig(t, dir)
 		c.Epochs, c.TrainLimit, c.TestLimit, c.LR = 2, 512, 128, 0.01
-		c.Optimizer, c.LabelSmoothing, c.ClipGradNorm = runner.OptAdamW, 0.1, 1
+		c.Optimizer, c.LabelSmoothing, c.ClipGradNorm, c.WeightDecay = runner.OptAdamW, 0.1, 1, 0.01
 		c.Schedule = &runner.Schedule{Type: runner.SchedOneCycle}
 		return c
 	}
@@ -30,9 +31,6 @@ func TestRecipeResumeGivesTheSameRun(t *testing.T) {
 	ref, err := New(small(whole), nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if ref.Cfg.WeightDecay != runner.AdamWWeightDecay {
-		t.Errorf("AdamW without a weight decay got %g, PyTorch's default is 0.01", ref.Cfg.WeightDecay)
 	}
 	if err := ref.Train(context.Background()); err != nil {
 		t.Fatal(err)
@@ -93,52 +91,47 @@ func TestMetricsRecordTheLearningRate(t *testing.T) {
 	}
 }
 
-// TestRecipeFromSpec: the [train] keys reach the run, flags override them, and a run
-// switched to AdamW by the flag takes AdamW's weight decay rather than the spec's L2.
+// TestRecipeFromSpec: SpecRecipe takes the [train] keys of the optimizer, schedule and
+// loss, and a run refuses a combination PyTorch refuses (Nesterov without momentum).
 func TestRecipeFromSpec(t *testing.T) {
 	src, err := os.ReadFile("../../specs/lenet-bn.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	recipe := []byte(`
-optimizer = "sgd"
+	spec := bytes.Replace(src, []byte("[train]\n"), []byte(`[train]
 momentum = 0.9
 nesterov = true
 weight_decay = 5e-4
 label_smoothing = 0.1
 clip_grad_norm = 2.0
 schedule = { type = "multistep", milestones = [1, 2] }
-`)
-	at := bytes.Index(src, []byte("[train]"))
-	end := bytes.IndexByte(src[at:], '\n') + at + 1
-	spec := append(append(append([]byte{}, src[:end]...), recipe...), src[end:]...)
-	spec = bytes.Replace(spec, []byte("epochs = 10"), []byte("epochs = 3"), 1)
-	cfg := Config{Spec: "lenet-bn.toml", SpecSource: spec, DataDir: Embedded, Out: t.TempDir(), TrainLimit: 64, TestLimit: 64}
-	r, err := New(cfg, nil)
+`), 1)
+	g, err := compiler.CheckSource("lenet-bn.toml", spec, compiler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := r.Cfg
+	c := Config{Spec: "lenet-bn.toml", SpecSource: spec, DataDir: Embedded, Out: t.TempDir(), TrainLimit: 64, TestLimit: 64,
+		Recipe: SpecRecipe(g.Train)}
+	c.Epochs = 3
 	if c.Optimizer != runner.OptSGD || !c.Nesterov || c.Momentum != 0.9 || c.WeightDecay != 5e-4 || c.LabelSmoothing != 0.1 ||
 		c.ClipGradNorm != 2 || c.Schedule == nil || c.Schedule.Type != runner.SchedMultiStep || len(c.Schedule.Milestones) != 2 {
-		t.Errorf("recipe from the spec: %+v, schedule %+v", c.Recipe, c.Schedule)
+		t.Errorf("recipe from the spec: %+v, schedule %+v", c.Optim, c.Schedule)
 	}
 	if s := c.OptimizerSummary(); s != "SGD (Nesterov momentum 0.9, weight decay 0.0005), multistep schedule, label smoothing 0.1, gradients clipped to norm 2" {
 		t.Errorf("summary %q", s)
 	}
-	cfg.Out, cfg.Optimizer, cfg.LabelSmoothing = t.TempDir(), runner.OptAdamW, 0.2
-	cfg.Nesterov = false
-	if _, err := New(cfg, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
-		t.Errorf("AdamW with the spec's nesterov: got %v", err)
-	}
-	noNesterov := bytes.Replace(spec, []byte("nesterov = true\n"), nil, 1)
-	cfg.SpecSource, cfg.Out = noNesterov, t.TempDir()
-	r, err = New(cfg, nil)
+	r, err := New(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Cfg.WeightDecay != 0.01 || r.Cfg.LabelSmoothing != 0.2 || math.Abs(r.Cfg.ClipGradNorm-2) > 0 {
-		t.Errorf("--optimizer adamw --label-smoothing 0.2 over the spec: %+v, weight decay %g", r.Cfg.Recipe, r.Cfg.WeightDecay)
+	r.Close()
+	c.Out, c.Momentum = t.TempDir(), 0
+	if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
+		t.Errorf("Nesterov without momentum: got %v", err)
+	}
+	c.Out, c.Momentum, c.Optimizer = t.TempDir(), 0.9, runner.OptAdamW
+	if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
+		t.Errorf("AdamW with nesterov: got %v", err)
 	}
 }
 
@@ -231,12 +224,18 @@ func TestResumeRefusesToStretchTheSchedule(t *testing.T) {
 		if err := r.Train(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		_, err = Resume(dir, 2, nil)
+		r2, err := Resume(dir, 2, nil)
 		if (err == nil) != c.ok || (err != nil && !strings.Contains(err.Error(), "spans the run's 1 epochs")) {
 			t.Errorf("%s: resume with 2 epochs: %v", c.s.Type, err)
 		}
-		if _, err := Resume(dir, 1, nil); err != nil {
+		if err == nil {
+			r2.Close()
+		}
+		r3, err := Resume(dir, 1, nil)
+		if err != nil {
 			t.Errorf("%s: resume with the same epochs: %v", c.s.Type, err)
+		} else {
+			r3.Close()
 		}
 	}
 }

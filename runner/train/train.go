@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/netc/netc/compiler"
@@ -46,6 +47,7 @@ type Run struct {
 	trainL, testL *data.Loader
 	st            state
 	obs           Observer
+	lock          *os.File // the run directory's lock
 }
 
 // ErrInterrupted is returned when the context is cancelled (SIGINT, SIGTERM): the step
@@ -73,9 +75,15 @@ func (e *DivergedError) Error() string {
 		what, e.Epoch, e.Step, where, e.LR, e.LR/10)
 }
 
-// New starts a fresh run: it writes the spec and options to cfg.Out and initializes the
-// weights from the seed.
-func New(cfg Config, obs Observer) (*Run, error) {
+// New starts a fresh run; see NewContext.
+func New(cfg Config, obs Observer) (*Run, error) { return NewContext(context.Background(), cfg, obs) }
+
+// NewContext starts a fresh run: it checks the recipe, binds the network (refusing what
+// does not fit in memory), loads the data, and only then creates and locks the run
+// directory, writes the spec and options there and initializes the weights from the seed.
+// When ctx is cancelled before the directory is created it returns ErrInterrupted and
+// has written nothing. The Run holds the directory's lock until Train returns or Close.
+func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
 	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
 	if err != nil {
 		return nil, err
@@ -84,17 +92,12 @@ func New(cfg Config, obs Observer) (*Run, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(filepath.Join(cfg.Out, CheckpointFile)); err == nil {
-		return nil, fmt.Errorf("%s already holds a run; continue it with --resume %s, or choose another --out", cfg.Out, cfg.Out)
-	}
 	r, err := setup(cfg, g, obs)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Model.Params.Init(cfg.Init, cfg.Seed); err != nil {
+	// The weights come before the directory: a --init-from that does not fit leaves nothing.
+	if err := r.Model.Params.Init(r.Cfg.Init, r.Cfg.Seed); err != nil {
 		return nil, err
 	}
 	if cfg.InitFrom != "" {
@@ -102,28 +105,76 @@ func New(cfg Config, obs Observer) (*Run, error) {
 			return nil, err
 		}
 	}
-	r.st = state{SpecHash: cfg.Hash(), RNG: r.rngState()}
-	if err := writeAtomic(filepath.Join(cfg.Out, SpecFile), cfg.SpecSource); err != nil {
+	r.Cfg.Data = DataRecord{Dir: Embedded, Fingerprint: r.Data.Fingerprint()}
+	if r.Data.Origin != data.FromEmbedded {
+		if r.Cfg.Data.Dir, err = filepath.Abs(r.Data.Dir); err != nil {
+			return nil, err
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
+	if r.Cfg.Out, err = createRunDir(cfg.Out, cfg.Spec, time.Now()); err != nil {
 		return nil, err
 	}
-	raw, _ := json.MarshalIndent(cfg, "", "  ")
-	if err := writeAtomic(filepath.Join(cfg.Out, RunFile), append(raw, '\n')); err != nil {
+	if r.lock, err = lockRunDir(r.Cfg.Out); err != nil {
+		return nil, err
+	}
+	// Another process may have written between the mkdir and the lock.
+	if err := checkEmpty(r.Cfg.Out); err != nil {
+		r.Close()
+		return nil, err
+	}
+	r.st = state{SpecHash: r.Cfg.Hash(), Record: r.Cfg.record(), RNG: r.rngState()}
+	if err := writeAtomic(filepath.Join(r.Cfg.Out, SpecFile), r.Cfg.SpecSource); err != nil {
+		r.Close()
+		return nil, err
+	}
+	raw, _ := json.MarshalIndent(r.Cfg, "", "  ")
+	if err := writeAtomic(filepath.Join(r.Cfg.Out, RunFile), append(raw, '\n')); err != nil {
+		r.Close()
 		return nil, err
 	}
 	return r, nil
 }
 
-// Resume reopens a run directory and continues from its checkpoint. epochs, when > 0,
-// changes the number of epochs to train in total.
+// Resume reopens a run directory and continues from its checkpoint; see ResumeContext.
 func Resume(dir string, epochs int, obs Observer) (*Run, error) {
+	return ResumeContext(context.Background(), dir, epochs, obs)
+}
+
+// ResumeContext reopens a run directory and continues from its checkpoint. epochs, when
+// > 0, changes the number of epochs to train in total. It refuses a run.json that
+// disagrees with the checkpoint, a checkpoint that is incomplete, and data that is not
+// what the run recorded. It locks the directory (refusing one another process trains in)
+// and removes the temporary files of writes a crash interrupted.
+func ResumeContext(ctx context.Context, dir string, epochs int, obs Observer) (*Run, error) {
 	raw, err := userfile.ReadFile(filepath.Join(dir, RunFile), maxRunTextBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a run directory: %w", dir, err)
+	}
+	lock, err := lockRunDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	r, err := resumeLocked(ctx, dir, raw, epochs, obs)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	r.lock = lock
+	return r, nil
+}
+
+func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, obs Observer) (*Run, error) {
+	if err := removeStaleTemps(dir); err != nil {
+		return nil, err
 	}
 	var cfg Config
 	if err := json.Unmarshal(raw, &cfg); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, RunFile), err)
 	}
+	var err error
 	if cfg.SpecSource, err = userfile.ReadFile(filepath.Join(dir, SpecFile), maxRunTextBytes); err != nil {
 		return nil, err
 	}
@@ -134,75 +185,56 @@ func Resume(dir string, epochs int, obs Observer) (*Run, error) {
 		}
 		cfg.Epochs = epochs
 	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, RunFile), err)
+	}
+	if cfg.Data.Dir == "" {
+		return nil, fmt.Errorf("%s does not record the data the run trained on (written by an older netc?); start a new run", filepath.Join(dir, RunFile))
+	}
 	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
 	if err != nil {
 		return nil, err
 	}
-	r, err := setup(cfg, g, obs)
-	if err != nil {
-		return nil, err
-	}
 	ck := filepath.Join(dir, CheckpointFile)
-	st, err := loadCheckpoint(ck, r.Model.Params, r.Opt)
+	ts, st, err := readCheckpoint(ck)
 	if err != nil {
 		return nil, err
 	}
 	if st.SpecHash != cfg.Hash() {
 		return nil, fmt.Errorf("%s was written for another spec or options than %s holds now (was the spec edited?); refusing to resume", ck, cfg.Spec)
 	}
-	if err := r.Model.Seed(st.RNG); err != nil {
+	if d := recordDiff(cfg.record(), st.Record); len(d) > 0 {
+		return nil, fmt.Errorf("%s disagrees with %s: %s; refusing to resume (restore %s, or start a new run)", filepath.Join(dir, RunFile), ck, strings.Join(d, "; "), RunFile)
+	}
+	r, err := setup(cfg, g, obs)
+	if err != nil {
 		return nil, err
+	}
+	if fp := r.Data.Fingerprint(); fp != cfg.Data.Fingerprint {
+		return nil, fmt.Errorf("the data in %s is not what the run trained on (fingerprint %s, the run recorded %s); refusing to resume", cfg.Data.Dir, fp, cfg.Data.Fingerprint)
+	}
+	if err := restoreCheckpoint(ck, ts, st, r.Model.Params, r.Opt); err != nil {
+		return nil, err
+	}
+	if st.Batch > r.trainL.NumBatches() {
+		return nil, fmt.Errorf("%s: batch %d of an epoch of %d batches", ck, st.Batch, r.trainL.NumBatches())
+	}
+	if err := r.Model.Seed(st.RNG); err != nil {
+		return nil, fmt.Errorf("%s: %w", ck, err)
 	}
 	r.st = st
 	if r.History, err = readMetrics(filepath.Join(dir, MetricsFile), st.Epoch); err != nil {
 		return nil, err
 	}
+	if ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
 	return r, nil
 }
 
-func (cfg *Config) fillFromSpec(g *ir.Graph) {
-	t := g.Train
-	cfg.fillRecipe(t)
-	if cfg.Epochs == 0 {
-		cfg.Epochs = t.Epochs
-	}
-	if cfg.Batch == 0 {
-		cfg.Batch = t.Batch
-	}
-	if cfg.LR == 0 {
-		cfg.LR = t.LR
-	}
-	if cfg.Momentum == 0 {
-		cfg.Momentum = t.Momentum
-	}
-	if cfg.WeightDecay == 0 {
-		cfg.WeightDecay = t.WeightDecay
-	}
-	if cfg.Init == "" {
-		cfg.Init = t.Init
-	}
-	if cfg.Init == "" {
-		cfg.Init = runner.InitXavier
-	}
-}
-
-func (cfg *Config) validate() error {
-	switch {
-	case cfg.Epochs < 1:
-		return fmt.Errorf("epochs must be at least 1 (the spec has no [train] epochs: use --epochs)")
-	case cfg.Batch < 1:
-		return fmt.Errorf("batch must be at least 1 (the spec has no [train] batch: use --batch)")
-	case !(cfg.LR > 0):
-		return fmt.Errorf("the learning rate must be positive (the spec has no [train] lr: use --lr)")
-	case cfg.Momentum < 0 || cfg.Momentum >= 1:
-		return fmt.Errorf("momentum must be in [0, 1)")
-	case cfg.WeightDecay < 0:
-		return fmt.Errorf("weight decay must not be negative")
-	}
-	return cfg.validateRecipe()
-}
-
-// setup loads the data and binds the model.
+// setup binds the model and loads the data. The network comes first: a wrong --disable,
+// a batch batchnorm cannot take or a network too large for memory is reported before the
+// data is read.
 func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	if obs == nil {
 		obs = nopObserver{}
@@ -213,8 +245,14 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	if g.Classes != data.NumClasses {
 		return nil, fmt.Errorf("Fashion-MNIST has %d classes, the network has %d", data.NumClasses, g.Classes)
 	}
-	ds, err := LoadData(cfg.DataDir)
-	if err != nil {
+	eb := cfg.EvalBatch
+	if eb == 0 {
+		eb = cfg.Batch
+	}
+	if err := runner.CheckTrainBatch(g, cfg.Batch); err != nil {
+		return nil, err
+	}
+	if err := checkRunMemory(g, cfg, eb); err != nil {
 		return nil, err
 	}
 	m, err := runner.NewModel(g)
@@ -222,7 +260,17 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	m.Disable = cfg.Disable
+	if _, err := m.Net(plan.Training, cfg.Batch); err != nil {
+		return nil, err
+	}
+	if _, err := m.Net(plan.Inference, eb); err != nil {
+		return nil, err
+	}
 	m.SeedRNG(dropoutSeed(cfg.Seed))
+	ds, err := loadRunData(cfg)
+	if err != nil {
+		return nil, err
+	}
 	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs}
 	if r.Opt, err = runner.NewOptimizer(m.Params, cfg.optimizerConfig()); err != nil {
 		return nil, err
@@ -231,18 +279,66 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 		return nil, err
 	}
 	h, w := g.Input[1], g.Input[2]
-	if r.trainL, err = data.NewLoader(ds.Train, data.LoaderConfig{Height: h, Width: w, BatchSize: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Limit: cfg.TrainLimit}); err != nil {
+	minBatch, _ := runner.MinTrainBatch(g)
+	if r.trainL, err = data.NewLoader(ds.Train, data.LoaderConfig{Height: h, Width: w, BatchSize: cfg.Batch, MinBatch: minBatch, Shuffle: true, Seed: cfg.Seed, Limit: cfg.TrainLimit}); err != nil {
 		return nil, err
-	}
-	eb := cfg.EvalBatch
-	if eb == 0 {
-		eb = cfg.Batch
 	}
 	if r.testL, err = data.NewLoader(ds.Test, data.LoaderConfig{Height: h, Width: w, BatchSize: eb, Limit: cfg.TestLimit}); err != nil {
 		return nil, err
 	}
+	switch {
+	case r.trainL.NumBatches() == 0 && r.trainL.Len() > 0:
+		return nil, fmt.Errorf("%s: %d training image is not a batch batchnorm can normalize; train on at least 2", ds.Source, r.trainL.Len())
+	case r.trainL.Len() == 0:
+		return nil, fmt.Errorf("%s: no training images", ds.Source)
+	case r.testL.Len() == 0:
+		return nil, fmt.Errorf("%s: no test images", ds.Source)
+	}
 	return r, nil
 }
+
+// checkRunMemory refuses a run whose parameters, optimizer state and two arenas together
+// exceed the available memory, before any of them is allocated.
+func checkRunMemory(g *ir.Graph, cfg Config, evalBatch int) error {
+	var need float64 // saturating: the sizes of a hostile spec overflow int64
+	for _, o := range []plan.Options{
+		runner.PlanOptions(plan.Training, cfg.Batch, cfg.Disable),
+		runner.PlanOptions(plan.Inference, evalBatch, cfg.Disable),
+	} {
+		p, err := plan.Build(g, o)
+		if err != nil {
+			return err
+		}
+		if need == 0 {
+			need = float64(runner.ParamBytes(p.Params)) * 1.5 // values, gradients and momentum
+		}
+		need += float64(runner.NetBytes(p))
+	}
+	return runner.CheckMemory(fmt.Sprintf("training %s at batch %d", g.Name, cfg.Batch), int64(min(need, math.MaxInt64)))
+}
+
+// loadRunData reads what cfg names: the recorded directory when resuming, else --data's search.
+func loadRunData(cfg Config) (*data.Dataset, error) {
+	switch cfg.Data.Dir {
+	case "":
+		return LoadData(cfg.DataDir)
+	case Embedded:
+		return data.LoadEmbedded()
+	}
+	return data.LoadDir(cfg.Data.Dir, data.FromRun)
+}
+
+// Close releases the run directory's lock. Train calls it when it returns.
+func (r *Run) Close() {
+	if r.lock != nil {
+		r.lock.Close()
+		r.lock = nil
+	}
+}
+
+// DroppedImages is how many training images each epoch leaves out: a last batch of one,
+// which a batchnorm after a linear layer cannot normalize (drop_last for that case).
+func (r *Run) DroppedImages() int { return r.trainL.Dropped() }
 
 // dropoutSeed derives the dropout stream's seed from the run's seed. Params.Init draws the
 // initial weights from kernels.NewRNG(seed) itself: seeding dropout with the same value
@@ -275,6 +371,7 @@ func (r *Run) rngState() []byte {
 // Train runs the remaining epochs. It returns ErrInterrupted after writing a checkpoint
 // when ctx is cancelled, and a *DivergedError when the loss is not finite.
 func (r *Run) Train(ctx context.Context) error {
+	defer r.Close()
 	r.obs.Start(r)
 	classes := r.Graph.Classes
 	for r.st.Epoch < r.Cfg.Epochs {
@@ -331,7 +428,13 @@ func (r *Run) Train(ctx context.Context) error {
 		}
 		trainSeconds := r.st.PartialSeconds + time.Since(start).Seconds()
 		r.obs.Evaluating()
-		res, err := Evaluate(context.Background(), r.Model, r.testL, classes)
+		// A signal during the evaluation stops it: the checkpoint records every batch of
+		// the epoch as done, and resuming evaluates again (evaluation draws no random numbers).
+		res, err := Evaluate(ctx, r.Model, r.testL, classes)
+		if ctx.Err() != nil {
+			r.st.PartialSeconds = trainSeconds
+			return r.interrupt()
+		}
 		if err != nil {
 			return err
 		}
@@ -390,7 +493,7 @@ func (r *Run) endEpoch(s EpochStats) error {
 			return err
 		}
 	}
-	r.st = state{SpecHash: r.st.SpecHash, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(),
+	r.st = state{SpecHash: r.st.SpecHash, Record: r.st.Record, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(),
 		BestAcc: r.st.BestAcc, BestEpoch: r.st.BestEpoch}
 	return saveCheckpoint(filepath.Join(dir, CheckpointFile), r.Model.Params, r.Opt, r.st)
 }

@@ -20,7 +20,7 @@ func lenetConfig(t *testing.T, dir string) Config {
 		t.Fatal(err)
 	}
 	return Config{Spec: "lenet-bn.toml", SpecSource: src, DataDir: Embedded, Out: dir,
-		Epochs: 2, Batch: 64, LR: 0.1, Seed: 0}
+		Recipe: Recipe{Epochs: 2, Batch: 64, LR: 0.1, Seed: 0}}
 }
 
 // TestTrainLeNetOnSubset trains the book's LeNet-BN briefly on the embedded subset of
@@ -58,24 +58,31 @@ func TestTrainLeNetOnSubset(t *testing.T) {
 	}
 }
 
-// stopAfter cancels the run's context once a given step of a given epoch is done.
+// stopAfter cancels the run's context once a given step of a given epoch is done, or
+// with testing, once that epoch's evaluation begins.
 type stopAfter struct {
 	nopObserver
 	epoch, step int
+	testing     bool
 	current     int
 	cancel      func()
 }
 
 func (s *stopAfter) EpochStart(epoch, _, _, _ int) { s.current = epoch }
 func (s *stopAfter) Step(batch int, _, _ float64) {
-	if s.current == s.epoch && batch == s.step {
+	if s.current == s.epoch && batch == s.step && !s.testing {
+		s.cancel()
+	}
+}
+func (s *stopAfter) Evaluating() {
+	if s.current == s.epoch && s.testing {
 		s.cancel()
 	}
 }
 
-// TestResumeGivesTheSameRun interrupts a run in the middle of an epoch and at an epoch
-// boundary, resumes it, and requires the same losses, accuracies and final weights as an
-// uninterrupted run with the same seed.
+// TestResumeGivesTheSameRun interrupts a run in the middle of an epoch, at an epoch
+// boundary and during an evaluation, resumes it, and requires the same losses, accuracies
+// and final weights as an uninterrupted run with the same seed.
 func TestResumeGivesTheSameRun(t *testing.T) {
 	small := func(dir string) Config {
 		c := lenetConfig(t, dir)
@@ -91,15 +98,22 @@ func TestResumeGivesTheSameRun(t *testing.T) {
 	if err := ref.Train(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	for _, stop := range []struct{ epoch, step int }{{2, 5}, {1, 15}} {
+	for _, stop := range []struct {
+		epoch, step int
+		testing     bool
+	}{{2, 5, false}, {1, 15, false}, {2, 0, true}} {
 		dir := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
-		r, err := New(small(dir), &stopAfter{epoch: stop.epoch, step: stop.step, cancel: cancel})
+		r, err := New(small(dir), &stopAfter{epoch: stop.epoch, step: stop.step, testing: stop.testing, cancel: cancel})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := r.Train(ctx); !errors.Is(err, ErrInterrupted) {
 			t.Fatalf("stop at %v: got %v, want ErrInterrupted", stop, err)
+		}
+		// A signal during the evaluation stops it (Ctrl-C is not ignored while testing).
+		if stop.testing && r.EpochsDone() != stop.epoch-1 {
+			t.Errorf("interrupted while testing epoch %d, but %d epochs were completed", stop.epoch, r.EpochsDone())
 		}
 		r2, err := Resume(dir, 0, nil)
 		if err != nil {
