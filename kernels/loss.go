@@ -18,6 +18,15 @@ import (
 // order, so the result does not depend on how many threads share the
 // blocks.
 func SoftmaxCrossEntropy(n, classes int, logits []float32, labels []int32, dlogits []float32) (loss float32, correct int) {
+	return SoftmaxCrossEntropySmoothed(n, classes, 0, logits, labels, dlogits)
+}
+
+// SoftmaxCrossEntropySmoothed is nn.CrossEntropyLoss(label_smoothing=eps): the
+// target is (1-eps)*onehot + eps/classes, so each row's loss is
+// (1-eps)*(lse - x[label]) + eps*(lse - mean(x)) and its gradient
+// (softmax - target)/n. With eps 0 it computes exactly what SoftmaxCrossEntropy
+// always has.
+func SoftmaxCrossEntropySmoothed(n, classes int, eps float64, logits []float32, labels []int32, dlogits []float32) (loss float32, correct int) {
 	need("cross-entropy logits", logits, n*classes)
 	if len(labels) < n {
 		panic(fmt.Sprintf("kernels: cross-entropy has %d labels, need %d", len(labels), n))
@@ -33,7 +42,7 @@ func SoftmaxCrossEntropy(n, classes int, logits []float32, labels []int32, dlogi
 	if n <= 0 {
 		return float32(math.NaN()), 0 // 0/0, as the mean of no rows
 	}
-	t := lossTask{n: n, classes: classes, logits: logits, labels: labels, dlogits: dlogits}
+	t := lossTask{n: n, classes: classes, smoothing: eps, logits: logits, labels: labels, dlogits: dlogits}
 	t.rows = lossBlockRows(n)
 	blocks := (n + t.rows - 1) / t.rows
 	grain := max(1, eltGrain/max(1, t.rows*classes))
@@ -59,6 +68,7 @@ func lossBlockRows(n int) int { return max(32, (n+lossMaxBlocks-1)/lossMaxBlocks
 // going to its own slot.
 type lossTask struct {
 	n, classes, rows int
+	smoothing        float64
 	logits           []float32
 	labels           []int32
 	dlogits          []float32
@@ -114,6 +124,9 @@ func (t *lossTask) row(i int) (float64, bool) {
 		se += math.Exp(float64(v) - mx)
 	}
 	lse := mx + math.Log(se)
+	if t.smoothing != 0 {
+		return t.smoothedRow(i, row, label, lse), best == label
+	}
 	if t.dlogits != nil {
 		d := t.dlogits[i*t.classes : (i+1)*t.classes]
 		for j, v := range row {
@@ -125,4 +138,25 @@ func (t *lossTask) row(i int) (float64, bool) {
 		}
 	}
 	return lse - float64(row[label]), best == label
+}
+
+// smoothedRow is row's loss and gradient against the label-smoothed target.
+func (t *lossTask) smoothedRow(i int, row []float32, label int, lse float64) float64 {
+	eps := t.smoothing
+	uniform := eps / float64(t.classes)
+	var sum float64
+	for _, v := range row {
+		sum += float64(v)
+	}
+	if t.dlogits != nil {
+		d := t.dlogits[i*t.classes : (i+1)*t.classes]
+		for j, v := range row {
+			p := math.Exp(float64(v)-lse) - uniform
+			if j == label {
+				p -= 1 - eps
+			}
+			d[j] = float32(p / float64(t.n))
+		}
+	}
+	return (1-eps)*(lse-float64(row[label])) + eps*(lse-sum/float64(t.classes))
 }

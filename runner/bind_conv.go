@@ -163,14 +163,19 @@ func (c *convStep) backward(n *Net) {
 		db = c.b.Grad
 	}
 	x := n.value(c.s.In[0])
+	frozen := allFrozen(c.w, c.b)
 	if c.algo == kernels.ConvIm2col {
-		kernels.ConvBackwardFilter(c.g, x.Data, dy.Data, c.w.Grad, db, c.bws)
+		if !frozen {
+			kernels.ConvBackwardFilter(c.g, x.Data, dy.Data, c.w.Grad, db, c.bws)
+		}
 		if c.s.NeedsGrad[0] {
 			kernels.ConvBackwardData(c.g, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.bws, c.s.Accumulate[0])
 		}
 		return
 	}
-	kernels.ConvBackwardFilterAlgo(c.g, c.algo, x.Data, dy.Data, c.w.Grad, db, c.bws)
+	if !frozen {
+		kernels.ConvBackwardFilterAlgo(c.g, c.algo, x.Data, dy.Data, c.w.Grad, db, c.bws)
+	}
 	if c.s.NeedsGrad[0] {
 		kernels.ConvBackwardDataAlgo(c.g, c.algo, c.w.Data, dy.Data, n.grad(c.s.In[0]).Data, c.bws, c.s.Accumulate[0])
 	}

@@ -69,7 +69,9 @@ func (l *linearStep) backward(n *Net) {
 	if l.b != nil {
 		db = l.b.Grad
 	}
-	kernels.LinearBackwardParams(n.Batch, l.in, l.out, n.value(l.s.In[0]).Data, dy.Data, l.w.Grad, db)
+	if !allFrozen(l.w, l.b) {
+		kernels.LinearBackwardParams(n.Batch, l.in, l.out, n.value(l.s.In[0]).Data, dy.Data, l.w.Grad, db)
+	}
 	if l.s.NeedsGrad[0] {
 		kernels.LinearBackwardData(n.Batch, l.in, l.out, l.w.Data, dy.Data, n.grad(l.s.In[0]).Data, l.s.Accumulate[0])
 	}

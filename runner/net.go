@@ -25,6 +25,8 @@ type Net struct {
 	// DropoutOff runs training-mode forward passes with dropout disabled (batchnorm still
 	// uses batch statistics), as the parity tests compare with PyTorch.
 	DropoutOff bool
+	// LabelSmoothing is CrossEntropyLoss's label_smoothing for Loss (0: plain).
+	LabelSmoothing float64
 
 	labels  []int32
 	version int // Params.Version the folded weights were computed from
@@ -118,7 +120,8 @@ func (n *Net) Forward(train bool) {
 	}
 }
 
-// Loss computes the mean softmax cross-entropy of the logits against labels, writes the
+// Loss computes the mean softmax cross-entropy of the logits against labels (smoothed by
+// LabelSmoothing), writes the
 // logits' gradient for Backward, and returns the loss and the number of correct
 // predictions.
 func (n *Net) Loss(labels []int32) (float32, int) {
@@ -128,7 +131,7 @@ func (n *Net) Loss(labels []int32) (float32, int) {
 	if out.Grad != nil {
 		dlogits = n.arena[out.Grad.Offset : out.Grad.Offset+int64(n.Batch*n.Plan.Classes)]
 	}
-	return kernels.SoftmaxCrossEntropy(n.Batch, n.Plan.Classes, n.Logits(), n.labels, dlogits)
+	return kernels.SoftmaxCrossEntropySmoothed(n.Batch, n.Plan.Classes, n.LabelSmoothing, n.Logits(), n.labels, dlogits)
 }
 
 // Backward computes every parameter's gradient from the gradient Loss wrote.

@@ -23,6 +23,9 @@ type Param struct {
 	InitValue float64
 	Data      []float32
 	Grad      []float32
+	// Frozen parameters are not updated, and their layer skips its weight-gradient
+	// work when every parameter it has is frozen (see freeze.go).
+	Frozen bool
 }
 
 // Params holds a network's parameters, in the plan's order.

@@ -39,14 +39,17 @@ func newTrainCmd() *cobra.Command {
 	var resume string
 	var disable []string
 	var df dataFlags
+	var rf *recipeFlags
 	c := &cobra.Command{
 		Use:   "train SPEC | --resume RUN_DIR",
 		Short: "Train a network on Fashion-MNIST with the spec's recipe",
 		Long: `Train trains SPEC on Fashion-MNIST the way the book's train_ch6 does: weights initialized
 (Xavier uniform by default), minibatch SGD on the cross-entropy loss, and after every epoch
 the mean loss, the training accuracy and the test accuracy. The recipe (lr, epochs, batch,
-momentum, weight decay, init, seed) comes from the spec's [train] table; flags override it
-(a flag given as 0, such as --momentum 0, replaces the spec's value).
+momentum, weight decay, init, seed; optimizer, schedule, label smoothing, clipping) comes
+from the spec's [train] table; flags override it (a flag given as 0, such as --momentum 0,
+replaces the spec's value). --init-from starts from the tensors of a weights file that
+match by name and shape; --freeze keeps parameters under a prefix fixed.
 
 Data: --data DIR, else $NETC_DATA, else /usr/share/datasets/fashion-mnist (Debian's
 dataset-fashion-mnist), else a class-balanced subset built into netc (10,000 training and
@@ -99,7 +102,7 @@ nothing at all when training had not started).`,
 			var run *train.Run
 			var err error
 			if resume != "" {
-				for _, f := range append([]string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"}, dataFlagNames...) {
+				for _, f := range append([]string{"set", "input", "lr", "batch", "momentum", "weight-decay", "seed", "init", "data", "train-limit", "test-limit", "out", "disable"}, append(dataFlagNames, recipeFlagNames...)...) {
 					if cmd.Flags().Changed(f) {
 						return usageErrorf("--%s cannot change a run being resumed (only --epochs can); start a new run instead", f)
 					}
@@ -123,6 +126,9 @@ nothing at all when training had not started).`,
 				}
 				if cfg.Data, err = df.options(cmd, train.DataOptions{}); err != nil {
 					return err
+				}
+				if ferr := rf.apply(cmd.Flags().Changed, &cfg); ferr != nil {
+					return ferr
 				}
 				run, err = train.NewContext(ctx, cfg, obs)
 			}
@@ -171,6 +177,7 @@ nothing at all when training had not started).`,
 	f.StringVarP(&cfg.Out, "out", "o", "", "run directory, new or empty (default: a new runs/<spec>-<time>)")
 	f.StringSliceVar(&disable, "disable", nil, "plan passes to switch off (see netc plan --help)")
 	df.register(c, true)
+	rf = registerRecipeFlags(f)
 	return c
 }
 
@@ -266,8 +273,9 @@ func header(w io.Writer, r *train.Run) {
 	}
 	fmt.Fprintf(w, "network: %s, %s parameters, input %s\n", r.Graph.Name, report.Commas(params), r.Graph.Input)
 	c := r.Cfg
-	fmt.Fprintf(w, "recipe: %d epochs, batch %d, lr %g, SGD (momentum %g, weight decay %g), %s init, seed %d; %s training and %s test images\n",
-		c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Init, c.Seed, report.Commas(int64(r.TrainImages())), report.Commas(int64(r.TestImages())))
+	fmt.Fprintf(w, "recipe: %d epochs, batch %d, lr %g, %s, %s init, seed %d; %s training and %s test images\n",
+		c.Epochs, c.Batch, c.LR, c.OptimizerSummary(), c.Init, c.Seed, report.Commas(int64(r.TrainImages())), report.Commas(int64(r.TestImages())))
+	recipeHeader(w, r)
 	fmt.Fprintf(w, "run directory: %s\n", c.Out)
 	if d := r.DroppedImages(); d > 0 {
 		_, layer := runner.MinTrainBatch(r.Graph)

@@ -7,6 +7,7 @@ package ast
 import (
 	"github.com/netc/netc/compiler/diag"
 	"github.com/netc/netc/compiler/expr"
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/load"
 )
 
@@ -106,4 +107,5 @@ type Train struct {
 	WeightDecay float64
 	Init        string
 	Seed        int64
+	Optim       ir.TrainOptim
 }

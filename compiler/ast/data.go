@@ -54,7 +54,7 @@ func (d *decoder) data(n *load.Node) *Data {
 	return out
 }
 
-// number reads an integer or float node; absent is 0.
+// number reads an integer or float node; absent is 0 ([data] and [train] both use it).
 func number(v *load.Node) float64 {
 	switch {
 	case v == nil:

@@ -222,6 +222,10 @@ func (d *decoder) train(n *load.Node) *Train {
 	if v := n.Get("seed"); v != nil {
 		t.Seed = v.Int
 	}
+	t.Optim = decodeTrainOptim(n)
+	if t.Optim.Optimizer == "adamw" && n.Get("weight_decay") == nil {
+		t.WeightDecay = 0.01 // torch.optim.AdamW's default
+	}
 	return t
 }
 

@@ -49,7 +49,7 @@ func Expand(s *ast.Spec, globals map[string]expr.Value, input [3]int) (*ir.Graph
 		x.checkOutput(g.Nodes[out])
 	}
 	if t := s.Train; t != nil {
-		g.Train = ir.Train{LR: t.LR, Epochs: t.Epochs, Batch: t.Batch, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: t.Seed}
+		g.Train = ir.Train{LR: t.LR, Epochs: t.Epochs, Batch: t.Batch, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: t.Seed, Optim: t.Optim}
 	}
 	if d := s.Data; d != nil {
 		g.Data = ir.Data{Format: d.Format, Dir: d.Dir, ValSplit: d.ValSplit, Mean: d.Mean, Std: d.Std, Normalize: d.Normalize}

@@ -98,6 +98,39 @@ type Train struct {
 	WeightDecay float64
 	Init        string // xavier, kaiming or default
 	Seed        int64
+	Optim       TrainOptim
+}
+
+// TrainOptim is the recipe's optimizer, learning-rate schedule and loss beyond the
+// book's plain SGD: the [train] keys optimizer, nesterov, betas, eps, label_smoothing,
+// clip_grad_norm and the [train.schedule] table. Zero values are the book's recipe
+// (SGD, constant rate, plain cross-entropy, no clipping); the runner applies PyTorch's
+// defaults for what a chosen optimizer or schedule leaves out. (AdamW's default weight
+// decay, 0.01, is filled into Train.WeightDecay when the spec writes none.)
+type TrainOptim struct {
+	Optimizer      string    // "sgd" or "adamw"; "" is sgd
+	Nesterov       bool      // SGD
+	Betas          []float64 // AdamW; nil: (0.9, 0.999)
+	Eps            float64   // AdamW; 0: 1e-8
+	LabelSmoothing float64
+	ClipGradNorm   float64 // max total gradient norm; 0: no clipping
+	Schedule       TrainSchedule
+}
+
+// TrainSchedule is [train.schedule]: a torch.optim.lr_scheduler and its arguments, named
+// as PyTorch names them (runner.Schedule documents each).
+type TrainSchedule struct {
+	Type                                string // constant, step, multistep, cosine or onecycle; "" is constant
+	StepSize                            int
+	Milestones                          []int
+	Gamma                               float64
+	Warmup                              int
+	WarmupFactor, MinLR                 float64
+	PctStart, DivFactor, FinalDivFactor float64
+	Anneal                              string
+	ThreePhase                          bool
+	CycleMomentum                       *bool
+	BaseMomentum, MaxMomentum           float64
 }
 
 // Output is the last node.

@@ -219,20 +219,28 @@ func document() obj {
 		},
 		"train": obj{
 			"type": "object", "additionalProperties": false,
-			"description": "the training recipe (SGD with cross-entropy); command-line flags override it",
+			"description": "the training recipe (optimizer, learning-rate schedule, cross-entropy loss); command-line flags override it",
 			"required":    []any{"lr", "epochs", "batch"},
 			"properties": obj{
-				"lr":           obj{"type": "number", "exclusiveMinimum": 0, "description": "learning rate"},
-				"epochs":       obj{"type": "integer", "minimum": 1, "maximum": 100000},
-				"batch":        obj{"type": "integer", "minimum": 1, "maximum": 1 << 20, "description": "batch size"},
-				"momentum":     obj{"type": "number", "minimum": 0, "maximum": 1, "default": 0},
-				"weight_decay": obj{"type": "number", "minimum": 0, "default": 0},
-				"init":         obj{"enum": []any{"xavier", "kaiming", "default"}, "default": "xavier", "description": "weight initialisation of conv and linear layers: xavier (uniform, as the book trains), kaiming, or PyTorch's default"},
-				"seed":         obj{"type": "integer", "default": 0},
+				"lr":              obj{"type": "number", "exclusiveMinimum": 0, "description": "learning rate"},
+				"epochs":          obj{"type": "integer", "minimum": 1, "maximum": 100000},
+				"batch":           obj{"type": "integer", "minimum": 1, "maximum": 1 << 20, "description": "batch size"},
+				"momentum":        obj{"type": "number", "minimum": 0, "maximum": 1, "default": 0, "description": "SGD momentum"},
+				"weight_decay":    obj{"type": "number", "minimum": 0, "description": "SGD: L2 penalty added to the gradient (default 0); AdamW: decoupled decay (default 0.01)"},
+				"init":            obj{"enum": []any{"xavier", "kaiming", "default"}, "default": "xavier", "description": "weight initialisation of conv and linear layers: xavier (uniform, as the book trains), kaiming, or PyTorch's default"},
+				"seed":            obj{"type": "integer", "default": 0},
+				"optimizer":       obj{"enum": []any{"sgd", "adamw"}, "default": "sgd", "description": "torch.optim.SGD, or torch.optim.AdamW (decoupled weight decay)"},
+				"nesterov":        obj{"type": "boolean", "default": false, "description": "SGD with Nesterov momentum (needs momentum > 0)"},
+				"betas":           obj{"type": "array", "minItems": 2, "maxItems": 2, "items": obj{"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "default": []any{0.9, 0.999}, "description": "AdamW's coefficients of the running averages of the gradient and its square"},
+				"eps":             obj{"type": "number", "exclusiveMinimum": 0, "default": 1e-8, "description": "AdamW's term added to the denominator"},
+				"label_smoothing": obj{"type": "number", "minimum": 0, "maximum": 1, "default": 0, "description": "CrossEntropyLoss's label_smoothing: the target mixes the one-hot label with the uniform distribution by this much"},
+				"clip_grad_norm":  obj{"type": "number", "exclusiveMinimum": 0, "description": "clip_grad_norm_: scale the gradients so that their total 2-norm is at most this"},
+				"schedule":        ref("schedule"),
 			},
 		},
 	}
 	defs["data"] = dataSchema()
+	defs["schedule"] = scheduleSchema()
 	var ops []any
 	var dispatch []any
 	for _, s := range ir.Specs() {

@@ -67,6 +67,7 @@ func Write(w io.Writer, g *ir.Graph) error {
 			fmt.Fprintf(b, "init         = %s\n", quote(tr.Init))
 		}
 		fmt.Fprintf(b, "seed         = %d\n", tr.Seed)
+		writeTrainOptim(b, tr.Optim)
 	}
 	_, err = io.WriteString(w, b.String())
 	return err

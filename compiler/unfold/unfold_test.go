@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func recheck(t *testing.T, src []byte) *ir.Graph {
 
 var (
 	stringKey = regexp.MustCompile(`(\w+)\s*=\s*"`)
-	words     = map[string]bool{"name": true, "op": true, "use": true, "merge": true, "init": true}
+	words     = map[string]bool{"name": true, "op": true, "use": true, "merge": true, "init": true, "optimizer": true, "type": true, "anneal": true}
 )
 
 func uncommented(src []byte) string {
@@ -72,7 +73,7 @@ func uncommented(src []byte) string {
 
 func TestRoundTrip(t *testing.T) {
 	specs, _ := filepath.Glob(filepath.Join("..", "..", "specs", "*.toml"))
-	specs = append(specs, filepath.Join("testdata", "odd.toml"))
+	specs = append(specs, filepath.Join("testdata", "odd.toml"), filepath.Join("testdata", "modern_recipe.toml"), filepath.Join("testdata", "step_recipe.toml"))
 	if len(specs) < 10 {
 		t.Fatalf("found %d specs", len(specs))
 	}
@@ -95,7 +96,7 @@ func TestRoundTrip(t *testing.T) {
 				if a, b := summary(t, g), summary(t, g2); a != b {
 					t.Errorf("JSON summaries differ:\n%s\n%s", a, b)
 				}
-				if g.Train != g2.Train {
+				if !reflect.DeepEqual(g.Train, g2.Train) {
 					t.Errorf("train %+v became %+v", g.Train, g2.Train)
 				}
 				// Expanding an expanded spec changes nothing but the comments, which name

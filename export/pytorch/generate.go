@@ -101,7 +101,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 			floatVal(t.LR).py(), t.Epochs, t.Batch, floatVal(t.Momentum).py(), floatVal(t.WeightDecay).py()),
 		"LR": floatVal(t.LR).py(), "Epochs": t.Epochs, "Batch": t.Batch,
 		"Code": strings.TrimRight(code.String(), "\n") + "\n", "Root": rc.name,
-		"Helpers": helpers(g),
+		"Helpers": helpers(g), "Recipe": newRecipe(t.Optim),
 	}
 	files := &Files{}
 	if files.Model, err = render(modelTmpl, data); err != nil {

@@ -12,25 +12,27 @@ import (
 )
 
 // A checkpoint is one safetensors file: the parameters under their own names, the
-// optimizer's momentum buffers under "optimizer.momentum.<name>", and the state needed to
-// continue exactly where the run stopped in its metadata. One file, written atomically,
-// so the weights and the state can never disagree.
+// optimizer's state under "optimizer.<what>.<name>" (SGD's momentum buffers, AdamW's
+// exp_avg and exp_avg_sq) with its scalars (SGD's optimizer_began, AdamW's
+// optimizer_step) in the metadata, and the state needed to continue exactly where the run
+// stopped in its metadata too. One file, written atomically, so the weights and the state
+// can never disagree.
 const (
-	CheckpointFile = "checkpoint.safetensors"
-	LastFile       = "last.safetensors"
-	BestFile       = "best.safetensors"
-	momentumPrefix = "optimizer.momentum."
-	formatVersion  = "2" // 2 added the run record ("run", "run_hash")
+	CheckpointFile  = "checkpoint.safetensors"
+	LastFile        = "last.safetensors"
+	BestFile        = "best.safetensors"
+	optimizerPrefix = "optimizer."
+	formatVersion   = "2" // 2 added the run record ("run", "run_hash")
 )
 
 // state is where training stands: Epoch (0-based) is the epoch in progress and Batch the
 // next batch of it; a checkpoint written between epochs has Batch 0 of the next epoch.
 type state struct {
 	SpecHash       string
-	Record         runRecord // the recipe, passes, limits and data the run trains with
+	Record         runRecord         // the recipe, passes, limits and data the run trains with
+	Meta           map[string]string // the checkpoint's metadata as read (the optimizer reads its scalars there)
 	Epoch, Batch   int
 	RNG            []byte
-	Started        bool
 	PartialLoss    float64 // sums over the batches of Epoch already done
 	PartialCorrect int
 	PartialSeen    int
@@ -50,7 +52,6 @@ func (s state) metadata() map[string]string {
 		"epoch":           strconv.Itoa(s.Epoch),
 		"batch":           strconv.Itoa(s.Batch),
 		"rng":             base64.StdEncoding.EncodeToString(s.RNG),
-		"optimizer_began": strconv.FormatBool(s.Started),
 		"partial_loss":    strconv.FormatFloat(s.PartialLoss, 'g', -1, 64),
 		"partial_correct": strconv.Itoa(s.PartialCorrect),
 		"partial_seen":    strconv.Itoa(s.PartialSeen),
@@ -87,13 +88,6 @@ func parseState(meta map[string]string) (state, error) {
 	s.Epoch, s.Batch = atoi("epoch"), atoi("batch")
 	s.PartialCorrect, s.PartialSeen, s.BestEpoch = atoi("partial_correct"), atoi("partial_seen"), atoi("best_epoch")
 	s.PartialLoss, s.PartialSeconds, s.BestAcc = atof("partial_loss"), atof("partial_seconds"), atof("best_acc")
-	switch meta["optimizer_began"] {
-	case "true":
-		s.Started = true
-	case "false":
-	default:
-		errs = append(errs, fmt.Sprintf("optimizer_began %q (expected true or false)", meta["optimizer_began"]))
-	}
 	switch {
 	case s.PartialCorrect > s.PartialSeen:
 		errs = append(errs, fmt.Sprintf("partial_correct %d above partial_seen %d", s.PartialCorrect, s.PartialSeen))
@@ -107,6 +101,7 @@ func parseState(meta map[string]string) (state, error) {
 		errs = append(errs, "rng (expected base64)")
 	}
 	s.RNG = rng
+	s.Meta = meta
 	if s.Record, err = decodeRecord(meta["run"], meta["run_hash"]); err != nil {
 		errs = append(errs, err.Error())
 	}
@@ -116,19 +111,19 @@ func parseState(meta map[string]string) (state, error) {
 	return s, nil
 }
 
-// saveCheckpoint writes parameters, momentum and state atomically. It refuses weights
-// holding a NaN or an infinity: a diverged run must not replace the last good checkpoint.
-func saveCheckpoint(path string, ps *runner.Params, opt *runner.SGD, s state) error {
+// saveCheckpoint writes parameters, optimizer state and run state atomically. It refuses
+// weights holding a NaN or an infinity: a diverged run must not replace the last good
+// checkpoint.
+func saveCheckpoint(path string, ps *runner.Params, opt runner.Optimizer, s state) error {
 	if name := firstNonFiniteParam(ps); name != "" {
 		return fmt.Errorf("not writing %s: parameter %s holds a NaN or infinity", path, name)
 	}
-	ts := ps.Tensors()
-	for _, p := range ps.List {
-		if buf, ok := opt.Buffers[p.Name]; ok {
-			ts = append(ts, tensorio.Tensor{Name: momentumPrefix + p.Name, Shape: p.Shape, Data: buf})
-		}
+	ots, ometa := opt.State()
+	meta := s.metadata()
+	for k, v := range ometa {
+		meta[k] = v
 	}
-	return tensorio.WriteFile(path, ts, s.metadata())
+	return tensorio.WriteFile(path, append(ps.Tensors(), ots...), meta)
 }
 
 // readCheckpoint reads a checkpoint's tensors and its state.
@@ -144,43 +139,25 @@ func readCheckpoint(path string) ([]tensorio.Tensor, state, error) {
 	return ts, s, nil
 }
 
-// restoreCheckpoint puts a checkpoint's parameters and momentum buffers in place,
-// checking every name and shape, and that every momentum buffer the run keeps is there:
-// a run with momentum resumed without its buffers would continue differently.
-func restoreCheckpoint(path string, ts []tensorio.Tensor, s state, ps *runner.Params, opt *runner.SGD) error {
-	var params []tensorio.Tensor
-	restored := map[string]bool{}
-	for _, t := range ts {
-		name, isMomentum := strings.CutPrefix(t.Name, momentumPrefix)
-		if !isMomentum {
-			params = append(params, t)
-			continue
-		}
-		buf, ok := opt.Buffers[name]
-		if !ok {
-			return fmt.Errorf("%s: momentum for %s, but this run has no momentum buffer for it (was momentum changed?)", path, name)
-		}
-		if len(buf) != len(t.Data) {
-			return fmt.Errorf("%s: momentum for %s has %d values, the parameter %d", path, name, len(t.Data), len(buf))
-		}
-		if msg := runner.NonFinite(t.Shape, t.Data); msg != "" {
-			return fmt.Errorf("%s: momentum for %s holds %s", path, name, msg)
-		}
-		copy(buf, t.Data)
-		restored[name] = true
-	}
-	if s.Started {
-		for _, p := range ps.List {
-			if _, kept := opt.Buffers[p.Name]; kept && !restored[p.Name] {
-				return fmt.Errorf("%s: no momentum buffer %s%s, which the run keeps (momentum %g); the checkpoint is incomplete", path, momentumPrefix, p.Name, opt.Rule.Momentum)
-			}
-		}
-	}
-	if err := ps.Set(path, params); err != nil {
+// restoreCheckpoint puts a checkpoint's parameters and optimizer state in place,
+// checking every name and shape; the optimizer checks that its state is complete (a run
+// with momentum resumed without its buffers would continue differently).
+func restoreCheckpoint(path string, ts []tensorio.Tensor, s state, ps *runner.Params, opt runner.Optimizer) error {
+	used, err := opt.Restore(path, ts, s.Meta)
+	if err != nil {
 		return err
 	}
-	opt.Started = s.Started
-	return nil
+	var params []tensorio.Tensor
+	for _, t := range ts {
+		if used[t.Name] {
+			continue
+		}
+		if strings.HasPrefix(t.Name, optimizerPrefix) {
+			return fmt.Errorf("%s: %s is optimizer state this run's optimizer does not keep (was the optimizer or momentum changed?)", path, t.Name)
+		}
+		params = append(params, t)
+	}
+	return ps.Set(path, params)
 }
 
 func firstNonFiniteParam(ps *runner.Params) string {

@@ -51,7 +51,7 @@ func FuzzLoadCheckpoint(f *testing.F) {
 			buf[i] = float32(i%7) * 0.25
 		}
 	}
-	st := state{SpecHash: "abc", Epoch: 2, Batch: 1, RNG: []byte{1, 2, 3}, Started: true, PartialSeen: 10, PartialCorrect: 4, BestAcc: 0.5, BestEpoch: 1}
+	st := state{SpecHash: "abc", Epoch: 2, Batch: 1, RNG: []byte{1, 2, 3}, PartialSeen: 10, PartialCorrect: 4, BestAcc: 0.5, BestEpoch: 1}
 	dir := f.TempDir()
 	sealed := filepath.Join(dir, "sealed.safetensors")
 	if err := saveCheckpoint(sealed, ps, opt, st); err != nil {

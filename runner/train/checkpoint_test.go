@@ -49,7 +49,7 @@ func TestResumeRefusesDamagedCheckpoint(t *testing.T) {
 
 	for _, tc := range []struct{ tensor, want string }{
 		{"conv1.weight", ck + ": conv1.weight holds NaN at index 3, [0 0 0 3] of shape [6 1 5 5]"},
-		{momentumPrefix + "linear1.bias", ck + ": momentum for linear1.bias holds NaN at index 3, [3] of shape [120]"},
+		{"optimizer.momentum.linear1.bias", ck + ": momentum for linear1.bias holds NaN at index 3, [3] of shape [120]"},
 	} {
 		damaged := make([]tensorio.Tensor, len(ts))
 		found := false

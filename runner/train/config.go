@@ -26,11 +26,13 @@ type Recipe struct {
 	WeightDecay float64
 	Init        string
 	Seed        uint64
+	Optim       // optimizer, schedule, loss and fine-tuning beyond the book's SGD (recipe.go)
 }
 
 // SpecRecipe is the spec's [train] table as a Recipe, with Xavier init where it names none.
 func SpecRecipe(t ir.Train) Recipe {
-	r := Recipe{Epochs: t.Epochs, Batch: t.Batch, LR: t.LR, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: uint64(t.Seed)}
+	r := Recipe{Epochs: t.Epochs, Batch: t.Batch, LR: t.LR, Momentum: t.Momentum, WeightDecay: t.WeightDecay, Init: t.Init, Seed: uint64(t.Seed),
+		Optim: specOptim(t.Optim)}
 	if r.Init == "" {
 		r.Init = runner.InitXavier
 	}
@@ -113,5 +115,5 @@ func (cfg *Config) validate() error {
 	case cfg.TrainLimit < 0 || cfg.TestLimit < 0 || cfg.EvalBatch < 0:
 		return fmt.Errorf("train limit %d, test limit %d and eval batch %d must not be negative", cfg.TrainLimit, cfg.TestLimit, cfg.EvalBatch)
 	}
-	return nil
+	return cfg.validateRecipe()
 }

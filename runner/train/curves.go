@@ -16,7 +16,8 @@ import (
 
 // drawCurves plots training loss, train accuracy and test accuracy against the epoch, in
 // the style of the book's training figures (one panel, three lines, legend top right),
-// and writes the PNG atomically.
+// with the learning rate as a fourth, thin line scaled to the panel (divided by its
+// largest value, which the legend names), and writes the PNG atomically.
 func drawCurves(path, name string, hist []EpochStats) error {
 	p := plot.New()
 	p.Title.Text = name
@@ -34,6 +35,18 @@ func drawCurves(path, name string, hist []EpochStats) error {
 		{"train acc", func(s EpochStats) float64 { return s.TrainAcc }, color.RGBA{214, 39, 140, 255}, []vg.Length{vg.Points(5), vg.Points(3)}},
 		{"test acc", func(s EpochStats) float64 { return s.TestAcc }, color.RGBA{44, 160, 44, 255}, []vg.Length{vg.Points(2), vg.Points(2), vg.Points(6), vg.Points(2)}},
 	}
+	maxLR := 0.0
+	for _, h := range hist {
+		maxLR = max(maxLR, h.LR)
+	}
+	if maxLR > 0 {
+		series = append(series, struct {
+			label string
+			get   func(EpochStats) float64
+			color color.RGBA
+			dash  []vg.Length
+		}{fmt.Sprintf("lr / %g", maxLR), func(s EpochStats) float64 { return s.LR / maxLR }, color.RGBA{127, 127, 127, 255}, []vg.Length{vg.Points(1), vg.Points(2)}})
+	}
 	for _, sr := range series {
 		pts := make(plotter.XYs, len(hist))
 		for i, h := range hist {
@@ -49,7 +62,7 @@ func drawCurves(path, name string, hist []EpochStats) error {
 		p.Add(line, points)
 		p.Legend.Add(sr.label, line)
 	}
-	// Headroom above the highest point keeps the three-row legend off the lines.
+	// Headroom above the highest point keeps the legend off the lines.
 	p.Y.Max = top * 1.3
 	var ticks []plot.Tick
 	step := max(1, len(hist)/10)

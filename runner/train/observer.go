@@ -10,6 +10,7 @@ type EpochStats struct {
 	TestAcc       float64
 	ImagesPerSec  float64 // training images per second (evaluation excluded)
 	Seconds       float64 // the epoch's wall time, evaluation included
+	LR            float64 // the learning rate of the epoch's last step
 	ETA           time.Duration
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netc/netc/runner"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -111,7 +112,7 @@ func TestResumeRefusesABrokenCheckpoint(t *testing.T) {
 		{"momentum removed", func(ts []tensorio.Tensor, _ map[string]string) []tensorio.Tensor {
 			var kept []tensorio.Tensor
 			for _, x := range ts {
-				if !strings.HasPrefix(x.Name, momentumPrefix) {
+				if !strings.HasPrefix(x.Name, "optimizer.momentum.") {
 					kept = append(kept, x)
 				}
 			}
@@ -163,4 +164,50 @@ func TestResumeReadsTheRecordedData(t *testing.T) {
 	if _, err := Resume(dir, 2, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
 		t.Errorf("changed data: got %v", err)
 	}
+}
+
+// TestResumeRefusesAnAdamWCheckpointWithoutMoments: an AdamW run's checkpoint missing
+// either moment of a parameter, or its step count, would continue with other updates
+// (PyTorch's AdamW keeps all three per parameter), so resuming refuses it.
+func TestResumeRefusesAnAdamWCheckpointWithoutMoments(t *testing.T) {
+	trained := trainOneEpoch(t, func(c *Config) { c.Optimizer, c.LR = runner.OptAdamW, 0.001 })
+	without := func(prefix string) func([]tensorio.Tensor, map[string]string) []tensorio.Tensor {
+		return func(ts []tensorio.Tensor, _ map[string]string) []tensorio.Tensor {
+			var kept []tensorio.Tensor
+			dropped := false
+			for _, x := range ts {
+				if !dropped && strings.HasPrefix(x.Name, prefix) {
+					dropped = true
+					continue
+				}
+				kept = append(kept, x)
+			}
+			return kept
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func([]tensorio.Tensor, map[string]string) []tensorio.Tensor
+		want string
+	}{
+		{"first moment removed", without("optimizer.exp_avg."), "AdamW moments for"},
+		{"second moment removed", without("optimizer.exp_avg_sq."), "AdamW moments for"},
+		{"step count removed", func(ts []tensorio.Tensor, m map[string]string) []tensorio.Tensor {
+			delete(m, "optimizer_step")
+			return ts
+		}, "no AdamW step count"},
+	} {
+		dir := copyRun(t, trained)
+		rewriteCheckpoint(t, filepath.Join(dir, CheckpointFile), tc.edit)
+		_, err := Resume(dir, 2, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	// The untouched copy resumes.
+	r, err := Resume(copyRun(t, trained), 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
 }

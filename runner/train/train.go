@@ -38,9 +38,11 @@ type Run struct {
 	Cfg     Config
 	Graph   *ir.Graph
 	Model   *runner.Model
-	Opt     *runner.SGD
+	Opt     runner.Optimizer
 	Data    *data.Dataset
 	History []EpochStats
+	Init    *runner.InitReport // what --init-from loaded (nil without it)
+	Frozen  []string           // the parameters --freeze froze
 
 	trainL, testL *data.Loader
 	st            state
@@ -95,6 +97,15 @@ func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The weights come before the directory: a --init-from that does not fit leaves nothing.
+	if err := r.Model.Params.Init(r.Cfg.Init, r.Cfg.Seed); err != nil {
+		return nil, err
+	}
+	if cfg.InitFrom != "" {
+		if r.Init, err = r.Model.Params.InitFrom(cfg.InitFrom); err != nil {
+			return nil, err
+		}
+	}
 	r.Cfg.DataUsed = DataRecord{Dir: Embedded, Fingerprint: r.Data.Fingerprint()}
 	if r.Data.Origin != data.FromEmbedded {
 		if r.Cfg.DataUsed.Dir, err = filepath.Abs(r.Data.Dir); err != nil {
@@ -112,10 +123,6 @@ func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
 	}
 	// Another process may have written between the mkdir and the lock.
 	if err := checkEmpty(r.Cfg.Out); err != nil {
-		r.Close()
-		return nil, err
-	}
-	if err := r.Model.Params.Init(r.Cfg.Init, r.Cfg.Seed); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -174,6 +181,9 @@ func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, obs O
 	}
 	cfg.Spec, cfg.Out = filepath.Join(dir, SpecFile), dir
 	if epochs > 0 {
+		if err := cfg.schedule().AllowsEpochs(cfg.Epochs, epochs); err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
 		cfg.Epochs = epochs
 	}
 	if err := cfg.validate(); err != nil {
@@ -256,8 +266,13 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs,
-		Opt: runner.NewSGD(m.Params, float32(cfg.LR), float32(cfg.Momentum), float32(cfg.WeightDecay))}
+	r := &Run{Cfg: cfg, Graph: g, Model: m, Data: ds, obs: obs}
+	if r.Opt, err = runner.NewOptimizer(m.Params, cfg.optimizerConfig()); err != nil {
+		return nil, err
+	}
+	if r.Frozen, err = m.Params.Freeze(cfg.Freeze); err != nil {
+		return nil, err
+	}
 	h, w := g.Input[1], g.Input[2]
 	minBatch, _ := runner.MinTrainBatch(g)
 	tc := cfg.Data.TrainLoader(h, w, cfg.Batch, cfg.Seed, cfg.TrainLimit)
@@ -375,6 +390,7 @@ func (r *Run) Train(ctx context.Context) error {
 				ep.Close()
 				return err
 			}
+			r.beforeStep(net, e, b.Index)
 			copy(net.Input(), b.X)
 			net.Forward(true)
 			loss, _ := net.Loss(b.Y[:b.N])
@@ -384,6 +400,7 @@ func (r *Run) Train(ctx context.Context) error {
 			}
 			r.st.PartialCorrect += countCorrect(net.Logits(), b.Y[:b.N], classes)
 			net.Backward()
+			r.clip()
 			r.Opt.Step()
 			r.st.PartialLoss += float64(loss) * float64(b.N)
 			r.st.PartialSeen += b.N
@@ -423,6 +440,7 @@ func (r *Run) Train(ctx context.Context) error {
 			TrainAcc:     float64(r.st.PartialCorrect) / float64(max(1, r.st.PartialSeen)),
 			TestAcc:      res.Accuracy(),
 			ImagesPerSec: float64(r.st.PartialSeen) / trainSeconds,
+			LR:           r.epochLR(e),
 			Seconds:      r.st.PartialSeconds + time.Since(start).Seconds(),
 		}
 		r.History = append(r.History, s)
@@ -471,7 +489,7 @@ func (r *Run) endEpoch(s EpochStats) error {
 			return err
 		}
 	}
-	r.st = state{SpecHash: r.st.SpecHash, Record: r.st.Record, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(), Started: r.Opt.Started,
+	r.st = state{SpecHash: r.st.SpecHash, Record: r.st.Record, Epoch: s.Epoch, Batch: 0, RNG: r.rngState(),
 		BestAcc: r.st.BestAcc, BestEpoch: r.st.BestEpoch}
 	return saveCheckpoint(filepath.Join(dir, CheckpointFile), r.Model.Params, r.Opt, r.st)
 }
@@ -479,7 +497,6 @@ func (r *Run) endEpoch(s EpochStats) error {
 // interrupt writes a checkpoint in the middle of an epoch.
 func (r *Run) interrupt() error {
 	r.st.RNG = r.rngState()
-	r.st.Started = r.Opt.Started
 	if err := saveCheckpoint(filepath.Join(r.Cfg.Out, CheckpointFile), r.Model.Params, r.Opt, r.st); err != nil {
 		return fmt.Errorf("interrupted, and the checkpoint could not be written: %w", err)
 	}

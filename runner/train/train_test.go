@@ -179,7 +179,7 @@ func TestDivergenceStopsAndKeepsTheCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2.Opt.Rule.LR = 1e30
+	r2.Cfg.LR = 1e30
 	err = r2.Train(context.Background())
 	var d *DivergedError
 	if !errors.As(err, &d) {
