@@ -128,6 +128,9 @@ func Parse(file string, src []byte) (*Doc, diag.List) {
 	d.Root = build(raw, "", index)
 	d.Root.KeyPos = diag.Pos{File: file, Line: 1, Col: 1}
 	d.Root.Pos = d.Root.KeyPos
+	if errs := d.nonFinite(); errs != nil {
+		return nil, errs
+	}
 	return d, nil
 }
 
