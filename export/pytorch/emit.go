@@ -132,7 +132,7 @@ func (c *class) writeDoc(w *strings.Builder, g *ir.Graph, source string) {
 		}
 		lines = append(lines, "", wrap(used+".", 88-8))
 	}
-	text := strings.Join(indentLines(lines), "\n")
+	text := pyDocText(strings.Join(indentLines(lines), "\n"))
 	if !strings.Contains(text, "\n") {
 		fmt.Fprintf(w, "%s\"\"\"%s\"\"\"\n", indent, text)
 		return

@@ -62,7 +62,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 	for _, u := range b.all {
 		byBlock[u.block] = append(byBlock[u.block], u)
 	}
-	names := namer{}
+	names := reservedNames()
 	var code strings.Builder
 	for _, blk := range blockOrder(b.all) {
 		classes := partition(byBlock[blk])
@@ -72,7 +72,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 			for _, u := range c.units {
 				u.class = c
 			}
-			resolve(c)
+			resolve(c, names)
 			c.write(&code, g, opt.Source)
 			code.WriteString("\n\n")
 		}
@@ -84,7 +84,7 @@ func Generate(g *ir.Graph, opt Options) (*Files, error) {
 	}
 	rc.name = names.take(rc.name)
 	root.class = rc
-	resolve(rc)
+	resolve(rc, names)
 	rc.write(&code, g, opt.Source)
 	code.WriteString("\n")
 
@@ -141,7 +141,10 @@ func example(g *ir.Graph) string {
 }
 
 func render(src string, data map[string]any) ([]byte, error) {
-	t, err := template.New("").Option("missingkey=error").Parse(src)
+	// Spec text enters the templates only through py (a string literal) and doc (text
+	// inside a docstring).
+	funcs := template.FuncMap{"py": pyString, "doc": pyDocText}
+	t, err := template.New("").Option("missingkey=error").Funcs(funcs).Parse(src)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/netc/netc/ops"
 )
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -25,10 +27,52 @@ var moduleAttrs = setOf(`T_destination add_module append apply bfloat16 buffers 
 	register_state_dict_post_hook register_state_dict_pre_hook requires_grad_ set_extra_state
 	set_submodule share_memory state_dict to to_empty train training type xpu zero_grad`)
 
-// moduleGlobals are the names model.py defines or imports, which a constructor's
+// moduleGlobals are the names model.py defines or imports at the top level (its template
+// and the ops' helper classes), which a class must not take and a constructor's
 // parameters must not shadow.
-var moduleGlobals = setOf(`self torch nn collections ctypes json os struct layers seq build load save
-	read_safetensors write_safetensors add_all super sum isinstance None SPEC INPUT CLASSES TRAIN`)
+var moduleGlobals = func() map[string]bool {
+	m := setOf(`self super sum isinstance float`) // what the generated classes call
+	src := modelTmpl
+	for _, o := range ops.All() {
+		src += "\n" + o.TorchHelper
+	}
+	for _, g := range topLevelRE.FindAllStringSubmatch(src, -1) {
+		for _, name := range g[1:] {
+			if name != "" {
+				m[name] = true
+			}
+		}
+	}
+	return m
+}()
+
+var topLevelRE = regexp.MustCompile(`(?m)^(?:class (\w+)|def (\w+)|(\w+) =|import (\w+)|from \S+ import (\w+))`)
+
+// pyBuiltins are Python's capitalized builtins (Python 3.11), which a class must not
+// shadow: the generated code raises ValueError, and a reader expects each to mean itself.
+var pyBuiltins = setOf(`ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup
+	BlockingIOError BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError
+	ConnectionError ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError Ellipsis
+	EncodingWarning EnvironmentError Exception ExceptionGroup False FileExistsError FileNotFoundError
+	FloatingPointError FutureWarning GeneratorExit IOError ImportError ImportWarning IndentationError
+	IndexError InterruptedError IsADirectoryError KeyError KeyboardInterrupt LookupError MemoryError
+	ModuleNotFoundError NameError None NotADirectoryError NotImplemented NotImplementedError OSError
+	OverflowError PendingDeprecationWarning PermissionError ProcessLookupError RecursionError
+	ReferenceError ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration StopIteration
+	SyntaxError SyntaxWarning SystemError SystemExit TabError TimeoutError True TypeError
+	UnboundLocalError UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError
+	UnicodeWarning UserWarning ValueError Warning ZeroDivisionError`)
+
+// reservedNames is a namer that already holds every name a generated class must not take.
+func reservedNames() namer {
+	n := namer{}
+	for _, set := range []map[string]bool{pythonKeywords, moduleGlobals, pyBuiltins} {
+		for k := range set {
+			n[k] = true
+		}
+	}
+	return n
+}
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}
@@ -53,31 +97,32 @@ func checkSegment(seg, full string) error {
 }
 
 // className turns a block or spec name into a Python class name: dense_layer → DenseLayer,
-// lenet-bn → LenetBn.
+// lenet-bn → LenetBn. Any character other than an ASCII letter or digit separates words,
+// so the result is an identifier whatever the name holds; namer.take keeps it clear of
+// keywords, builtins and the module's own names.
 func className(name string) string {
 	var b strings.Builder
-	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !isASCIIAlnum(r) }) {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	s := b.String()
-	if s == "" || !identRE.MatchString(s) {
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
 		s = "Block" + s
-	}
-	if pythonKeywords[s] || pyBuiltins[s] {
-		s += "Block"
 	}
 	return s
 }
 
-// pyBuiltins are capitalized builtins a class must not shadow.
-var pyBuiltins = setOf(`Ellipsis NotImplemented Exception BaseException ArithmeticError`)
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
 
-// localName makes a constructor parameter name safe: not a keyword, not a global.
-func localName(s string) string {
+// localName makes a constructor parameter name safe: an identifier, not a keyword, not a
+// builtin, not a name of the module (a global, a helper, a generated class in reserved).
+func localName(s string, reserved namer) string {
 	if !identRE.MatchString(s) {
 		s = "arg_" + regexp.MustCompile(`[^A-Za-z0-9_]+`).ReplaceAllString(s, "_")
 	}
-	if pythonKeywords[s] || moduleGlobals[s] {
+	if pythonKeywords[s] || moduleGlobals[s] || pyBuiltins[s] || reserved[s] {
 		s += "_"
 	}
 	return s

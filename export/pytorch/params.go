@@ -29,10 +29,11 @@ type resolver struct {
 	params  []*param
 	derived []derived
 	names   namer
+	classes namer // the module's classes and globals, which a parameter must not shadow
 }
 
-func newResolver(c *class) *resolver {
-	r := &resolver{n: len(c.units), names: namer{}}
+func newResolver(c *class, classes namer) *resolver {
+	r := &resolver{n: len(c.units), names: namer{}, classes: classes}
 	name := "in_c"
 	vals := make([]value, r.n)
 	for i, u := range c.units {
@@ -45,9 +46,10 @@ func newResolver(c *class) *resolver {
 	return r
 }
 
-// resolve fills in c's conditions, arguments and parameters.
-func resolve(c *class) {
-	r := newResolver(c)
+// resolve fills in c's conditions, arguments and parameters; classes are the names the
+// module has taken so far.
+func resolve(c *class, classes namer) {
+	r := newResolver(c, classes)
 	all := make([]value, r.n)
 	for i := range all {
 		all[i] = boolVal(true)
@@ -172,7 +174,7 @@ func (r *resolver) flag(presence []value, name string) string {
 			return p.name
 		}
 	}
-	p := &param{name: r.names.take(localName("has_" + name)), vals: presence, flag: true}
+	p := &param{name: r.names.take(localName("has_"+name, r.classes)), vals: presence, flag: true}
 	r.params = append(r.params, p)
 	return p.name
 }
@@ -195,7 +197,7 @@ func (r *resolver) expr(vals []value, hint string, strong bool, fallback string,
 	if !first.defined() {
 		return "None", false
 	}
-	name := localName(hint)
+	name := localName(hint, r.classes)
 	if constant {
 		// A literal, unless the value is what the same name means elsewhere in the class
 		// (stride=stride on the one conv that exists only where stride is 2).
@@ -243,7 +245,7 @@ func (r *resolver) expr(vals []value, hint string, strong bool, fallback string,
 		}
 	}
 	if hint == "" || r.names[name] {
-		name = localName(fallback)
+		name = localName(fallback, r.classes)
 	}
 	return r.useFor(r.newParam(name, vals), hint), false
 }

@@ -3,7 +3,6 @@ package pytorch
 import (
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 type valKind int
@@ -40,11 +39,7 @@ func (v value) py() string {
 	case vInt:
 		return strconv.Itoa(v.i)
 	case vFloat:
-		s := strconv.FormatFloat(v.f, 'g', -1, 64)
-		if !strings.ContainsAny(s, ".eEn") { // n: nan, inf are not produced by specs
-			s += ".0"
-		}
-		return s
+		return pyFloat(v.f)
 	case vBool:
 		if v.b {
 			return "True"

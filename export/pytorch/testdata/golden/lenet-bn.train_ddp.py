@@ -53,7 +53,7 @@ def to_input(images):
 
 
 def main():
-    p = argparse.ArgumentParser(description="Train lenet-bn on Fashion-MNIST with DistributedDataParallel (run under torchrun).")
+    p = argparse.ArgumentParser(description=f"Train {model.SPEC} on Fashion-MNIST with DistributedDataParallel (run under torchrun).")
     p.add_argument("--data", default=os.environ.get("FASHION_MNIST", "/usr/share/datasets/fashion-mnist"),
                    help="directory of the IDX files (train-images-idx3-ubyte.gz, ...)")
     p.add_argument("--weights", help="start from these netc weights (safetensors)")
