@@ -59,8 +59,13 @@ func tomlString(s string) string {
 }
 
 // generateHostile writes the spec in dir, compiles it and generates the module, with
-// opt.Source as the spec's path the user gave.
+// the spec's path as the path the user gave.
 func generateHostile(t testing.TB, dir string, h hostile) (*Files, *ir.Graph, error) {
+	return generateHostileSource(t, dir, h, filepath.Join(dir, h.file))
+}
+
+// generateHostileSource is generateHostile with source as the path the user gave.
+func generateHostileSource(t testing.TB, dir string, h hostile, source string) (*Files, *ir.Graph, error) {
 	t.Helper()
 	src := strings.NewReplacer("NAME", tomlString(h.name), "DESC", tomlString(h.desc)).Replace(hostileSpec)
 	path := filepath.Join(dir, h.file)
@@ -81,7 +86,7 @@ func generateHostile(t testing.TB, dir string, h hostile) (*Files, *ir.Graph, er
 			}
 		}
 	}
-	files, err := Generate(g, Options{Source: path})
+	files, err := Generate(g, Options{Source: source})
 	return files, g, err
 }
 
@@ -100,7 +105,8 @@ func generatedClasses(files *Files, g *ir.Graph) map[string]bool {
 }
 
 // checkHostile: the module and the training script have the benign spec's code, with
-// only the literals changed, and SPEC is the network's name exactly.
+// only the literals changed, and SPEC is the network's name exactly (each byte that is
+// not UTF-8 replaced by U+FFFD, as Python strings hold characters).
 func checkHostile(t testing.TB, base, files *Files, renamed map[string]bool, name string) {
 	t.Helper()
 	if err := compareCode(string(base.Model), string(files.Model), renamed); err != nil {
@@ -113,7 +119,7 @@ func checkHostile(t testing.TB, base, files *Files, renamed map[string]bool, nam
 	if m == nil {
 		t.Fatal("model.py has no SPEC")
 	}
-	if got, err := pyUnquote(m[1]); err != nil || got != strings.ToValidUTF8(name, "\uFFFD") {
+	if got, err := pyUnquote(m[1]); err != nil || got != strings.Map(func(r rune) rune { return r }, name) {
 		t.Fatalf("SPEC = %s is %q (%v), want %q", m[1], got, err, name)
 	}
 }
