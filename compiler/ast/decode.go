@@ -175,7 +175,7 @@ func (d *decoder) arg(key string, v *load.Node, word bool) *Arg {
 func (d *decoder) parseExpr(v *load.Node) *expr.Expr {
 	e, err := expr.Parse(v.Str)
 	if err != nil {
-		d.errs.Add(ExprPos(v, err.Offset), d.doc.DisplayPath(v.Path), "%q: %s", v.Str, err.Msg)
+		d.errs.Add(ExprPos(v, err.Offset), d.doc.DisplayPath(v.Path), "%s: %s", diag.Quote(v.Str), err.Msg)
 		return nil
 	}
 	return e
@@ -226,7 +226,7 @@ func (d *decoder) train(n *load.Node) *Train {
 func (a *Arg) String() string {
 	switch a.Node.Kind {
 	case load.String:
-		return fmt.Sprintf("%q", a.Node.Str)
+		return diag.Quote(a.Node.Str)
 	case load.Integer:
 		return fmt.Sprint(a.Node.Int)
 	case load.Float:
@@ -238,6 +238,9 @@ func (a *Arg) String() string {
 	for i, it := range a.Items {
 		if i > 0 {
 			s += ", "
+		}
+		if len(s) > diag.MaxQuote {
+			return s + fmt.Sprintf("… (%d elements)]", len(a.Items))
 		}
 		s += it.String()
 	}

@@ -91,7 +91,7 @@ func (c *checker) layers(ls []*ast.Layer, scope map[string]bool, where string) {
 func (c *checker) use(l *ast.Layer, args []*ast.Arg, scope map[string]bool, path string) {
 	b := c.spec.Blocks[l.Use]
 	if b == nil {
-		msg := fmt.Sprintf("unknown block %q", l.Use)
+		msg := "unknown block " + diag.Quote(l.Use)
 		if s := names.Suggest(l.Use, c.spec.BlockOrder); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		} else if len(c.spec.BlockOrder) > 0 {
@@ -117,7 +117,7 @@ func (c *checker) use(l *ast.Layer, args []*ast.Arg, scope map[string]bool, path
 			}
 			continue
 		}
-		msg := fmt.Sprintf("block %q has no parameter %q", b.Name, a.Key)
+		msg := fmt.Sprintf("block %q has no parameter %s", b.Name, diag.Quote(a.Key))
 		if s := names.Suggest(a.Key, params); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		} else if len(params) > 0 {
@@ -170,7 +170,9 @@ func usedNames(b *ast.Block) map[string]bool {
 	return used
 }
 
-// arg checks that every name an expression uses is in scope.
+// arg checks that every name an expression uses is in scope. An expression with unknown
+// names gets one error, at the first, naming a few of the others: a long expression of
+// misspelt names is one mistake to fix, not thousands of lines.
 func (c *checker) arg(a *ast.Arg, scope map[string]bool, path string) {
 	for _, it := range a.Items {
 		c.arg(it, scope, path)
@@ -178,33 +180,52 @@ func (c *checker) arg(a *ast.Arg, scope map[string]bool, path string) {
 	if a.Expr == nil {
 		return
 	}
+	var unknown []expr.NameRef
+	seen := map[string]bool{}
 	for _, ref := range a.Expr.Names() {
-		if ref.Name == "in" || scope[ref.Name] {
+		if ref.Name == "in" || scope[ref.Name] || seen[ref.Name] {
 			continue
 		}
 		if _, ok := c.globals[ref.Name]; ok {
 			continue
 		}
-		known := []string{"in"}
-		for k := range scope {
-			known = append(known, k)
-		}
-		for k := range c.globals {
-			known = append(known, k)
-		}
-		sort.Strings(known)
-		msg := fmt.Sprintf("unknown name %q", ref.Name)
-		switch s := names.Suggest(ref.Name, known); {
-		case ref.Name == "i":
-			msg += "; i is the repetition index, defined inside blocks and on layers with repeat or for"
-		case s != "":
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		default:
-			msg += "; names here: " + strings.Join(known, ", ")
-		}
-		c.errs.Add(ast.ExprPos(a.Node, ref.Offset), c.spec.Doc.DisplayPath(a.Node.Path), "%q: %s", a.Node.Str, msg)
-		c.bad[a] = true
+		seen[ref.Name] = true
+		unknown = append(unknown, ref)
 	}
+	if len(unknown) == 0 {
+		return
+	}
+	ref := unknown[0]
+	known := []string{"in"}
+	for k := range scope {
+		known = append(known, k)
+	}
+	for k := range c.globals {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	msg := "unknown name " + diag.Quote(ref.Name)
+	switch s := names.Suggest(ref.Name, known); {
+	case ref.Name == "i":
+		msg += "; i is the repetition index, defined inside blocks and on layers with repeat or for"
+	case s != "":
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	default:
+		msg += "; names here: " + strings.Join(known, ", ")
+	}
+	if more := unknown[1:]; len(more) > 0 {
+		const listed = 3
+		var quoted []string
+		for _, r := range more[:min(listed, len(more))] {
+			quoted = append(quoted, diag.Quote(r.Name))
+		}
+		msg += "; also unknown: " + strings.Join(quoted, ", ")
+		if len(more) > listed {
+			msg += fmt.Sprintf(" and %d more", len(more)-listed)
+		}
+	}
+	c.errs.Add(ast.ExprPos(a.Node, ref.Offset), c.spec.Doc.DisplayPath(a.Node.Path), "%s: %s", diag.Quote(a.Node.Str), msg)
+	c.bad[a] = true
 }
 
 type cycle struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/netc/netc/compiler/ast"
+	"github.com/netc/netc/compiler/diag"
 	"github.com/netc/netc/compiler/expr"
 	"github.com/netc/netc/compiler/load"
 )
@@ -25,7 +26,7 @@ func (x *expander) value(a *ast.Arg, e *env, path string) (expr.Value, bool) {
 		}
 		v, err := a.Expr.Eval(e)
 		if err != nil {
-			x.errs.Add(ast.ExprPos(a.Node, err.Offset), path, "%s = %q: %s", a.Key, a.Node.Str, err.Msg)
+			x.errs.Add(ast.ExprPos(a.Node, err.Offset), path, "%s = %s: %s", a.Key, diag.Quote(a.Node.Str), err.Msg)
 			return expr.Value{}, false
 		}
 		return v, true

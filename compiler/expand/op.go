@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/ast"
+	"github.com/netc/netc/compiler/diag"
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/load"
 	"github.com/netc/netc/compiler/names"
@@ -23,7 +24,7 @@ func (x *expander) opLayer(l *ast.Layer, args []*ast.Arg, e *env, prefix, name s
 		as := spec.Attr(a.Key)
 		if as == nil {
 			// Direct attributes were checked by the schema; this is a for-list key.
-			x.errs.Add(a.KeyPos, path, "%s has no attribute %q%s", op, a.Key, attrHint(spec, a.Key))
+			x.errs.Add(a.KeyPos, path, "%s has no attribute %s%s", op, diag.Quote(a.Key), attrHint(spec, a.Key))
 			return input, false
 		}
 		if set[a.Key] {

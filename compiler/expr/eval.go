@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netc/netc/compiler/diag"
 	"github.com/netc/netc/compiler/names"
 )
 
@@ -100,7 +101,7 @@ func eval(n node, env Env) (Value, *Error) {
 		if v, ok := env.Lookup(n.name); ok {
 			return v, nil
 		}
-		msg := fmt.Sprintf("unknown name %q", n.name)
+		msg := "unknown name " + diag.Quote(n.name)
 		if s := names.Suggest(n.name, env.Names()); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		} else if known := env.Names(); len(known) > 0 {
@@ -180,7 +181,7 @@ func shapeField(n *fieldNode, x Value) (Value, *Error) {
 		return IntVal(int64(len(x.L))), nil
 	}
 	if x.Kind != Shape {
-		return Value{}, errAt(n, "%s has no field %q", x.Kind, n.field)
+		return Value{}, errAt(n, "%s has no field %s", x.Kind, diag.Quote(n.field))
 	}
 	switch n.field {
 	case "c", "features":
@@ -194,7 +195,7 @@ func shapeField(n *fieldNode, x Value) (Value, *Error) {
 		}
 		return IntVal(x.L[2]), nil
 	}
-	msg := fmt.Sprintf("a shape has fields c, h and w; found %q", n.field)
+	msg := "a shape has fields c, h and w; found " + diag.Quote(n.field)
 	if s := names.Suggest(n.field, []string{"c", "h", "w"}); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
@@ -407,9 +408,9 @@ func evalCall(n *callNode, env Env) (Value, *Error) {
 		}
 		return IntVal(int64(len(v.L))), nil
 	}
-	msg := fmt.Sprintf("unknown function %q; functions are min, max and len", n.fn)
+	msg := fmt.Sprintf("unknown function %s; functions are min, max and len", diag.Quote(n.fn))
 	if s := names.Suggest(n.fn, []string{"min", "max", "len"}); s != "" && s != n.fn {
-		msg = fmt.Sprintf("unknown function %q (did you mean %q?)", n.fn, s)
+		msg = fmt.Sprintf("unknown function %s (did you mean %q?)", diag.Quote(n.fn), s)
 	}
 	return Value{}, errAt(n, "%s", msg)
 }

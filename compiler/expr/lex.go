@@ -3,6 +3,8 @@ package expr
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/netc/netc/compiler/diag"
 )
 
 type tokKind int
@@ -26,11 +28,11 @@ func (t token) String() string {
 	case tEOF:
 		return "the end of the expression"
 	case tInt, tFloat:
-		return "number " + t.text
+		return "number " + diag.Clip(t.text)
 	case tName:
-		return fmt.Sprintf("name %q", t.text)
+		return "name " + diag.Quote(t.text)
 	}
-	return fmt.Sprintf("%q", t.text)
+	return diag.Quote(t.text)
 }
 
 // twoCharOps are matched before single characters.

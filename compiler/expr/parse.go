@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/netc/netc/compiler/diag"
 )
 
 // Grammar, loosest binding first (C-like, with Python's // and word forms of the logic
@@ -291,7 +293,7 @@ func (p *parser) primary() (node, *Error) {
 		case "true", "false":
 			return &litNode{off: t.off, v: BoolVal(t.text == "true")}, nil
 		case "and", "or", "not":
-			return nil, &Error{t.off, fmt.Sprintf("expected a value, found %q", t.text)}
+			return nil, &Error{t.off, "expected a value, found " + diag.Quote(t.text)}
 		}
 		if _, ok := p.accept("("); ok {
 			return p.call(t)

@@ -1,16 +1,25 @@
 // Package names suggests the closest known name for a misspelt one ("did you mean").
 package names
 
+import "unicode/utf8"
+
 // Suggest returns the candidate closest to name by edit distance when it is close enough to
 // be a likely typo (within a third of the name's length, at least one and at most three
-// edits), or "". Names shorter than three characters get no suggestion. Ties go to the alphabetically first candidate, so hints are stable.
+// edits), or "". Names shorter than three characters get no suggestion. Ties go to the
+// alphabetically first candidate, so hints are stable. A candidate whose length differs
+// by more than the limit cannot be that close and is skipped before the distance is
+// computed, so a huge name costs one count of its characters.
 func Suggest(name string, candidates []string) string {
-	if len([]rune(name)) < 3 {
+	n := utf8.RuneCountInString(name)
+	if n < 3 {
 		return "" // one edit turns any short name into another: no signal
 	}
-	limit := min(3, max(1, len([]rune(name))/3))
+	limit := min(3, max(1, n/3))
 	best, bestD := "", limit+1
 	for _, c := range candidates {
+		if diff := utf8.RuneCountInString(c) - n; diff > limit || -diff > limit {
+			continue
+		}
 		d := distance(name, c)
 		if d < bestD || (d == bestD && c < best) {
 			best, bestD = c, d

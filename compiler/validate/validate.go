@@ -189,7 +189,7 @@ func (m *mapper) leaf(ve *jsonschema.ValidationError, kw string) {
 		if p, _ := parent["pattern"].(string); p != identifierPattern {
 			rule = "use letters, digits, '_', '-' and '.'"
 		}
-		m.add(ve.InstanceLocation, true, "%q is not a valid %s: %s", instanceText(inst, ve.InstanceLocation), what, rule)
+		m.add(ve.InstanceLocation, true, "%s is not a valid %s: %s", diag.Quote(instanceText(inst, ve.InstanceLocation)), what, rule)
 	default:
 		m.add(ve.InstanceLocation, false, "%s", strings.TrimPrefix(ve.Message, "jsonschema: "))
 	}
@@ -261,7 +261,7 @@ func (m *mapper) unknownKeys(path string, inst *load.Node, parent map[string]any
 	sort.Strings(allowed)
 	context := "here"
 	if op, ok := inst.Fields["op"]; ok && op.Kind == load.String {
-		context = fmt.Sprintf("for op %q", op.Str)
+		context = "for op " + diag.Quote(op.Str)
 	} else if path == "/train" {
 		context = "in [train]"
 	} else if path == "" {
@@ -276,13 +276,13 @@ func (m *mapper) unknownKeys(path string, inst *load.Node, parent map[string]any
 		case k == "use" && inst.Fields["op"] != nil:
 			m.add(p, true, "a layer has either `op` or `use`, not both")
 		case inferred[k]:
-			m.add(p, true, "unknown key %q: input channels and features are always inferred from the previous layer; delete it", k)
+			m.add(p, true, "unknown key %s: input channels and features are always inferred from the previous layer; delete it", diag.Quote(k))
 		default:
 			hint := ""
 			if s := suggestKey(k, props, allowed); s != "" {
 				hint = fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			m.add(p, true, "unknown key %q %s%s; allowed: %s", k, context, hint, strings.Join(allowed, ", "))
+			m.add(p, true, "unknown key %s %s%s; allowed: %s", diag.Quote(k), context, hint, strings.Join(allowed, ", "))
 		}
 	}
 }
@@ -312,7 +312,7 @@ func (m *mapper) missingKeys(path string, inst *load.Node, parent map[string]any
 		subject := "missing key"
 		if inst != nil {
 			if op, ok := inst.Fields["op"]; ok && op.Kind == load.String {
-				subject = fmt.Sprintf("op %q needs key", op.Str)
+				subject = "op " + diag.Quote(op.Str) + " needs key"
 			}
 		}
 		m.add(path, true, "%s %q%s", subject, k, what)
@@ -336,7 +336,7 @@ func (m *mapper) badEnum(path string, inst *load.Node, parent map[string]any) {
 	if lastSegment(path) == "op" {
 		what = "op"
 	}
-	m.add(path, false, "unknown %s %q%s; expected one of %s", what, inst.Str, hint, strings.Join(options, ", "))
+	m.add(path, false, "unknown %s %s%s; expected one of %s", what, diag.Quote(inst.Str), hint, strings.Join(options, ", "))
 }
 
 func typeWords(t any) string {
@@ -373,7 +373,7 @@ func describe(n *load.Node) string {
 	}
 	switch n.Kind {
 	case load.String:
-		return fmt.Sprintf("the string %q", n.Str)
+		return "the string " + diag.Quote(n.Str)
 	case load.Integer:
 		return fmt.Sprintf("%d", n.Int)
 	case load.Float:
