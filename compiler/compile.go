@@ -23,6 +23,9 @@ import (
 	"github.com/netc/netc/compiler/validate"
 )
 
+// MaxSpecBytes is the largest spec file the compiler reads.
+const MaxSpecBytes = load.MaxFileSize
+
 // Options changes a spec from the outside, as `--set` and `--input` do.
 type Options struct {
 	Set   []string // name=value overrides of the spec's free parameters

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler"
-	"github.com/netc/netc/compiler/load"
 	"github.com/netc/netc/compiler/report"
 	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
@@ -108,7 +107,7 @@ nothing at all when training had not started).`,
 					return cerr
 				}
 				cfg.Spec, cfg.Set, cfg.Input, cfg.Disable = args[0], cf.set, cf.input, splitList(disable)
-				if cfg.SpecSource, err = userfile.ReadFile(args[0], load.MaxFileSize); err != nil {
+				if cfg.SpecSource, err = userfile.ReadFile(args[0], compiler.MaxSpecBytes); err != nil {
 					return &exitError{exitInvalid, err}
 				}
 				cfg.Recipe = train.SpecRecipe(g.Train)
