@@ -13,14 +13,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netc/netc/compiler/ast"
-	"github.com/netc/netc/compiler/diag"
-	"github.com/netc/netc/compiler/expand"
-	"github.com/netc/netc/compiler/expr"
+	"github.com/netc/netc/compiler/internal/ast"
+	"github.com/netc/netc/compiler/internal/diag"
+	"github.com/netc/netc/compiler/internal/expand"
+	"github.com/netc/netc/compiler/internal/expr"
+	"github.com/netc/netc/compiler/internal/load"
+	"github.com/netc/netc/compiler/internal/names"
+	"github.com/netc/netc/compiler/internal/validate"
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/compiler/load"
-	"github.com/netc/netc/compiler/names"
-	"github.com/netc/netc/compiler/validate"
 )
 
 // MaxSpecBytes is the largest spec file the compiler reads.
@@ -59,7 +59,7 @@ func CheckSource(file string, src []byte, opt Options) (*ir.Graph, error) {
 // CheckDoc checks a loaded document.
 func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
 	if !ir.Registered() {
-		return nil, errors.New("compiler: no ops are declared; a program that compiles specs imports github.com/netc/netc/ops")
+		return nil, errors.New("compiler: no ops are declared; a program that compiles specs imports github.com/netc/netc/internal/ops")
 	}
 	schemaErrs := validate.Doc(d)
 	s, errs := ast.Decode(d)

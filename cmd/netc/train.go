@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
 	"github.com/netc/netc/runner/data"
