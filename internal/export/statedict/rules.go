@@ -3,11 +3,12 @@ package statedict
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // Rule pairs spec layers with state-dict modules by hand, for what structure cannot
@@ -21,9 +22,12 @@ type Rule struct {
 	re            *regexp.Regexp
 }
 
+// maxRulesBytes bounds a --map file: a few lines per layer of the largest network.
+const maxRulesBytes = 1 << 20
+
 // ReadRules reads a --map file.
 func ReadRules(path string) ([]Rule, error) {
-	src, err := os.ReadFile(path)
+	src, err := userfile.ReadFile(path, maxRulesBytes)
 	if err != nil {
 		return nil, err
 	}
