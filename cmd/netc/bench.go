@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
 	"runtime/pprof"
 	"sort"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/compiler/report"
 	"github.com/netc/netc/kernels"
-	"github.com/netc/netc/kernels/gemm"
 	"github.com/netc/netc/runner"
 )
 
@@ -81,12 +79,8 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 			if batch < 1 {
 				return usageErrorf("--batch must be at least 1")
 			}
-			if threads > 0 {
-				gemm.SetThreads(threads)
-				kernels.SetThreads(threads)
-				runtime.GOMAXPROCS(threads)
-			}
-			res := benchResult{Spec: g.Name, Batch: batch, Threads: gemm.Threads(), Steps: steps}
+			setThreads(threads)
+			res := benchResult{Spec: g.Name, Batch: batch, Threads: kernels.Threads(), Steps: steps}
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
