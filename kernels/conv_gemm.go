@@ -92,10 +92,27 @@ func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool)
 }
 
 // gemmForwardInto is gemmForward, adding the result onto y when
-// accumulate (then bias must be nil and relu false).
+// accumulate (then bias must be nil and relu false). Chunks write disjoint
+// parts of y, so with enough of them each thread takes a run of whole
+// chunks (one fork-join per conv); otherwise the chunks run in turn, each
+// split over the threads.
 func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, accumulate bool) {
+	t := chunkTask{g: g, p: p, x: x, w: w, bias: bias, y: y, ws: ws, relu: relu, acc: accumulate}
+	if t.parallel(&t.p.split, p.workspace(g)) {
+		return
+	}
+	for i := 0; i < p.split.chunks; i++ {
+		gemmForwardChunk(&t, i, ws, nil)
+	}
+}
+
+// gemmForwardChunk computes chunk i of t's forward in workspace ws, on the
+// calling thread alone when mm is set (its GEMM and loops serial), else
+// with each part split over the threads.
+func gemmForwardChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
+	g, p, x, y := t.g, t.p, t.x, t.y
 	var beta float32
-	if accumulate {
+	if t.acc {
 		beta = 1
 	}
 	kk := g.KH * g.KW
@@ -103,37 +120,35 @@ func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, 
 	ckk, ohw := cg*kk, g.OH*g.OW
 	xs, ys := g.xStride(), g.yStride()
 	s := p.split
-	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		cols, pc := s.cols(c), s.sampleCols(c)
-		multi := c.samples() > 1
-		b, ldb := ws, cols
-		if p.direct && !multi {
-			b, ldb = x[c.n0*xs+c.r0*g.W:], g.H*g.W
+	c := s.chunk(i)
+	cols, pc := s.cols(c), s.sampleCols(c)
+	multi := c.samples() > 1
+	b, ldb := ws, cols
+	if p.direct && !multi {
+		b, ldb = x[c.n0*xs+c.r0*g.W:], g.H*g.W
+	} else {
+		ct := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: cols, pcols: pc}
+		ct.runOn(mm == nil, c.samples()*g.C, kk*pc)
+	}
+	var out []float32
+	if multi {
+		out = ws[g.C*kk*cols:]
+	}
+	for gi := 0; gi < g.Groups; gi++ {
+		ep := gemm.Epilogue{ReLU: t.relu}
+		if t.bias != nil {
+			ep.RowBias = t.bias[gi*kg : (gi+1)*kg]
+		}
+		a, bg := t.w[gi*kg*ckk:], b[gi*ckk*ldb:]
+		if multi {
+			sgemmOn(mm, false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
 		} else {
-			t := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: cols, pcols: pc}
-			t.run(c.samples()*g.C, kk*pc)
+			sgemmOn(mm, false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, beta, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
 		}
-		var out []float32
-		if multi {
-			out = ws[g.C*kk*cols:]
-		}
-		for gi := 0; gi < g.Groups; gi++ {
-			ep := gemm.Epilogue{ReLU: relu}
-			if bias != nil {
-				ep.RowBias = bias[gi*kg : (gi+1)*kg]
-			}
-			a, bg := w[gi*kg*ckk:], b[gi*ckk*ldb:]
-			if multi {
-				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
-			} else {
-				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, beta, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
-			}
-		}
-		if multi {
-			t := convTask{op: opScatter, g: g, c: c, src: out, dst: y, ld: cols, pcols: pc, acc: accumulate}
-			t.run(c.samples(), g.K*pc)
-		}
+	}
+	if multi {
+		ct := convTask{op: opScatter, g: g, c: c, src: out, dst: y, ld: cols, pcols: pc, acc: t.acc}
+		ct.runOn(mm == nil, c.samples(), g.K*pc)
 	}
 }
 
