@@ -15,3 +15,15 @@ func setThreads(n int) {
 		runtime.GOMAXPROCS(n)
 	}
 }
+
+// withThreads runs f with the pool (and GOMAXPROCS) at n threads, then restores both.
+func withThreads(n int, f func()) {
+	prevPool, prevProcs := kernels.Threads(), runtime.GOMAXPROCS(0)
+	kernels.SetThreads(n)
+	runtime.GOMAXPROCS(n)
+	defer func() {
+		runtime.GOMAXPROCS(prevProcs)
+		kernels.SetThreads(prevPool)
+	}()
+	f()
+}
