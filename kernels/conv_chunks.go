@@ -7,17 +7,18 @@ import (
 	"github.com/netc/netc/kernels/gemm"
 )
 
-// chunkTask is a conv forward pass (batched im2col + GEMM, pointwise, or
-// Winograd) split over the threads a run of whole chunks at a time: thread
-// s computes chunks [s*chunks/T, (s+1)*chunks/T) from unfolding to stored
-// output with its own workspace and a single-threaded GEMM. A chunk writes
+// chunkTask is a conv pass whose chunks write disjoint outputs (forward by
+// batched im2col + GEMM, pointwise or Winograd; backward data by the same
+// engines over whole samples) split over the threads a run of whole chunks
+// at a time: thread s computes chunks [s*chunks/T, (s+1)*chunks/T) from
+// unfolding to stored output with its own workspace and a single-threaded GEMM. A chunk writes
 // only its own outputs, and every output element is computed by the same
 // arithmetic whichever thread runs its chunk, so results do not depend on
 // the thread count. One fork-join per conv replaces three or more per
 // chunk (unfold, GEMM, scatter), which is where the second core was lost
 // on layers of many small chunks.
 type chunkTask struct {
-	wino            bool
+	kind            chunkKind
 	g               ConvGeom
 	p               gemmPlan  // im2col and pointwise
 	wg              winoGeom  // Winograd
@@ -32,6 +33,14 @@ type chunkTask struct {
 // chunkedPasses counts the passes that ran chunk-parallel, so that tests can
 // tell that they exercised this path.
 var chunkedPasses atomic.Int64
+
+type chunkKind uint8
+
+const (
+	chunkForward chunkKind = iota // batched im2col or pointwise forward
+	chunkWino                     // Winograd forward or backward data
+	chunkData                     // batched im2col or pointwise backward data: x = dy, y = dx
+)
 
 var chunkShared struct {
 	mu sync.Mutex
@@ -112,9 +121,12 @@ func (t *chunkTask) Run(lo, hi int) {
 			ws = sl.ws[:t.work]
 		}
 		for i := s * t.chunks / t.threads; i < (s+1)*t.chunks/t.threads; i++ {
-			if t.wino {
+			switch t.kind {
+			case chunkWino:
 				winoChunk(t, i, ws, &sl.mm)
-			} else {
+			case chunkData:
+				gemmBackwardDataChunk(t, i, ws, &sl.mm)
+			default:
 				gemmForwardChunk(t, i, ws, &sl.mm)
 			}
 		}

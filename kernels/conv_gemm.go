@@ -152,38 +152,53 @@ func gemmForwardChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	}
 }
 
+// gemmBackwardData computes dx (+)= conv_transpose(dy, w) chunk by chunk.
+// Chunks of whole samples (and pointwise bands, whose dx rows are their dy
+// rows) write disjoint parts of dx, so with enough of them each thread
+// takes a run of whole chunks, as in the forward.
 func gemmBackwardData(g ConvGeom, p gemmPlan, w, dy, dx, ws []float32, accumulate bool) {
 	if t, ok := g.dataAsConv(); ok && !p.direct {
 		dataAsConvBackward(g, t, w, dy, dx, ws, accumulate)
 		return
 	}
+	t := chunkTask{kind: chunkData, g: g, p: p, w: w, x: dy, y: dx, ws: ws, acc: accumulate}
+	if (p.split.parts == 1 || p.direct) && t.parallel(&t.p.split, p.workspace(g)) {
+		return
+	}
+	for i := 0; i < p.split.chunks; i++ {
+		gemmBackwardDataChunk(&t, i, ws, nil)
+	}
+}
+
+// gemmBackwardDataChunk computes chunk i of t's backward data (t.x = dy,
+// t.y = dx) in workspace ws, on the calling thread alone when mm is set.
+func gemmBackwardDataChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
+	g, p, w, dx := t.g, t.p, t.w, t.y
 	kk := g.KH * g.KW
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, hw, xs := cg*kk, g.H*g.W, g.xStride()
 	s := p.split
-	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		cols, pc := s.cols(c), s.sampleCols(c)
-		d, ldd := dyColumns(g, s, c, dy, ws)
-		if c.samples() == 1 && p.direct {
-			// dx rows [r0, r1) of this sample are the GEMM's output.
-			var beta float32
-			if accumulate {
-				beta = 1
-			}
-			for gi := 0; gi < g.Groups; gi++ {
-				gemm.Sgemm(true, false, cg, cols, kg, 1, w[gi*kg*cg:], cg, d[gi*kg*ldd:], ldd,
-					beta, dx[c.n0*xs+gi*cg*hw+c.r0*g.W:], hw)
-			}
-			continue
+	c := s.chunk(i)
+	cols, pc := s.cols(c), s.sampleCols(c)
+	d, ldd := dyColumns(g, s, c, t.x, ws, mm == nil)
+	if c.samples() == 1 && p.direct {
+		// dx rows [r0, r1) of this sample are the GEMM's output.
+		var beta float32
+		if t.acc {
+			beta = 1
 		}
-		col := ws[:g.C*kk*cols]
 		for gi := 0; gi < g.Groups; gi++ {
-			gemm.Sgemm(true, false, ckk, cols, kg, 1, w[gi*kg*ckk:], ckk, d[gi*kg*ldd:], ldd, 0, col[gi*ckk*cols:], cols)
+			sgemmOn(mm, true, false, cg, cols, kg, 1, w[gi*kg*cg:], cg, d[gi*kg*ldd:], ldd,
+				beta, dx[c.n0*xs+gi*cg*hw+c.r0*g.W:], hw, gemm.Epilogue{})
 		}
-		t := convTask{op: opCol2im, g: g, c: c, src: col, dst: dx, ld: cols, pcols: pc, acc: accumulate}
-		t.run(c.samples()*g.C, kk*pc)
+		return
 	}
+	col := ws[:g.C*kk*cols]
+	for gi := 0; gi < g.Groups; gi++ {
+		sgemmOn(mm, true, false, ckk, cols, kg, 1, w[gi*kg*ckk:], ckk, d[gi*kg*ldd:], ldd, 0, col[gi*ckk*cols:], cols, gemm.Epilogue{})
+	}
+	ct := convTask{op: opCol2im, g: g, c: c, src: col, dst: dx, ld: cols, pcols: pc, acc: t.acc}
+	ct.runOn(mm == nil, c.samples()*g.C, kk*pc)
 }
 
 // gemmBackwardFilter overwrites dw. Each chunk's GEMM sums its columns (in
@@ -199,7 +214,7 @@ func gemmBackwardFilter(g ConvGeom, p gemmPlan, x, dy, dw, ws []float32) {
 		c := s.chunk(i)
 		cols, pc := s.cols(c), s.sampleCols(c)
 		multi := c.samples() > 1
-		d, ldd := dyColumns(g, s, c, dy, ws)
+		d, ldd := dyColumns(g, s, c, dy, ws, true)
 		b, ldb := ws, cols
 		if p.direct && !multi {
 			b, ldb = x[c.n0*xs+c.r0*g.W:], hw
@@ -293,13 +308,13 @@ func (t *convTask) scatter(lo, hi int) {
 // dyColumns returns the chunk's dy as a K x cols matrix and its row stride:
 // a view of dy for one sample, or, for several, the samples gathered side by
 // side into ws after the column buffer (the C*kh*kw x cols im2col block).
-func dyColumns(g ConvGeom, s convSplit, c chunk, dy, ws []float32) ([]float32, int) {
+func dyColumns(g ConvGeom, s convSplit, c chunk, dy, ws []float32, parallel bool) ([]float32, int) {
 	if c.samples() == 1 {
 		return dy[c.n0*g.yStride()+c.r0*g.OW:], g.OH * g.OW
 	}
 	cols := s.cols(c)
 	d := ws[g.C*g.KH*g.KW*cols:]
 	t := convTask{op: opGather, g: g, c: c, src: dy, dst: d, ld: cols, pcols: s.sampleCols(c)}
-	t.run(c.samples(), g.K*s.sampleCols(c))
+	t.runOn(parallel, c.samples(), g.K*s.sampleCols(c))
 	return d, cols
 }

@@ -35,7 +35,7 @@ func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 // transformed kernels [ξν][cout][cin]. Chunks write disjoint parts of out,
 // so with enough of them each thread takes a run of whole chunks.
 func winoRun(wg winoGeom, s convSplit, in, u, bias, out, ws []float32, relu, accumulate bool) {
-	t := chunkTask{wino: true, wg: wg, s: s, x: in, w: u, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
 	if t.parallel(&t.s, winoChunkWork(wg, s)) {
 		return
 	}
