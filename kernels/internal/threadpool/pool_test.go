@@ -99,7 +99,7 @@ func TestParkedWorkersWake(t *testing.T) {
 	restore(t)
 	Set(3)
 	for round := range 5 {
-		time.Sleep(3 * spinFor)
+		time.Sleep(time.Millisecond)
 		c := &countTask{hits: make([]int32, 30)}
 		Parallel(30, 1, c)
 		for i, h := range c.hits {
@@ -115,7 +115,7 @@ type slowTask struct{ c countTask }
 
 func (s *slowTask) Run(lo, hi int) {
 	if lo > 0 {
-		time.Sleep(4 * spinFor)
+		time.Sleep(time.Millisecond)
 	}
 	s.c.Run(lo, hi)
 }
