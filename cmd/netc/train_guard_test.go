@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/runner/data"
+	"github.com/netc/netc/runner/data/idx"
 	"github.com/netc/netc/runner/tensorio"
 )
 
@@ -307,5 +308,82 @@ func TestTrainResumeRefusesAnEditedRunJSON(t *testing.T) {
 	_, errOut, code := netc(t, "train", "--resume", dir, "--epochs", "2")
 	if code != 1 || !strings.Contains(errOut, "LR is 1000 in run.json, 0.5 in the checkpoint") {
 		t.Errorf("exit %d, want 1 naming the edit:\n%s", code, errOut)
+	}
+}
+
+// writeIDXDir writes the first nTrain training and nTest test images of the embedded
+// subset of real Fashion-MNIST as the four IDX files of a data directory.
+func writeIDXDir(t *testing.T, nTrain, nTest int) string {
+	t.Helper()
+	ds, err := data.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, sp := range []struct {
+		name  string
+		split *data.Split
+		n     int
+	}{{"train", ds.Train, nTrain}, {"t10k", ds.Test, nTest}} {
+		hw := sp.split.Height * sp.split.Width
+		files := map[string]*idx.File{
+			sp.name + "-images-idx3-ubyte": {Dims: []int{sp.n, sp.split.Height, sp.split.Width}, Data: sp.split.Images[:sp.n*hw]},
+			sp.name + "-labels-idx1-ubyte": {Dims: []int{sp.n}, Data: sp.split.Labels[:sp.n]},
+		}
+		for name, f := range files {
+			var b bytes.Buffer
+			if err := idx.Encode(&b, f); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// TestTrainRefusesEmptySplits: a data directory without test (or training) images is an
+// error, not a run that "trains" and exits 0.
+func TestTrainRefusesEmptySplits(t *testing.T) {
+	for _, tc := range []struct {
+		train, test int
+		want        string
+	}{{100, 0, "no test images"}, {0, 100, "no training images"}} {
+		dir := filepath.Join(t.TempDir(), "run")
+		_, errOut, code := netc(t, "train", "specs/lenet-bn.toml", "--data", writeIDXDir(t, tc.train, tc.test), "--epochs", "1", "--out", dir)
+		if code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%d train / %d test images: exit %d, want 1 and %q:\n%s", tc.train, tc.test, code, tc.want, errOut)
+		}
+	}
+}
+
+// TestTrainDisableTypoComesFirst: a misspelt --disable is a usage error reported before
+// the data is looked for (here the data directory does not exist either).
+func TestTrainDisableTypoComesFirst(t *testing.T) {
+	_, errOut, code := netc(t, "train", "specs/lenet-bn.toml", "--disable", "fuse-activaton", "--data", filepath.Join(t.TempDir(), "none"), "--out", filepath.Join(t.TempDir(), "run"))
+	if code != 2 || !strings.Contains(errOut, `no pass "fuse-activaton"`) {
+		t.Errorf("exit %d, want the unknown pass named:\n%s", code, errOut)
+	}
+}
+
+// TestTrainResumeKeepsItsData: a run that found its data through $NETC_DATA continues on
+// that data when $NETC_DATA later points elsewhere; and a stale temporary file from a write
+// a crash interrupted is removed.
+func TestTrainResumeKeepsItsData(t *testing.T) {
+	first, other := writeIDXDir(t, 300, 100), writeIDXDir(t, 200, 100)
+	dir := filepath.Join(t.TempDir(), "run")
+	args := []string{"train", "specs/lenet-bn.toml", "--epochs", "1", "--batch", "32", "--out", dir}
+	if out, errOut, code := netcEnv(t, []string{"NETC_DATA=" + first}, args...); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	stale := filepath.Join(dir, ".checkpoint.safetensors.tmp-4242")
+	os.WriteFile(stale, []byte("half"), 0o644)
+	out, errOut, code := netcEnv(t, []string{"NETC_DATA=" + other}, "train", "--resume", dir, "--epochs", "2")
+	if code != 0 || !strings.Contains(out, "300 training") || !strings.Contains(out, first) {
+		t.Errorf("resume: exit %d, want the recorded %s with 300 training images:\n%s%s", code, first, out, errOut)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("%s is still there after resuming", stale)
 	}
 }

@@ -14,7 +14,7 @@
 //	pack.go           packing of A and B blocks into micro-panels
 //	pack_amd64.go     AVX packing: 16-wide row copies, and 8x8 register
 //	                  transposes for A panels of 6 rows and transposed B
-//	threads.go        SetThreads, the worker pool and the fixed partition
+//	threads.go        SetThreads (the shared kernels/internal/threadpool) and the fixed partition
 //	kernel.go         micro-kernel contract and kernel sets
 //	kernel_amd64.go   AVX2 and AVX-512 kernel sets, CPU dispatch
 //	kernel_generic.go pure-Go micro-kernel (all platforms, and tests)

@@ -1,5 +1,7 @@
 package gemm
 
+import "github.com/netc/netc/kernels/internal/threadpool"
+
 // PackedA is op(A) packed once into micro-kernel order, for an A that is
 // reused across calls: conv weights are the same for every sample of a
 // batch, so packing them per call would redo O(m*k) work per sample.
@@ -57,5 +59,5 @@ func SgemmPacked(pa *PackedA, transB bool, n int, alpha float32, b []float32, ld
 	g := gemmArgs{ks: pa.ks, transB: transB, m: pa.m, n: n, k: pa.k, alpha: alpha,
 		pa: pa, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, ep: ep}
 	g.check()
-	execute(&g, Threads())
+	execute(&g, threadpool.Available())
 }

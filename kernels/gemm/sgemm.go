@@ -1,6 +1,10 @@
 package gemm
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/netc/netc/kernels/internal/threadpool"
+)
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C, where op(X) is X or X^T,
 // op(A) is m x k, op(B) is k x n and C is m x n, all row-major with leading
@@ -16,7 +20,7 @@ func SgemmEpilogue(transA, transB bool, m, n, k int, alpha float32, a []float32,
 	g := gemmArgs{ks: defaultKernels(), transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, ep: ep}
 	g.check()
-	execute(&g, Threads())
+	execute(&g, threadpool.Available())
 }
 
 // check panics on sizes that would index outside the slices.

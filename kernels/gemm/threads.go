@@ -1,68 +1,56 @@
 package gemm
 
 import (
-	"runtime"
 	"sync"
-	"sync/atomic"
+
+	"github.com/netc/netc/kernels/internal/threadpool"
 )
 
 // Threading: a call is cut into at most T parts along N (or M) at tile
-// boundaries, part 0 runs on the caller's goroutine and parts 1..T-1 on
-// persistent workers, so no goroutine is created per call. The partition
+// boundaries, part 0 runs on the caller's goroutine and parts 1..T-1 on the
+// workers of kernels/internal/threadpool (shared with every other kernel),
+// so no goroutine is created per call. The partition
 // depends only on the shape and T, never on timing, and (see workCtx.run)
 // results are bitwise identical for every T.
 
-// parallelMinWork is the m*n*k below which a call runs on one thread: waking
-// a parked worker costs a few microseconds, about a 16x128x150 GEMM.
+// parallelMinWork is the m*n*k below which a call runs on one thread: handing
+// a part to a worker costs a few microseconds, about a 16x128x150 GEMM.
 const parallelMinWork = 1 << 20
 
-var threads atomic.Int64
-
 // SetThreads sets how many threads later calls may use; n <= 0 means
-// runtime.GOMAXPROCS(0), the default.
-func SetThreads(n int) {
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	threads.Store(int64(n))
-}
+// runtime.GOMAXPROCS(0). It is the same knob as kernels.SetThreads: both size
+// the one worker pool in kernels/internal/threadpool.
+func SetThreads(n int) { threadpool.Set(n) }
 
 // Threads reports the thread count set by SetThreads.
-func Threads() int {
-	n := int(threads.Load())
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	return n
-}
+func Threads() int { return threadpool.Threads() }
 
 type part struct {
 	g              *gemmArgs
 	i0, i1, j0, j1 int
 }
 
-type worker struct {
-	ctx   workCtx
-	start chan part
-}
-
-// pool is the shared set of workers. One call owns it at a time; a
-// concurrent call that finds it busy runs single-threaded on a context from
+// pool holds the state of the call that owns the shared workers. A call
+// made while another one owns them (a GEMM inside a kernel's parallel
+// chunk, or from another goroutine) runs single-threaded on a context from
 // spare, rather than wait.
 var pool struct {
-	mu      sync.Mutex
-	args    gemmArgs
-	main    workCtx // the calling goroutine's buffers
-	workers []*worker
-	done    chan struct{}
+	mu    sync.Mutex
+	args  gemmArgs
+	parts []part
+	ctxs  [maxParts]workCtx // part i's packing buffers
 }
 
 var spare = sync.Pool{New: func() any { return new(workCtx) }}
 
-func (w *worker) loop() {
-	for p := range w.start {
-		w.ctx.run(p.g, p.i0, p.i1, p.j0, p.j1)
-		pool.done <- struct{}{}
+// partsTask runs parts [lo, hi) of pool.parts; threadpool.Parallel hands
+// each part to its own thread, so part i always packs into ctxs[i].
+type partsTask struct{}
+
+func (partsTask) Run(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		p := pool.parts[i]
+		pool.ctxs[i].run(p.g, p.i0, p.i1, p.j0, p.j1)
 	}
 }
 
@@ -87,35 +75,11 @@ func execute(g *gemmArgs, t int) {
 	// Work on a copy owned by the pool: handing the caller's g to workers
 	// would make every call's arguments escape to the heap.
 	pool.args = *g
-	runPool(t)
+	pool.parts = partition(&pool.args, t)
+	threadpool.Parallel(len(pool.parts), 1, partsTask{})
+	pool.parts = nil
 	pool.args = gemmArgs{} // do not pin the caller's slices
 	pool.mu.Unlock()
-}
-
-// runPool runs pool.args on up to t threads; pool.mu is held.
-func runPool(t int) {
-	g := &pool.args
-	parts := partition(g, t)
-	if len(parts) == 1 {
-		pool.main.run(g, 0, g.m, 0, g.n)
-		return
-	}
-	if pool.done == nil {
-		pool.done = make(chan struct{}, maxParts)
-	}
-	for len(pool.workers) < len(parts)-1 {
-		w := &worker{start: make(chan part, 1)}
-		pool.workers = append(pool.workers, w)
-		go w.loop()
-	}
-	for i, p := range parts[1:] {
-		pool.workers[i].start <- p
-	}
-	p := parts[0]
-	pool.main.run(g, p.i0, p.i1, p.j0, p.j1)
-	for range parts[1:] {
-		<-pool.done
-	}
 }
 
 // maxParts bounds the partition so it fits a fixed array (no allocation).

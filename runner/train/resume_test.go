@@ -29,6 +29,26 @@ func trainOneEpoch(t *testing.T, edit func(*Config)) string {
 	return dir
 }
 
+// copyRun copies a finished run directory (its files, not the lock) to a new one, so
+// that each case of a test edits its own copy of one trained run.
+func copyRun(t *testing.T, dir string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{CheckpointFile, LastFile, BestFile, MetricsFile, CurvesFile, SpecFile, RunFile} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
 // editFile replaces old with new in path once, failing when old is not there.
 func editFile(t *testing.T, path, old, new string) {
 	t.Helper()
@@ -47,6 +67,7 @@ func editFile(t *testing.T, path, old, new string) {
 // TestResumeRefusesAnEditedRunJSON: run.json values the checkpoint was not trained with,
 // or that no run can use, are refused with the field named.
 func TestResumeRefusesAnEditedRunJSON(t *testing.T) {
+	trained := trainOneEpoch(t, nil)
 	for _, tc := range []struct{ old, new, want string }{
 		{`"LR": 0.1`, `"LR": 1000`, "LR is 1000 in run.json, 0.1 in the checkpoint"},
 		{`"LR": 0.1`, `"LR": 0.2`, "LR is 0.2 in run.json, 0.1 in the checkpoint"},
@@ -56,7 +77,7 @@ func TestResumeRefusesAnEditedRunJSON(t *testing.T) {
 		{`"TrainLimit": 128`, `"TrainLimit": 0`, "TrainLimit is 0 in run.json, 128 in the checkpoint"},
 		{`"Dir": "embedded"`, `"Dir": "/tmp"`, "Data.Dir is \"/tmp\" in run.json"},
 	} {
-		dir := trainOneEpoch(t, nil)
+		dir := copyRun(t, trained)
 		editFile(t, filepath.Join(dir, RunFile), tc.old, tc.new)
 		_, err := Resume(dir, 2, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -80,7 +101,7 @@ func rewriteCheckpoint(t *testing.T, path string, edit func([]tensorio.Tensor, m
 // TestResumeRefusesABrokenCheckpoint: a checkpoint without its momentum buffers (the run
 // would continue differently), or with a negative or unreadable position, is refused.
 func TestResumeRefusesABrokenCheckpoint(t *testing.T) {
-	withMomentum := func(c *Config) { c.Momentum = 0.9 }
+	trained := trainOneEpoch(t, func(c *Config) { c.Momentum = 0.9 })
 	for _, tc := range []struct {
 		name string
 		edit func([]tensorio.Tensor, map[string]string) []tensorio.Tensor
@@ -107,7 +128,7 @@ func TestResumeRefusesABrokenCheckpoint(t *testing.T) {
 			return ts
 		}, "does not match its hash"},
 	} {
-		dir := trainOneEpoch(t, withMomentum)
+		dir := copyRun(t, trained)
 		rewriteCheckpoint(t, filepath.Join(dir, CheckpointFile), tc.edit)
 		_, err := Resume(dir, 2, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
-// FuzzDecode: on any input Decode returns data or an error, never panics,
-// and allocates in proportion to the input (not to what a header claims).
+// FuzzDecode: on any input Decode returns data or an error naming the input,
+// never panics, and allocates in proportion to the input (not to what a
+// header claims).
 // `go test` runs only the seeds; `go test -fuzz=FuzzDecode` explores.
 func FuzzDecode(f *testing.F) {
 	realFile, err := os.ReadFile(realLabels)
@@ -35,6 +38,11 @@ func FuzzDecode(f *testing.F) {
 		runtime.ReadMemStats(&after)
 		if err == nil && len(got.Dims) != wantDims {
 			t.Fatalf("decoded %d dims, asked for %d", len(got.Dims), wantDims)
+		}
+		if err != nil {
+			if msg := err.Error(); len(msg) > 300 || !utf8.ValidString(msg) || !strings.HasPrefix(msg, "fuzz: ") {
+				t.Fatalf("unhelpful error %q", msg)
+			}
 		}
 		// deflate can expand 1032×; allow that plus fixed overhead.
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > uint64(len(input))*deflateMaxRatio*2+1<<20 {
