@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/netc/netc/kernels/gemm"
+	"github.com/netc/netc/kernels/internal/gemm"
 )
 
 // Tests of the conv algorithms (conv_algo.go) against the float64 direct

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/netc/netc/kernels/gemm"
+	"github.com/netc/netc/kernels/internal/gemm"
 )
 
 // chunkTask is a conv pass whose chunks write disjoint outputs (forward by

@@ -1,6 +1,6 @@
 package kernels
 
-import "github.com/netc/netc/kernels/gemm"
+import "github.com/netc/netc/kernels/internal/gemm"
 
 // Batched im2col + GEMM (ConvGEMM), and the same engine without im2col for
 // pointwise convs (ConvPointwise, see pointwise.go).
@@ -20,7 +20,7 @@ import "github.com/netc/netc/kernels/gemm"
 // its own; the unfolding, col2im and scatter run in parallel over
 // (sample, channel) items.
 //
-// These calls go to kernels/gemm directly rather than through the Sgemm
+// These calls go to kernels/internal/gemm directly rather than through the Sgemm
 // variable: the forward needs its epilogue. The reference kernels keep the
 // seam.
 

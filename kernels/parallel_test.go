@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/netc/netc/kernels/gemm"
+	"github.com/netc/netc/kernels/internal/gemm"
 )
 
 type countTask struct {

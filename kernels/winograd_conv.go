@@ -1,6 +1,6 @@
 package kernels
 
-import "github.com/netc/netc/kernels/gemm"
+import "github.com/netc/netc/kernels/internal/gemm"
 
 // The three Winograd F(2x2,3x3) passes (ConvWinograd). Workspace layout:
 // U (16 × K × C: transformed weights, or their gradient) then, per chunk of

@@ -1,4 +1,4 @@
-module github.com/netc/netc/kernels/gemm/asmgen
+module github.com/netc/netc/kernels/internal/gemm/asmgen
 
 go 1.26.8
 

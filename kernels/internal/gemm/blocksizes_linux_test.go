@@ -12,7 +12,7 @@ import (
 // BenchmarkBlockSizes sweeps KC and MC of the default kernel set on one
 // thread, to retune them on a new CPU:
 //
-//	go test -run '^$' -bench BlockSizes -count 5 ./kernels/gemm
+//	go test -run '^$' -bench BlockSizes -count 5 ./kernels/internal/gemm
 //
 // It reports GFLOP per second of this thread's CPU time rather than wall
 // time, which is far steadier on a shared, oversubscribed machine (the

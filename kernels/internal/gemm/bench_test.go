@@ -16,7 +16,7 @@ var benchShapes = [][3]int{
 
 // Run with e.g.
 //
-//	go test -run '^$' -bench 'Sgemm/' -benchtime 2s ./kernels/gemm
+//	go test -run '^$' -bench 'Sgemm/' -benchtime 2s ./kernels/internal/gemm
 //
 // GFLOP/s counts 2*M*N*K flops per call.
 func BenchmarkSgemm(b *testing.B) {

@@ -5,7 +5,7 @@
 //	go generate ./kernels/...
 //
 // which runs it from this directory (the go:generate lines in kernel_amd64.go and
-// ../../vec_amd64.go), e.g. `go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s
+// ../../../vec_amd64.go), e.g. `go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s
 // -decl ../kernel_avx2_decl_amd64.go`; -isa avx512, pack (B packing) and vec (package
 // kernels' vector loops, vec.go) likewise. CI regenerates and fails on any difference.
 //
