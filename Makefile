@@ -21,15 +21,15 @@ check: vet fmt test
 # Each fuzz target for FUZZTIME (CI runs them briefly).
 fuzz:
 	$(GO) test ./compiler -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME)
-	$(GO) test ./compiler/tomlpos -run '^$$' -fuzz FuzzAgreesWithBurntSushi -fuzztime $(FUZZTIME)
-	$(GO) test ./compiler/expr -run '^$$' -fuzz FuzzParseEval -fuzztime $(FUZZTIME)
+	$(GO) test ./compiler/internal/tomlpos -run '^$$' -fuzz FuzzAgreesWithBurntSushi -fuzztime $(FUZZTIME)
+	$(GO) test ./compiler/internal/expr -run '^$$' -fuzz FuzzParseEval -fuzztime $(FUZZTIME)
 
 # Rewrite golden tables and pinned error output; review the diff before committing.
 golden:
 	$(GO) test ./golden -update
 
 schema:
-	$(GO) test ./compiler/schemagen -update
+	$(GO) test ./compiler/internal/schemagen -update
 
 # Fixtures from PyTorch (needs python3-torch and python3-torchvision).
 fixtures:

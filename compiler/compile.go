@@ -13,15 +13,18 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netc/netc/compiler/ast"
-	"github.com/netc/netc/compiler/diag"
-	"github.com/netc/netc/compiler/expand"
-	"github.com/netc/netc/compiler/expr"
+	"github.com/netc/netc/compiler/internal/ast"
+	"github.com/netc/netc/compiler/internal/diag"
+	"github.com/netc/netc/compiler/internal/expand"
+	"github.com/netc/netc/compiler/internal/expr"
+	"github.com/netc/netc/compiler/internal/load"
+	"github.com/netc/netc/compiler/internal/names"
+	"github.com/netc/netc/compiler/internal/validate"
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/compiler/load"
-	"github.com/netc/netc/compiler/names"
-	"github.com/netc/netc/compiler/validate"
 )
+
+// MaxSpecBytes is the largest spec file the compiler reads.
+const MaxSpecBytes = load.MaxFileSize
 
 // Options changes a spec from the outside, as `--set` and `--input` do.
 type Options struct {
@@ -56,7 +59,7 @@ func CheckSource(file string, src []byte, opt Options) (*ir.Graph, error) {
 // CheckDoc checks a loaded document.
 func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
 	if !ir.Registered() {
-		return nil, errors.New("compiler: no ops are declared; a program that compiles specs imports github.com/netc/netc/ops")
+		return nil, errors.New("compiler: no ops are declared; a program that compiles specs imports github.com/netc/netc/internal/ops")
 	}
 	schemaErrs := validate.Doc(d)
 	s, errs := ast.Decode(d)
@@ -103,11 +106,11 @@ func Globals(s *ast.Spec, set []string) (map[string]expr.Value, error) {
 		name, val, ok := strings.Cut(kv, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, &OptionError{fmt.Sprintf("--set %q: expected name=value, e.g. --set ratio=4", kv)}
+			return nil, &OptionError{fmt.Sprintf("--set %s: expected name=value, e.g. --set ratio=4", diag.Quote(kv))}
 		}
 		def, exists := g[name]
 		if !exists || name == "classes" {
-			msg := fmt.Sprintf("--set %s: the spec has no parameter %q", kv, name)
+			msg := fmt.Sprintf("--set %s: the spec has no parameter %s", diag.Clip(kv), diag.Quote(name))
 			if s := names.Suggest(name, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else if len(known) > 0 {
@@ -116,13 +119,13 @@ func Globals(s *ast.Spec, set []string) (map[string]expr.Value, error) {
 				msg += "; it declares none (add them under params = { ... })"
 			}
 			if name == "classes" {
-				msg = fmt.Sprintf("--set %s: classes is fixed by the spec; edit its classes key", kv)
+				msg = fmt.Sprintf("--set %s: classes is fixed by the spec; edit its classes key", diag.Clip(kv))
 			}
 			return nil, &OptionError{msg}
 		}
 		v, err := parseValue(strings.TrimSpace(val), def.Kind)
 		if err != nil {
-			return nil, &OptionError{fmt.Sprintf("--set %s: %v", kv, err)}
+			return nil, &OptionError{fmt.Sprintf("--set %s: %v", diag.Clip(kv), err)}
 		}
 		g[name] = v
 	}
@@ -136,7 +139,7 @@ func parseValue(s string, kind expr.Kind) (expr.Value, error) {
 		for _, part := range strings.Split(s, ",") {
 			n, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
 			if err != nil {
-				return expr.Value{}, fmt.Errorf("expected a list of integers like 1,2,3, found %q", s)
+				return expr.Value{}, fmt.Errorf("expected a list of integers like 1,2,3, found %s", diag.Quote(s))
 			}
 			l = append(l, n)
 		}
@@ -144,7 +147,7 @@ func parseValue(s string, kind expr.Kind) (expr.Value, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return expr.Value{}, fmt.Errorf("expected an integer, found %q", s)
+		return expr.Value{}, fmt.Errorf("expected an integer, found %s", diag.Quote(s))
 	}
 	return expr.IntVal(n), nil
 }
@@ -156,7 +159,7 @@ func ParseInput(s string, current [3]int) ([3]int, error) {
 	for _, p := range parts {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || n < 1 || n > 65536 {
-			return current, &OptionError{fmt.Sprintf("--input %q: expected CxHxW like 1x224x224 (or HxW, or one size), with sizes from 1 to 65536", s)}
+			return current, &OptionError{fmt.Sprintf("--input %s: expected CxHxW like 1x224x224 (or HxW, or one size), with sizes from 1 to 65536", diag.Quote(s))}
 		}
 		dims = append(dims, n)
 	}
@@ -168,7 +171,7 @@ func ParseInput(s string, current [3]int) ([3]int, error) {
 	case 3:
 		return [3]int{dims[0], dims[1], dims[2]}, nil
 	}
-	return current, &OptionError{fmt.Sprintf("--input %q: expected CxHxW like 1x224x224", s)}
+	return current, &OptionError{fmt.Sprintf("--input %s: expected CxHxW like 1x224x224", diag.Quote(s))}
 }
 
 // Diagnostics extracts the diagnostics of a Check error, or nil.

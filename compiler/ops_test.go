@@ -1,4 +1,4 @@
 package compiler
 
 // The tests compile specs, whose ops package ops declares.
-import _ "github.com/netc/netc/ops"
+import _ "github.com/netc/netc/internal/ops"

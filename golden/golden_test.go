@@ -18,7 +18,7 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden tables")

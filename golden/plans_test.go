@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 )
 
 // TestPlans pins the compiler's plan of every variant, inference then training, at the

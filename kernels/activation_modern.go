@@ -5,8 +5,9 @@ import "math"
 // The activations that came after the book's networks, each as PyTorch 1.13 defines it
 // (torch.nn.SiLU, GELU with approximate="none", Hardswish, Hardsigmoid, LeakyReLU),
 // forward and backward, on strided views; y may be the same view as x. Their backward
-// reads the input x (where PyTorch's does), not the output. These are plain loops in
-// float32 with float64 for the transcendental parts.
+// reads the input x (where PyTorch's does), not the output. These are loops in
+// float32 with float64 for the transcendental parts, split over the kernel threads
+// (modern_parallel.go).
 
 // SiLUForwardView computes y = x * sigmoid(x).
 func SiLUForwardView(x, y View) { mapView("silu", x, y, silu) }
@@ -47,35 +48,16 @@ func HardSigmoidBackwardView(x, dy, dx View, accumulate bool) {
 func LeakyReLUForwardView(slope float32, x, y View) {
 	x.check("leaky_relu", "x", x.N, x.Len)
 	y.check("leaky_relu", "y", x.N, x.Len)
-	for n := 0; n < x.N; n++ {
-		ys := y.Sample(n)
-		for i, v := range x.Sample(n) {
-			if v <= 0 {
-				v *= slope
-			}
-			ys[i] = v
-		}
-	}
+	t := modTask{op: modLeaky, a: x, b: y, slope: slope}
+	t.runElements(1)
 }
 
 // LeakyReLUBackwardView computes dx (+)= dy where x > 0, slope * dy otherwise (PyTorch
 // takes the slope at 0).
 func LeakyReLUBackwardView(slope float32, x, dy, dx View, accumulate bool) {
 	checkGrad("leaky_relu", x, dy, dx)
-	for n := 0; n < x.N; n++ {
-		xs, dys, dxs := x.Sample(n), dy.Sample(n), dx.Sample(n)
-		for i, v := range xs {
-			g := dys[i]
-			if v <= 0 {
-				g *= slope
-			}
-			if accumulate {
-				dxs[i] += g
-			} else {
-				dxs[i] = g
-			}
-		}
-	}
+	t := modTask{op: modLeakyBack, a: x, b: dy, c: dx, slope: slope, acc: accumulate}
+	t.runElements(1)
 }
 
 func silu(v float32) float32 {
@@ -138,32 +120,20 @@ func hardSigmoidGrad(x float32) float32 {
 	return 0
 }
 
-// mapView computes y = f(x) elementwise.
+// mapView computes y = f(x) elementwise, split over the threads. The maps cost about
+// as much per element as the exp-based activations (float64 exp or erf).
 func mapView(name string, x, y View, f func(float32) float32) {
 	x.check(name, "x", x.N, x.Len)
 	y.check(name, "y", x.N, x.Len)
-	for n := 0; n < x.N; n++ {
-		ys := y.Sample(n)
-		for i, v := range x.Sample(n) {
-			ys[i] = f(v)
-		}
-	}
+	t := modTask{op: modMap, a: x, b: y, f: f}
+	t.runElements(eltGrain / eltExpGrain)
 }
 
 // gradView computes dx = dy * f'(x), or adds it.
 func gradView(name string, x, dy, dx View, accumulate bool, df func(float32) float32) {
 	checkGrad(name, x, dy, dx)
-	for n := 0; n < x.N; n++ {
-		xs, dys, dxs := x.Sample(n), dy.Sample(n), dx.Sample(n)
-		for i, v := range xs {
-			g := dys[i] * df(v)
-			if accumulate {
-				dxs[i] += g
-			} else {
-				dxs[i] = g
-			}
-		}
-	}
+	t := modTask{op: modGrad, a: x, b: dy, c: dx, f: df, acc: accumulate}
+	t.runElements(eltGrain / eltExpGrain)
 }
 
 func checkGrad(name string, x, dy, dx View) {

@@ -25,19 +25,8 @@ func MulForwardView(a, b, y View, hw int) {
 	full := y.Len
 	y.check("mul", "y", a.N, full)
 	ba, bb := broadcastOf("mul", "a", a, y.N, full, hw), broadcastOf("mul", "b", b, y.N, full, hw)
-	for n := 0; n < y.N; n++ {
-		as, bs, ys := a.Sample(n), b.Sample(n), y.Sample(n)
-		for i := range ys {
-			ai, bi := i, i
-			if ba {
-				ai = i / hw
-			}
-			if bb {
-				bi = i / hw
-			}
-			ys[i] = as[ai] * bs[bi]
-		}
-	}
+	t := modTask{op: modMul, a: a, b: b, c: y, ba: ba, bb: bb, hw: hw}
+	t.run(y.N*full, 1)
 }
 
 // MulBackwardView computes da (+)= dy * b and db (+)= dy * a, each summed over the
@@ -58,36 +47,13 @@ func MulBackwardView(a, b, dy View, hw int, da View, accA bool, db View, accB bo
 // sample, per-channel when self), other being the other input.
 func productGrad(dy, other View, otherBroadcast bool, l int, self bool, hw int, d View, acc bool) {
 	d.check("mul backward", "gradient", dy.N, l)
-	for n := 0; n < dy.N; n++ {
-		dys, os, ds := dy.Sample(n), other.Sample(n), d.Sample(n)
-		at := func(i int) float32 {
-			if otherBroadcast {
-				return os[i/hw]
-			}
-			return os[i]
-		}
-		if !self {
-			for i, g := range dys {
-				if acc {
-					ds[i] += g * at(i)
-				} else {
-					ds[i] = g * at(i)
-				}
-			}
-			continue
-		}
-		for c := range ds {
-			var s float64
-			for i := c * hw; i < (c+1)*hw; i++ {
-				s += float64(dys[i]) * float64(at(i))
-			}
-			if acc {
-				ds[c] += float32(s)
-			} else {
-				ds[c] = float32(s)
-			}
-		}
+	if self {
+		t := modTask{op: modProdGradSum, a: dy, b: other, bb: otherBroadcast, d: d, hw: hw, ch: l, acc: acc}
+		t.run(dy.N*l, hw)
+		return
 	}
+	t := modTask{op: modProdGrad, a: dy, b: other, bb: otherBroadcast, d: d, hw: hw, acc: acc}
+	t.run(dy.N*dy.Len, 1)
 }
 
 // AddBroadcastForwardView computes y = a + b; either input may be per-channel.
@@ -95,19 +61,8 @@ func AddBroadcastForwardView(a, b, y View, hw int) {
 	full := y.Len
 	y.check("add", "y", a.N, full)
 	ba, bb := broadcastOf("add", "a", a, y.N, full, hw), broadcastOf("add", "b", b, y.N, full, hw)
-	for n := 0; n < y.N; n++ {
-		as, bs, ys := a.Sample(n), b.Sample(n), y.Sample(n)
-		for i := range ys {
-			ai, bi := i, i
-			if ba {
-				ai = i / hw
-			}
-			if bb {
-				bi = i / hw
-			}
-			ys[i] = as[ai] + bs[bi]
-		}
-	}
+	t := modTask{op: modAdd, a: a, b: b, c: y, ba: ba, bb: bb, hw: hw}
+	t.run(y.N*full, 1)
 }
 
 // AddBroadcastBackwardView computes dx (+)= dy, summed over the positions (in float64)
@@ -115,28 +70,10 @@ func AddBroadcastForwardView(a, b, y View, hw int) {
 func AddBroadcastBackwardView(dy View, hw int, dx View, accumulate bool) {
 	self := broadcastOf("add backward", "dx", dx, dy.N, dy.Len, hw)
 	dy.check("add backward", "dy", dy.N, dy.Len)
-	for n := 0; n < dy.N; n++ {
-		dys, dxs := dy.Sample(n), dx.Sample(n)
-		if !self {
-			for i, g := range dys {
-				if accumulate {
-					dxs[i] += g
-				} else {
-					dxs[i] = g
-				}
-			}
-			continue
-		}
-		for c := range dxs {
-			var s float64
-			for _, g := range dys[c*hw : (c+1)*hw] {
-				s += float64(g)
-			}
-			if accumulate {
-				dxs[c] += float32(s)
-			} else {
-				dxs[c] = float32(s)
-			}
-		}
+	if !self {
+		runPass(dy, dx, accumulate)
+		return
 	}
+	t := modTask{op: modSum, a: dy, b: dx, hw: hw, ch: dx.Len, acc: accumulate}
+	t.run(dy.N*dx.Len, hw)
 }

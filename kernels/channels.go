@@ -11,30 +11,16 @@ import "fmt"
 // channel g*(C/groups) + j.
 func ChannelShuffleForward(groups, c, hw int, x, y View) {
 	checkShuffle(groups, c, hw, x, y)
-	per := c / groups
-	for n := 0; n < x.N; n++ {
-		xs, ys := x.Sample(n), y.Sample(n)
-		for g := 0; g < groups; g++ {
-			for j := 0; j < per; j++ {
-				copy(ys[(j*groups+g)*hw:(j*groups+g+1)*hw], xs[(g*per+j)*hw:(g*per+j+1)*hw])
-			}
-		}
-	}
+	t := modTask{op: modShuffle, a: x, b: y, groups: groups, ch: c, hw: hw}
+	t.run(x.N*c, hw)
 }
 
 // ChannelShuffleBackward sends each output channel's gradient back to the input channel
 // it came from, dx (+)= dy permuted.
 func ChannelShuffleBackward(groups, c, hw int, dy, dx View, accumulate bool) {
 	checkShuffle(groups, c, hw, dy, dx)
-	per := c / groups
-	for n := 0; n < dy.N; n++ {
-		dys, dxs := dy.Sample(n), dx.Sample(n)
-		for g := 0; g < groups; g++ {
-			for j := 0; j < per; j++ {
-				passSpan(dys[(j*groups+g)*hw:(j*groups+g+1)*hw], dxs[(g*per+j)*hw:(g*per+j+1)*hw], accumulate)
-			}
-		}
-	}
+	t := modTask{op: modShuffleBack, a: dy, b: dx, groups: groups, ch: c, hw: hw, acc: accumulate}
+	t.run(dy.N*c, hw)
 }
 
 func checkShuffle(groups, c, hw int, x, y View) {
@@ -48,23 +34,16 @@ func checkShuffle(groups, c, hw int, x, y View) {
 // ChannelSliceForward copies channels [first, last) of x (C channels) into y.
 func ChannelSliceForward(first, last, c, hw int, x, y View) {
 	checkSlice(first, last, c, hw, x, y)
-	for n := 0; n < x.N; n++ {
-		copy(y.Sample(n), x.Sample(n)[first*hw:last*hw])
-	}
+	t := modTask{op: modSlice, a: x, b: y, first: first, hw: hw}
+	t.run(x.N, (last-first)*hw)
 }
 
 // ChannelSliceBackward adds dy into channels [first, last) of dx; when not accumulating,
 // it writes them and sets dx's other channels to zero.
 func ChannelSliceBackward(first, last, c, hw int, dy, dx View, accumulate bool) {
 	checkSlice(first, last, c, hw, dx, dy)
-	for n := 0; n < dy.N; n++ {
-		dxs := dx.Sample(n)
-		if !accumulate {
-			clear(dxs[:first*hw])
-			clear(dxs[last*hw:])
-		}
-		passSpan(dy.Sample(n), dxs[first*hw:last*hw], accumulate)
-	}
+	t := modTask{op: modSliceBack, a: dy, b: dx, first: first, hw: hw, acc: accumulate}
+	t.run(dy.N, c*hw)
 }
 
 func checkSlice(first, last, c, hw int, whole, part View) {

@@ -22,7 +22,7 @@ import "fmt"
 // fine) and garbage on return. Concurrent calls are safe; one that finds
 // the parallel loops busy runs its own on the calling goroutine.
 //
-// The algorithms call kernels/gemm directly (the forward needs its bias and
+// The algorithms call kernels/internal/gemm directly (the forward needs its bias and
 // ReLU epilogue), not the Sgemm variable, which the reference path keeps.
 
 // ConvAlgo names a convolution algorithm.

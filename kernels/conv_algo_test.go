@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/netc/netc/kernels/gemm"
+	"github.com/netc/netc/kernels/internal/gemm"
 )
 
 // Tests of the conv algorithms (conv_algo.go) against the float64 direct
@@ -328,6 +328,9 @@ var algoStepShapes = []ConvGeom{
 	cgeom(8, 48, 9, 9, 32, 1, 1, 1, 0, 1, 2),
 	cgeom(2, 24, 60, 60, 24, 1, 1, 1, 0, 1, 1),
 	cgeom(4, 32, 20, 20, 32, 3, 3, 1, 1, 1, 32),
+	// Many chunks: each thread takes a run of whole chunks (chunkTask).
+	cgeom(16, 16, 24, 24, 16, 3, 3, 1, 1, 1, 1),
+	cgeom(12, 40, 16, 16, 24, 1, 1, 1, 0, 1, 1),
 }
 
 // convStep runs forward, backward data and backward filter once.
@@ -390,6 +393,7 @@ func TestConvAlgoDeterministic(t *testing.T) {
 				continue
 			}
 			var ref [][]float32
+			chunked := chunkedPasses.Load()
 			for _, threads := range []int{2, 2, 1, 3} {
 				SetThreads(threads)
 				gemm.SetThreads(threads)
@@ -402,6 +406,10 @@ func TestConvAlgoDeterministic(t *testing.T) {
 				for i, out := range s.outputs() {
 					sameBits(t, fmt.Sprintf("%v on %+v, output %d, %d threads", algo, s.g, i, threads), out, ref[i])
 				}
+			}
+			manyChunks := g.N >= 12 && (algo == ConvGEMM || algo == ConvPointwise || algo == ConvWinograd)
+			if manyChunks && chunkedPasses.Load() == chunked {
+				t.Errorf("%v on %+v: no pass ran a run of chunks per thread", algo, g)
 			}
 		}
 	}

@@ -1,6 +1,6 @@
 package kernels
 
-import "github.com/netc/netc/kernels/gemm"
+import "github.com/netc/netc/kernels/internal/gemm"
 
 // Batched im2col + GEMM (ConvGEMM), and the same engine without im2col for
 // pointwise convs (ConvPointwise, see pointwise.go).
@@ -20,7 +20,7 @@ import "github.com/netc/netc/kernels/gemm"
 // its own; the unfolding, col2im and scatter run in parallel over
 // (sample, channel) items.
 //
-// These calls go to kernels/gemm directly rather than through the Sgemm
+// These calls go to kernels/internal/gemm directly rather than through the Sgemm
 // variable: the forward needs its epilogue. The reference kernels keep the
 // seam.
 
@@ -92,10 +92,27 @@ func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool)
 }
 
 // gemmForwardInto is gemmForward, adding the result onto y when
-// accumulate (then bias must be nil and relu false).
+// accumulate (then bias must be nil and relu false). Chunks write disjoint
+// parts of y, so with enough of them each thread takes a run of whole
+// chunks (one fork-join per conv); otherwise the chunks run in turn, each
+// split over the threads.
 func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, accumulate bool) {
+	t := chunkTask{g: g, p: p, x: x, w: w, bias: bias, y: y, ws: ws, relu: relu, acc: accumulate}
+	if t.parallel(&t.p.split, p.workspace(g)) {
+		return
+	}
+	for i := 0; i < p.split.chunks; i++ {
+		gemmForwardChunk(&t, i, ws, nil)
+	}
+}
+
+// gemmForwardChunk computes chunk i of t's forward in workspace ws, on the
+// calling thread alone when mm is set (its GEMM and loops serial), else
+// with each part split over the threads.
+func gemmForwardChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
+	g, p, x, y := t.g, t.p, t.x, t.y
 	var beta float32
-	if accumulate {
+	if t.acc {
 		beta = 1
 	}
 	kk := g.KH * g.KW
@@ -103,72 +120,85 @@ func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, 
 	ckk, ohw := cg*kk, g.OH*g.OW
 	xs, ys := g.xStride(), g.yStride()
 	s := p.split
-	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		cols, pc := s.cols(c), s.sampleCols(c)
-		multi := c.samples() > 1
-		b, ldb := ws, cols
-		if p.direct && !multi {
-			b, ldb = x[c.n0*xs+c.r0*g.W:], g.H*g.W
+	c := s.chunk(i)
+	cols, pc := s.cols(c), s.sampleCols(c)
+	multi := c.samples() > 1
+	b, ldb := ws, cols
+	if p.direct && !multi {
+		b, ldb = x[c.n0*xs+c.r0*g.W:], g.H*g.W
+	} else {
+		ct := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: cols, pcols: pc}
+		ct.runOn(mm == nil, c.samples()*g.C, kk*pc)
+	}
+	var out []float32
+	if multi {
+		out = ws[g.C*kk*cols:]
+	}
+	for gi := 0; gi < g.Groups; gi++ {
+		ep := gemm.Epilogue{ReLU: t.relu}
+		if t.bias != nil {
+			ep.RowBias = t.bias[gi*kg : (gi+1)*kg]
+		}
+		a, bg := t.w[gi*kg*ckk:], b[gi*ckk*ldb:]
+		if multi {
+			sgemmOn(mm, false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
 		} else {
-			t := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: cols, pcols: pc}
-			t.run(c.samples()*g.C, kk*pc)
+			sgemmOn(mm, false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, beta, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
 		}
-		var out []float32
-		if multi {
-			out = ws[g.C*kk*cols:]
-		}
-		for gi := 0; gi < g.Groups; gi++ {
-			ep := gemm.Epilogue{ReLU: relu}
-			if bias != nil {
-				ep.RowBias = bias[gi*kg : (gi+1)*kg]
-			}
-			a, bg := w[gi*kg*ckk:], b[gi*ckk*ldb:]
-			if multi {
-				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
-			} else {
-				gemm.SgemmEpilogue(false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, beta, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
-			}
-		}
-		if multi {
-			t := convTask{op: opScatter, g: g, c: c, src: out, dst: y, ld: cols, pcols: pc, acc: accumulate}
-			t.run(c.samples(), g.K*pc)
-		}
+	}
+	if multi {
+		ct := convTask{op: opScatter, g: g, c: c, src: out, dst: y, ld: cols, pcols: pc, acc: t.acc}
+		ct.runOn(mm == nil, c.samples(), g.K*pc)
 	}
 }
 
+// gemmBackwardData computes dx (+)= conv_transpose(dy, w) chunk by chunk.
+// Chunks of whole samples (and pointwise bands, whose dx rows are their dy
+// rows) write disjoint parts of dx, so with enough of them each thread
+// takes a run of whole chunks, as in the forward.
 func gemmBackwardData(g ConvGeom, p gemmPlan, w, dy, dx, ws []float32, accumulate bool) {
 	if t, ok := g.dataAsConv(); ok && !p.direct {
 		dataAsConvBackward(g, t, w, dy, dx, ws, accumulate)
 		return
 	}
+	t := chunkTask{kind: chunkData, g: g, p: p, w: w, x: dy, y: dx, ws: ws, acc: accumulate}
+	if (p.split.parts == 1 || p.direct) && t.parallel(&t.p.split, p.workspace(g)) {
+		return
+	}
+	for i := 0; i < p.split.chunks; i++ {
+		gemmBackwardDataChunk(&t, i, ws, nil)
+	}
+}
+
+// gemmBackwardDataChunk computes chunk i of t's backward data (t.x = dy,
+// t.y = dx) in workspace ws, on the calling thread alone when mm is set.
+func gemmBackwardDataChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
+	g, p, w, dx := t.g, t.p, t.w, t.y
 	kk := g.KH * g.KW
 	cg, kg := g.C/g.Groups, g.K/g.Groups
 	ckk, hw, xs := cg*kk, g.H*g.W, g.xStride()
 	s := p.split
-	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		cols, pc := s.cols(c), s.sampleCols(c)
-		d, ldd := dyColumns(g, s, c, dy, ws)
-		if c.samples() == 1 && p.direct {
-			// dx rows [r0, r1) of this sample are the GEMM's output.
-			var beta float32
-			if accumulate {
-				beta = 1
-			}
-			for gi := 0; gi < g.Groups; gi++ {
-				gemm.Sgemm(true, false, cg, cols, kg, 1, w[gi*kg*cg:], cg, d[gi*kg*ldd:], ldd,
-					beta, dx[c.n0*xs+gi*cg*hw+c.r0*g.W:], hw)
-			}
-			continue
+	c := s.chunk(i)
+	cols, pc := s.cols(c), s.sampleCols(c)
+	d, ldd := dyColumns(g, s, c, t.x, ws, mm == nil)
+	if c.samples() == 1 && p.direct {
+		// dx rows [r0, r1) of this sample are the GEMM's output.
+		var beta float32
+		if t.acc {
+			beta = 1
 		}
-		col := ws[:g.C*kk*cols]
 		for gi := 0; gi < g.Groups; gi++ {
-			gemm.Sgemm(true, false, ckk, cols, kg, 1, w[gi*kg*ckk:], ckk, d[gi*kg*ldd:], ldd, 0, col[gi*ckk*cols:], cols)
+			sgemmOn(mm, true, false, cg, cols, kg, 1, w[gi*kg*cg:], cg, d[gi*kg*ldd:], ldd,
+				beta, dx[c.n0*xs+gi*cg*hw+c.r0*g.W:], hw, gemm.Epilogue{})
 		}
-		t := convTask{op: opCol2im, g: g, c: c, src: col, dst: dx, ld: cols, pcols: pc, acc: accumulate}
-		t.run(c.samples()*g.C, kk*pc)
+		return
 	}
+	col := ws[:g.C*kk*cols]
+	for gi := 0; gi < g.Groups; gi++ {
+		sgemmOn(mm, true, false, ckk, cols, kg, 1, w[gi*kg*ckk:], ckk, d[gi*kg*ldd:], ldd, 0, col[gi*ckk*cols:], cols, gemm.Epilogue{})
+	}
+	ct := convTask{op: opCol2im, g: g, c: c, src: col, dst: dx, ld: cols, pcols: pc, acc: t.acc}
+	ct.runOn(mm == nil, c.samples()*g.C, kk*pc)
 }
 
 // gemmBackwardFilter overwrites dw. Each chunk's GEMM sums its columns (in
@@ -184,7 +214,7 @@ func gemmBackwardFilter(g ConvGeom, p gemmPlan, x, dy, dw, ws []float32) {
 		c := s.chunk(i)
 		cols, pc := s.cols(c), s.sampleCols(c)
 		multi := c.samples() > 1
-		d, ldd := dyColumns(g, s, c, dy, ws)
+		d, ldd := dyColumns(g, s, c, dy, ws, true)
 		b, ldb := ws, cols
 		if p.direct && !multi {
 			b, ldb = x[c.n0*xs+c.r0*g.W:], hw
@@ -278,13 +308,13 @@ func (t *convTask) scatter(lo, hi int) {
 // dyColumns returns the chunk's dy as a K x cols matrix and its row stride:
 // a view of dy for one sample, or, for several, the samples gathered side by
 // side into ws after the column buffer (the C*kh*kw x cols im2col block).
-func dyColumns(g ConvGeom, s convSplit, c chunk, dy, ws []float32) ([]float32, int) {
+func dyColumns(g ConvGeom, s convSplit, c chunk, dy, ws []float32, parallel bool) ([]float32, int) {
 	if c.samples() == 1 {
 		return dy[c.n0*g.yStride()+c.r0*g.OW:], g.OH * g.OW
 	}
 	cols := s.cols(c)
 	d := ws[g.C*g.KH*g.KW*cols:]
 	t := convTask{op: opGather, g: g, c: c, src: dy, dst: d, ld: cols, pcols: s.sampleCols(c)}
-	t.run(c.samples(), g.K*s.sampleCols(c))
+	t.runOn(parallel, c.samples(), g.K*s.sampleCols(c))
 	return d, cols
 }

@@ -28,7 +28,7 @@
 //     kernel's comment says so: the elementwise activations, dropout and
 //     add (forward y over x, backward dx over dy when not accumulating) and
 //     batchnorm forward when no backward follows.
-//   - Matrix products run on package gemm (kernels/gemm): linear layers and
+//   - Matrix products run on package gemm (kernels/internal/gemm): linear layers and
 //     the per-sample convolution through the Sgemm variable, the batched
 //     convolutions and Winograd through gemm's epilogue entry points.
 //

@@ -28,11 +28,9 @@ func DropPathForward(p float32, active bool, rng *RNG, x, y View, mask []float32
 			m = scale
 		}
 		mask[n] = m
-		ys := y.Sample(n)
-		for i, v := range x.Sample(n) {
-			ys[i] = v * m
-		}
 	}
+	t := modTask{op: modDropPath, a: x, b: y, mask: mask}
+	t.runElements(1)
 }
 
 // DropPathBackward computes dx (+)= dy * mask[n] per sample (dx (+)= dy when inactive).
@@ -44,15 +42,6 @@ func DropPathBackward(p float32, active bool, mask []float32, dy, dx View, accum
 		return
 	}
 	need("drop_path mask", mask, dy.N)
-	for n := 0; n < dy.N; n++ {
-		m := mask[n]
-		dys, dxs := dy.Sample(n), dx.Sample(n)
-		for i, g := range dys {
-			if accumulate {
-				dxs[i] += g * m
-			} else {
-				dxs[i] = g * m
-			}
-		}
-	}
+	t := modTask{op: modDropPathBack, a: dy, b: dx, mask: mask, acc: accumulate}
+	t.runElements(1)
 }

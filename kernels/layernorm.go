@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // LayerNormGeom is layer normalization over the C channels at each of the HW positions of
 // each sample (HW = 1 for a flat N x C input), as torch.nn.functional.layer_norm over the
@@ -19,7 +16,9 @@ func (g LayerNormGeom) check(name string, x, y View, weight []float32) {
 	}
 	x.check(name, "x", x.N, g.C*g.HW)
 	y.check(name, "y", x.N, g.C*g.HW)
-	need(name+" weight", weight, g.C)
+	if len(weight) < g.C { // need(name+" weight", ...) would build the name on every call
+		panic(fmt.Sprintf("kernels: %s weight has %d elements, need %d", name, len(weight), g.C))
+	}
 }
 
 // LayerNormForward computes y = (x - mean) * rstd * weight[c] + bias[c] at each position,
@@ -34,28 +33,11 @@ func LayerNormForward(g LayerNormGeom, x, y View, weight, bias, mean, rstd []flo
 		need("layernorm mean", mean, x.N*g.HW)
 		need("layernorm rstd", rstd, x.N*g.HW)
 	}
-	for n := 0; n < x.N; n++ {
-		xs, ys := x.Sample(n), y.Sample(n)
-		for p := 0; p < g.HW; p++ {
-			var s, ss float64
-			for c := 0; c < g.C; c++ {
-				v := float64(xs[c*g.HW+p])
-				s += v
-				ss += v * v
-			}
-			m := s / float64(g.C)
-			v := math.Max(ss/float64(g.C)-m*m, 0)
-			r := 1 / math.Sqrt(v+g.Eps)
-			if keep {
-				mean[n*g.HW+p], rstd[n*g.HW+p] = float32(m), float32(r)
-			}
-			mf, rf := float32(m), float32(r)
-			for c := 0; c < g.C; c++ {
-				i := c*g.HW + p
-				ys[i] = (xs[i]-mf)*rf*weight[c] + bias[c]
-			}
-		}
+	t := modTask{op: modLayerNorm, a: x, b: y, w: weight, bias: bias, hw: g.HW, ch: g.C, eps: g.Eps}
+	if keep {
+		t.mean, t.rstd = mean, rstd
 	}
+	t.run(x.N*g.HW, 2*g.C)
 }
 
 // LayerNormBackward computes, from the forward's input, the output gradient dy and the
@@ -74,42 +56,9 @@ func LayerNormBackward(g LayerNormGeom, x, dy View, weight, mean, rstd []float32
 	need("layernorm dweight", dweight, g.C)
 	need("layernorm dbias", dbias, g.C)
 	if wantDX {
-		for n := 0; n < x.N; n++ {
-			xs, dys, dxs := x.Sample(n), dy.Sample(n), dx.Sample(n)
-			for p := 0; p < g.HW; p++ {
-				m, r := float64(mean[n*g.HW+p]), float64(rstd[n*g.HW+p])
-				var sd, sdx float64 // means of dxhat and dxhat*xhat over the channels
-				for c := 0; c < g.C; c++ {
-					i := c*g.HW + p
-					dh := float64(dys[i]) * float64(weight[c])
-					sd += dh
-					sdx += dh * (float64(xs[i]) - m) * r
-				}
-				sd /= float64(g.C)
-				sdx /= float64(g.C)
-				for c := 0; c < g.C; c++ {
-					i := c*g.HW + p
-					xh := (float64(xs[i]) - m) * r
-					v := float32(r * (float64(dys[i])*float64(weight[c]) - sd - xh*sdx))
-					if accumulate {
-						dxs[i] += v
-					} else {
-						dxs[i] = v
-					}
-				}
-			}
-		}
+		t := modTask{op: modLayerNormBack, a: x, b: dy, c: dx, w: weight, mean: mean, rstd: rstd, hw: g.HW, ch: g.C, acc: accumulate}
+		t.run(x.N*g.HW, 3*g.C)
 	}
-	for c := 0; c < g.C; c++ {
-		var dw, db float64
-		for n := 0; n < x.N; n++ {
-			xs, dys := x.Sample(n)[c*g.HW:(c+1)*g.HW], dy.Sample(n)[c*g.HW:(c+1)*g.HW]
-			ms, rs := mean[n*g.HW:(n+1)*g.HW], rstd[n*g.HW:(n+1)*g.HW]
-			for p, d := range dys {
-				dw += float64(d) * (float64(xs[p]) - float64(ms[p])) * float64(rs[p])
-				db += float64(d)
-			}
-		}
-		dweight[c], dbias[c] = float32(dw), float32(db)
-	}
+	t := modTask{op: modLayerNormParams, a: x, b: dy, mean: mean, rstd: rstd, dw: dweight, db: dbias, hw: g.HW}
+	t.run(g.C, 2*x.N*g.HW)
 }

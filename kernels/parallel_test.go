@@ -1,8 +1,11 @@
 package kernels
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
+
+	"github.com/netc/netc/kernels/internal/gemm"
 )
 
 type countTask struct {
@@ -54,5 +57,23 @@ func TestParallelNested(t *testing.T) {
 		if h != 2 {
 			t.Fatalf("inner hits %v, want 2 each", n.inner.hits)
 		}
+	}
+}
+
+// TestOneKnob: kernels and the GEMM share one pool and one thread count, with n <= 0
+// meaning every core for both.
+func TestOneKnob(t *testing.T) {
+	defer SetThreads(Threads())
+	SetThreads(1)
+	if gemm.Threads() != 1 {
+		t.Errorf("kernels.SetThreads(1): gemm.Threads() = %d", gemm.Threads())
+	}
+	gemm.SetThreads(3)
+	if Threads() != 3 {
+		t.Errorf("gemm.SetThreads(3): kernels.Threads() = %d", Threads())
+	}
+	SetThreads(0)
+	if want := runtime.GOMAXPROCS(0); Threads() != want || gemm.Threads() != want {
+		t.Errorf("SetThreads(0): kernels %d, gemm %d threads, want GOMAXPROCS = %d", Threads(), gemm.Threads(), want)
 	}
 }

@@ -6,15 +6,8 @@ func ScaleForward(c, hw int, x, y View, w []float32) {
 	x.check("scale", "x", x.N, c*hw)
 	y.check("scale", "y", x.N, c*hw)
 	need("scale weight", w, c)
-	for n := 0; n < x.N; n++ {
-		xs, ys := x.Sample(n), y.Sample(n)
-		for ch := 0; ch < c; ch++ {
-			f := w[ch]
-			for i := ch * hw; i < (ch+1)*hw; i++ {
-				ys[i] = xs[i] * f
-			}
-		}
-	}
+	t := modTask{op: modScale, a: x, b: y, w: w, ch: c, hw: hw}
+	t.run(x.N*c, hw)
 }
 
 // ScaleBackward computes dx (+)= dy * w[c] (skipped when dx.Data is nil) and overwrites
@@ -27,26 +20,6 @@ func ScaleBackward(c, hw int, x, dy View, w []float32, dx View, accumulate bool,
 	if dx.Data != nil {
 		dx.check("scale backward", "dx", x.N, c*hw)
 	}
-	for ch := 0; ch < c; ch++ {
-		var s float64
-		f := w[ch]
-		for n := 0; n < x.N; n++ {
-			xs, dys := x.Sample(n)[ch*hw:(ch+1)*hw], dy.Sample(n)[ch*hw:(ch+1)*hw]
-			for i, d := range dys {
-				s += float64(d) * float64(xs[i])
-			}
-			if dx.Data == nil {
-				continue
-			}
-			dxs := dx.Sample(n)[ch*hw : (ch+1)*hw]
-			for i, d := range dys {
-				if accumulate {
-					dxs[i] += d * f
-				} else {
-					dxs[i] = d * f
-				}
-			}
-		}
-		dw[ch] = float32(s)
-	}
+	t := modTask{op: modScaleBack, a: x, b: dy, c: dx, w: w, dw: dw, hw: hw, acc: accumulate}
+	t.run(c, 3*x.N*hw)
 }

@@ -5,11 +5,11 @@ package kernels
 import "golang.org/x/sys/cpu"
 
 // Batchnorm's vector loops, generated into vec_amd64.s by
-// kernels/gemm/asmgen (-isa vec; see its vec.go). Each vec* wrapper does the
+// kernels/internal/gemm/asmgen (-isa vec; see its vec.go). Each vec* wrapper does the
 // largest multiple of 8 elements it can and returns how many, leaving the
 // tail (and every element when the CPU lacks AVX) to the Go loops.
 
-//go:generate sh -c "cd gemm/asmgen && go run . -isa vec -pkg kernels -out ../../vec_amd64.s"
+//go:generate sh -c "cd internal/gemm/asmgen && go run . -isa vec -pkg kernels -out ../../../vec_amd64.s"
 
 //go:noescape
 func affineAVX(n int, x, y *float32, a, b float32)

@@ -59,7 +59,7 @@ func (g ConvGeom) winoDataGeom() winoGeom {
 //     chunk, two-thread wall time at 1024 and more (VGG's 128->256 at
 //     56x56: 95-115 GFLOP/s with 4 MiB chunks, 130-165 with 8-16 MiB);
 //   - each GEMM (Cout × tiles × Cin) should reach winoMinGemm
-//     multiply-adds: kernels/gemm runs calls under 1M on one thread, and
+//     multiply-adds: kernels/internal/gemm runs calls under 1M on one thread, and
 //     each of the 16 calls per chunk is a fork-join of a few µs; so small
 //     channel counts take more tiles;
 //   - winoBudget: V and M of a chunk (16*(Cin+Cout) floats per tile) stay
@@ -71,7 +71,7 @@ var (
 	winoBudget      = 1 << 21
 )
 
-// winoMinGemm is twice kernels/gemm's parallelMinWork (below which a GEMM
+// winoMinGemm is twice kernels/internal/gemm's parallelMinWork (below which a GEMM
 // runs on the calling thread only): ~25 µs of GEMM per fork-join.
 const winoMinGemm = 1 << 21
 

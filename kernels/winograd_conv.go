@@ -1,6 +1,6 @@
 package kernels
 
-import "github.com/netc/netc/kernels/gemm"
+import "github.com/netc/netc/kernels/internal/gemm"
 
 // The three Winograd F(2x2,3x3) passes (ConvWinograd). Workspace layout:
 // U (16 × K × C: transformed weights, or their gradient) then, per chunk of
@@ -32,34 +32,39 @@ func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 }
 
 // winoRun computes out = conv(in, u) chunk by chunk: u holds the 16
-// transformed kernels [ξν][cout][cin].
+// transformed kernels [ξν][cout][cin]. Chunks write disjoint parts of out,
+// so with enough of them each thread takes a run of whole chunks.
 func winoRun(wg winoGeom, s convSplit, in, u, bias, out, ws []float32, relu, accumulate bool) {
+	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+	if t.parallel(&t.s, winoChunkWork(wg, s)) {
+		return
+	}
 	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		tiles, pc := s.cols(c), s.sampleCols(c)
-		v := ws[:16*winoMat(wg.cin*tiles)]
-		m := ws[len(v):][:16*winoMat(wg.cout*tiles)]
-		t := convTask{op: opWinoInput, wg: wg, c: c, src: in, dst: v, ld: tiles, pcols: pc}
-		t.run(c.samples()*wg.cin, 20*pc)
-		winoGemms(wg, tiles, u, v, m)
-		t = convTask{op: opWinoOutput, wg: wg, c: c, src: m, dst: out, bias: bias, ld: tiles, pcols: pc,
-			relu: relu, acc: accumulate}
-		t.run(c.samples()*wg.cout, 20*pc)
+		winoChunk(&t, i, ws, nil)
 	}
 }
 
-// winoGemms computes M[ξν] = U[ξν] V[ξν] for the 16 tile positions.
-//
-// The GEMMs run one after the other, each on all threads (the GEMM splits
-// its columns). Running small ones side by side, one per thread, would
-// suit small channel counts better, but two concurrent calls make
-// kernels/gemm take a context from a sync.Pool, which allocates; winoSplit
-// sizes chunks so that each GEMM is big enough to be split instead.
-func winoGemms(wg winoGeom, tiles int, u, v, m []float32) {
+// winoChunkWork is the scratch one chunk needs: its V and M.
+func winoChunkWork(wg winoGeom, s convSplit) int {
+	return 16*winoMat(wg.cin*s.maxCols) + 16*winoMat(wg.cout*s.maxCols)
+}
+
+// winoChunk computes chunk i of t in workspace ws, serially when mm is set.
+func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
+	wg, s := t.wg, t.s
+	c := s.chunk(i)
+	tiles, pc := s.cols(c), s.sampleCols(c)
+	v := ws[:16*winoMat(wg.cin*tiles)]
+	m := ws[len(v):][:16*winoMat(wg.cout*tiles)]
+	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: tiles, pcols: pc}
+	ct.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
 	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*tiles), winoMat(wg.cout*tiles)
 	for xn := 0; xn < 16; xn++ {
-		gemm.Sgemm(false, false, wg.cout, tiles, wg.cin, 1, u[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles)
+		sgemmOn(mm, false, false, wg.cout, tiles, wg.cin, 1, t.w[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles, gemm.Epilogue{})
 	}
+	ct = convTask{op: opWinoOutput, wg: wg, c: c, src: m, dst: t.y, bias: t.bias, ld: tiles, pcols: pc,
+		relu: t.relu, acc: t.acc}
+	ct.runOn(mm == nil, c.samples()*wg.cout, 20*pc)
 }
 
 func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {

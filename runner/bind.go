@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/ops"
+	"github.com/netc/netc/internal/ops"
 )
 
 // bind picks the kernels for one plan step, as the op's declaration says: a step of the

@@ -2,7 +2,7 @@ package runner
 
 import (
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/ops"
+	"github.com/netc/netc/internal/ops"
 )
 
 // actStep is a standalone activation.

@@ -5,8 +5,8 @@ import (
 
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/ops"
 	"github.com/netc/netc/kernels"
-	"github.com/netc/netc/ops"
 )
 
 // funcStep runs an op through the Forward and Backward its declaration gives, seeing the

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 )
 
 // MemoryLimitEnv overrides the available memory netc compares its allocations with, in

@@ -6,8 +6,8 @@ import (
 
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/ops"
 	"github.com/netc/netc/kernels"
-	"github.com/netc/netc/ops"
 )
 
 // Net is a plan bound to kernels: one arena for its batch size, one bound step per plan

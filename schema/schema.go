@@ -1,5 +1,5 @@
 // Package schema embeds netc.schema.json, the one contract for spec files. The file is
-// generated from the compiler's op table (see compiler/schemagen); editors read it for
+// generated from the compiler's op table (see compiler/internal/schemagen); editors read it for
 // completion, and the compiler validates every spec against it.
 package schema
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Baseline for kernels/gemm: torch.mm GFLOP/s on the shapes of its benchmarks.
+"""Baseline for kernels/internal/gemm: torch.mm GFLOP/s on the shapes of its benchmarks.
 
 Usage:
     /usr/bin/python3 tools/gemm_torch.py [--runs 5] [--min-time 0.3] [--threads 1,2] [--shapes 512x512x512,...]
@@ -9,7 +9,7 @@ Prints one line per shape and thread count:
 
 Compare with the Go side, alternating to spread the machine's noise:
     for i in 1 2 3; do
-        go test -run '^$' -bench 'Sgemm/' -benchtime 1s ./kernels/gemm
+        go test -run '^$' -bench 'Sgemm/' -benchtime 1s ./kernels/internal/gemm
         /usr/bin/python3 tools/gemm_torch.py
     done
 
@@ -30,7 +30,7 @@ import time
 
 import torch
 
-# M x N x K, as in kernels/gemm/bench_test.go: square sizes, then im2col conv
+# M x N x K, as in kernels/internal/gemm/bench_test.go: square sizes, then im2col conv
 # layers (M = output channels, N = OH*OW, K = Cin*kh*kw).
 SHAPES = [
     (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),

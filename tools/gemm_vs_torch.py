@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Side-by-side SGEMM: netc's kernels/gemm against torch.mm, paired shape by shape.
+"""Side-by-side SGEMM: netc's kernels/internal/gemm against torch.mm, paired shape by shape.
 
 Usage:
     /usr/bin/python3 tools/gemm_vs_torch.py [--rounds 7] [--threads 2] [--min-time 0.5]
@@ -66,7 +66,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         binary = os.path.join(tmp, "gemm.test")
-        subprocess.run(["go", "test", "-c", "-o", binary, "./kernels/gemm"], check=True)
+        subprocess.run(["go", "test", "-c", "-o", binary, "./kernels/internal/gemm"], check=True)
         pairs = {s: [] for s in shapes}
         for r in range(args.rounds):
             for s in shapes:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fixtures for export/statedict: torchvision 0.14 state dicts as a user has them, saved
+"""Fixtures for internal/export/statedict: torchvision 0.14 state dicts as a user has them, saved
 without renaming both with torch.save and as safetensors, for the import tests.
 
 For each torchvision family with a spec in specs/ it builds a small network out of
@@ -15,7 +15,7 @@ computed in float64 for a random input. It also writes:
   - dtypes.pt + dtypes.json: float16, bfloat16, float64 and a transposed (non-contiguous)
     float32 tensor, an nn.Parameter and a counter, inside a checkpoint dict with an
     optimizer-like list, and the float32 values PyTorch converts them to.
-Output: export/statedict/testdata/tv/. Run from the repository root:
+Output: internal/export/statedict/testdata/tv/. Run from the repository root:
   PYTHONPATH=tools /usr/bin/python3 tools/statedict_fixtures.py
 """
 import collections
@@ -32,7 +32,7 @@ from torch import nn
 from torchvision.models import efficientnet, mobilenetv3, resnet
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "export", "statedict", "testdata", "tv")
+OUT = os.path.join(ROOT, "internal", "export", "statedict", "testdata", "tv")
 SIZE = 32
 
 

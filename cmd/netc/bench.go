@@ -4,17 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
 	"runtime/pprof"
 	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 	"github.com/netc/netc/kernels"
-	"github.com/netc/netc/kernels/gemm"
 	"github.com/netc/netc/runner"
 )
 
@@ -27,6 +26,9 @@ type benchLayer struct {
 	BackwardMs  float64 `json:"backward_ms"`
 	Share       float64 `json:"share"`
 	GFLOPPerSec float64 `json:"gflop_per_sec"`
+	// SpeedUp is the step's time on one thread over its time on Threads threads (the
+	// parallel efficiency is SpeedUp / Threads); 0 when the run used one thread.
+	SpeedUp float64 `json:"speedup_over_1_thread,omitempty"`
 }
 
 type benchResult struct {
@@ -43,6 +45,9 @@ type benchResult struct {
 	// steps, and their combined GFLOP/s, to set against the machine's SGEMM peak.
 	ConvLinearShare       float64 `json:"conv_linear_share,omitempty"`
 	ConvLinearGFLOPPerSec float64 `json:"conv_linear_gflop_per_sec,omitempty"`
+	// With --layers on more than one thread: the instrumented steps' total time on one
+	// thread over their total on Threads threads.
+	LayersSpeedUp float64 `json:"layers_speedup_over_1_thread,omitempty"`
 }
 
 func newBenchCmd() *cobra.Command {
@@ -57,7 +62,9 @@ func newBenchCmd() *cobra.Command {
 of a training step (forward, loss, backward, SGD update) and of inference. With --layers, a
 separate instrumented run times each plan step's forward and backward, its share of the
 total and its GFLOP/s (2 x MACs of conv and linear layers), sorted by time; the timers
-cost a little, which is why the totals come from the uninstrumented run.`,
+cost a little, which is why the totals come from the uninstrumented run. With more than
+one thread, --layers also times each step on one thread and shows its speed-up: 1 thread's
+time over this run's (2.0 on 2 threads is perfect scaling).`,
 		Example: `  netc bench specs/resnet18.toml --batch 64
   netc bench specs/googlenet.toml --batch 64 --train --layers
   netc bench specs/lenet-bn.toml --batch 256 --threads 1 --json
@@ -81,12 +88,8 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 			if batch < 1 {
 				return usageErrorf("--batch must be at least 1")
 			}
-			if threads > 0 {
-				gemm.SetThreads(threads)
-				kernels.SetThreads(threads)
-				runtime.GOMAXPROCS(threads)
-			}
-			res := benchResult{Spec: g.Name, Batch: batch, Threads: gemm.Threads(), Steps: steps}
+			setThreads(threads)
+			res := benchResult{Spec: g.Name, Batch: batch, Threads: kernels.Threads(), Steps: steps}
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -102,7 +105,7 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 				d := runner.Benchmark(n, opt, true, steps)
 				res.TrainStepMs, res.TrainImagesPerS = ms(d), float64(batch)/d.Seconds()
 				if layers {
-					res.Layers = layerRows(runner.Profile(n, g, opt, steps))
+					res.Layers = profileLayers(n, g, opt, steps)
 				}
 			}
 			if !trainOnly {
@@ -113,10 +116,11 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 				d := runner.Benchmark(n, opt, false, steps)
 				res.InferStepMs, res.InferImagesPerS = ms(d), float64(batch)/d.Seconds()
 				if layers && inferOnly {
-					res.Layers = layerRows(runner.Profile(n, g, opt, steps))
+					res.Layers = profileLayers(n, g, opt, steps)
 				}
 			}
 			res.ConvLinearShare, res.ConvLinearGFLOPPerSec = convLinearSummary(res.Layers)
+			res.LayersSpeedUp = layersSpeedUp(res.Layers)
 			out := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(out)
@@ -132,17 +136,29 @@ cost a little, which is why the totals come from the uninstrumented run.`,
 			}
 			if len(res.Layers) > 0 {
 				fmt.Fprintln(out)
-				rows := [][]string{{"step", "op", "forward ms", "backward ms", "share", "GFLOP/s"}}
+				head := []string{"step", "op", "forward ms", "backward ms", "share", "GFLOP/s"}
+				if res.Threads > 1 {
+					head = append(head, fmt.Sprintf("speed-up (1→%d threads)", res.Threads))
+				}
+				rows := [][]string{head}
 				for _, l := range res.Layers {
 					gf := ""
 					if l.GFLOPPerSec > 0 {
 						gf = fmt.Sprintf("%.1f", l.GFLOPPerSec)
 					}
-					rows = append(rows, []string{l.Name, l.Op, fmt.Sprintf("%.2f", l.ForwardMs), fmt.Sprintf("%.2f", l.BackwardMs), fmt.Sprintf("%.1f%%", 100*l.Share), gf})
+					row := []string{l.Name, l.Op, fmt.Sprintf("%.2f", l.ForwardMs), fmt.Sprintf("%.2f", l.BackwardMs), fmt.Sprintf("%.1f%%", 100*l.Share), gf}
+					if res.Threads > 1 {
+						row = append(row, fmt.Sprintf("%.2fx", l.SpeedUp))
+					}
+					rows = append(rows, row)
 				}
 				report.WriteColumns(out, rows)
 				fmt.Fprintf(out, "\nconv and linear steps: %.1f%% of the time at %.1f GFLOP/s; everything else: %.1f%%\n",
 					100*res.ConvLinearShare, res.ConvLinearGFLOPPerSec, 100*(1-res.ConvLinearShare))
+				if res.Threads > 1 {
+					fmt.Fprintf(out, "all steps: %.2fx on %d threads over 1 (parallel efficiency %.0f%%)\n",
+						res.LayersSpeedUp, res.Threads, 100*res.LayersSpeedUp/float64(res.Threads))
+				}
 			}
 			return nil
 		},
@@ -186,6 +202,45 @@ func layerRows(ts []runner.StepTime) []benchLayer {
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].ForwardMs+out[a].BackwardMs > out[b].ForwardMs+out[b].BackwardMs })
 	return out
+}
+
+// profileLayers times every step on the configured threads and, when that is more
+// than one, again on one thread, and gives each row its speed-up over one thread.
+func profileLayers(n *runner.Net, g *ir.Graph, opt *runner.SGD, steps int) []benchLayer {
+	rows := layerRows(runner.Profile(n, g, opt, steps))
+	threads := kernels.Threads()
+	if threads < 2 {
+		return rows
+	}
+	var one []runner.StepTime
+	withThreads(1, func() { one = runner.Profile(n, g, opt, steps) })
+	single := map[string]time.Duration{}
+	for _, t := range one {
+		single[t.Name] = t.Forward + t.Backward
+	}
+	for i := range rows {
+		l := &rows[i]
+		if d := l.ForwardMs + l.BackwardMs; d > 0 {
+			l.SpeedUp = ms(single[l.Name]) / d
+		}
+	}
+	return rows
+}
+
+// layersSpeedUp is the rows' total time on one thread over their total time.
+func layersSpeedUp(layers []benchLayer) float64 {
+	var t1, tn float64
+	for _, l := range layers {
+		d := l.ForwardMs + l.BackwardMs
+		if l.SpeedUp > 0 {
+			t1 += l.SpeedUp * d
+		}
+		tn += d
+	}
+	if t1 == 0 || tn == 0 {
+		return 0
+	}
+	return t1 / tn
 }
 
 // convLinearSummary sums the steps that do multiply-accumulates (conv, linear):

@@ -51,3 +51,31 @@ func TestBenchJSON(t *testing.T) {
 		t.Errorf("shares sum to %v, conv+linear %v vs summary %v, %v GFLOP/s", share, convShare, r.ConvLinearShare, r.ConvLinearGFLOPPerSec)
 	}
 }
+
+// TestBenchLayersSpeedUp: on two threads --layers also times every step on one thread,
+// so each row carries its speed-up and the summary the whole run's.
+func TestBenchLayersSpeedUp(t *testing.T) {
+	out, errOut, code := netc(t, "bench", "specs/lenet-bn.toml", "--batch", "8", "--steps", "1", "--threads", "2", "--layers", "--infer", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r benchResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if r.Threads != 2 || len(r.Layers) == 0 {
+		t.Fatalf("threads %d, %d layers", r.Threads, len(r.Layers))
+	}
+	for _, l := range r.Layers {
+		if !(l.SpeedUp > 0) || math.IsInf(l.SpeedUp, 0) {
+			t.Errorf("%s: speed-up %v", l.Name, l.SpeedUp)
+		}
+	}
+	if !(r.LayersSpeedUp > 0) {
+		t.Errorf("layers_speedup_over_1_thread = %v", r.LayersSpeedUp)
+	}
+	text, _, code := netc(t, "bench", "specs/lenet-bn.toml", "--batch", "8", "--steps", "1", "--threads", "2", "--layers", "--infer")
+	if code != 0 || !strings.Contains(text, "speed-up (1→2 threads)") || !strings.Contains(text, "parallel efficiency") {
+		t.Errorf("text table lacks the speed-up column or summary:\n%s", text)
+	}
+}

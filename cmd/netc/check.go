@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 )
 
 func newCheckCmd() *cobra.Command {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/compiler/compare"
+	"github.com/netc/netc/internal/compare"
 )
 
 func init() { commands = append(commands, newDiffCmd) }

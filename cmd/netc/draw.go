@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/compiler/draw"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/draw"
 	"github.com/netc/netc/runner"
 )
 

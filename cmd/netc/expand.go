@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/compiler/unfold"
+	"github.com/netc/netc/internal/unfold"
 )
 
 func init() { commands = append(commands, newExpandCmd) }

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/export/onnx"
-	"github.com/netc/netc/export/pytorch"
+	"github.com/netc/netc/internal/export/onnx"
+	"github.com/netc/netc/internal/export/pytorch"
 	"github.com/netc/netc/runner"
 )
 

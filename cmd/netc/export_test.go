@@ -9,7 +9,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	pb "github.com/netc/netc/export/onnx/onnxpb"
+	pb "github.com/netc/netc/internal/export/onnx/onnxpb"
 	"github.com/netc/netc/runner/tensorio"
 )
 

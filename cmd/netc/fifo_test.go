@@ -69,6 +69,7 @@ func TestNonRegularInputsRefused(t *testing.T) {
 		{"eval", spec, "--weights", w, "--data", dataDir},
 		{"export", spec, "--weights", fifo, "--format", "onnx", "--out", filepath.Join(dir, "m.onnx")},
 		{"import", fifo, "--spec", spec, "--out", filepath.Join(dir, "i.safetensors")},
+		{"import", w, "--spec", spec, "--map", fifo, "--out", filepath.Join(dir, "i.safetensors")},
 		{"train", spec, "--data", dataDir, "--epochs", "1", "--out", filepath.Join(dir, "run2")},
 		{"train", "--resume", resumeWith("run.json")},
 		{"train", "--resume", resumeWith("spec.toml")},

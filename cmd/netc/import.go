@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/export/statedict"
+	"github.com/netc/netc/internal/export/statedict"
 	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
 )

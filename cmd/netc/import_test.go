@@ -12,7 +12,7 @@ import (
 	"github.com/netc/netc/runner/tensorio"
 )
 
-const tv = "export/statedict/testdata/tv/" // from the repository root, where netc runs
+const tv = "internal/export/statedict/testdata/tv/" // from the repository root, where netc runs
 
 // TestImportTorchSave: a torch.save checkpoint of a small torchvision ResNet is imported
 // (counters skipped and said so); --show prints the pairing and writes nothing; the same

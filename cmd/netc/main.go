@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	_ "github.com/netc/netc/ops" // the ops specs can name
+	_ "github.com/netc/netc/internal/ops" // the ops specs can name
 )
 
 func main() {

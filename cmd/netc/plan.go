@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 	"github.com/netc/netc/runner"
 )
 

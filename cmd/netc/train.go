@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -16,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netc/netc/compiler"
-	"github.com/netc/netc/compiler/load"
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/report"
 	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
 	"github.com/netc/netc/runner/data"
@@ -117,7 +118,12 @@ nothing at all when training had not started).`,
 					return cerr
 				}
 				cfg.Spec, cfg.Set, cfg.Input, cfg.Disable = args[0], cf.set, cf.input, splitList(disable)
-				if cfg.SpecSource, err = userfile.ReadFile(args[0], load.MaxFileSize); err != nil {
+				for _, d := range cfg.Disable {
+					if !slices.Contains(plan.PassNames(), d) {
+						return usageErrorf("--disable: no pass %q; passes: %s", d, passList())
+					}
+				}
+				if cfg.SpecSource, err = userfile.ReadFile(args[0], compiler.MaxSpecBytes); err != nil {
 					return &exitError{exitInvalid, err}
 				}
 				cfg.Recipe = train.SpecRecipe(g.Train)

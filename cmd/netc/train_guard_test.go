@@ -358,11 +358,11 @@ func TestTrainRefusesEmptySplits(t *testing.T) {
 	}
 }
 
-// TestTrainDisableTypoComesFirst: a misspelt --disable is reported before the data is
-// looked for (here the data directory does not exist either).
+// TestTrainDisableTypoComesFirst: a misspelt --disable is a usage error reported before
+// the data is looked for (here the data directory does not exist either).
 func TestTrainDisableTypoComesFirst(t *testing.T) {
 	_, errOut, code := netc(t, "train", "specs/lenet-bn.toml", "--disable", "fuse-activaton", "--data", filepath.Join(t.TempDir(), "none"), "--out", filepath.Join(t.TempDir(), "run"))
-	if code == 0 || !strings.Contains(errOut, `no pass "fuse-activaton"`) {
+	if code != 2 || !strings.Contains(errOut, `no pass "fuse-activaton"`) {
 		t.Errorf("exit %d, want the unknown pass named:\n%s", code, errOut)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/netc/netc/compiler/report"
+	"github.com/netc/netc/internal/report"
 	"github.com/netc/netc/runner/train"
 )
 

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/netc/netc/compiler/diag"
+	"github.com/netc/netc/compiler/internal/diag"
 )
 
 // Shape is a per-sample tensor shape: [C, H, W] for feature maps, [F] once flattened.

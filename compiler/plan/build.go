@@ -3,8 +3,8 @@ package plan
 import (
 	"fmt"
 
+	"github.com/netc/netc/compiler/internal/memplan"
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/compiler/memplan"
 )
 
 // Options control Build.

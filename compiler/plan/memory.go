@@ -3,7 +3,7 @@ package plan
 import (
 	"fmt"
 
-	"github.com/netc/netc/compiler/memplan"
+	"github.com/netc/netc/compiler/internal/memplan"
 )
 
 // memory describes the schedule to the memory planner, solves it, and writes arena

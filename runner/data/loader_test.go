@@ -249,3 +249,19 @@ func BenchmarkLoaderEpoch96(b *testing.B) {
 		e.Close()
 	}
 }
+
+// TestMinBatchDropsOnlyASmallerLastBatch: with MinBatch 2, 65 images at batch 64 make one
+// batch (the last image of the epoch's order is left out); 66 make two, and without
+// MinBatch the last batch of one is served.
+func TestMinBatchDropsOnlyASmallerLastBatch(t *testing.T) {
+	test := embeddedSet(t).Test
+	for _, tc := range []struct{ limit, minBatch, batches, dropped, lastN int }{
+		{65, 2, 1, 1, 64}, {66, 2, 2, 0, 2}, {65, 0, 2, 0, 1}, {64, 2, 1, 0, 64},
+	} {
+		l := newLoader(t, test, LoaderConfig{BatchSize: 64, MinBatch: tc.minBatch, Limit: tc.limit, Shuffle: true, Seed: 3})
+		got := collect(t, l, 0, 0)
+		if l.NumBatches() != tc.batches || len(got) != tc.batches || l.Dropped() != tc.dropped || got[len(got)-1].N != tc.lastN {
+			t.Errorf("%+v: %d batches served (NumBatches %d), %d dropped, last of %d", tc, len(got), l.NumBatches(), l.Dropped(), got[len(got)-1].N)
+		}
+	}
+}

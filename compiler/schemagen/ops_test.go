@@ -1,4 +1,0 @@
-package schemagen
-
-// The tests compile specs, whose ops package ops declares.
-import _ "github.com/netc/netc/ops"

@@ -1,0 +1,154 @@
+package kernels
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/netc/netc/kernels/internal/gemm"
+)
+
+// chunkTask is a conv pass whose chunks write disjoint outputs (forward by
+// batched im2col + GEMM, pointwise or Winograd; backward data by the same
+// engines over whole samples) split over the threads a run of whole chunks
+// at a time: thread s computes chunks [s*chunks/T, (s+1)*chunks/T) from
+// unfolding to stored output with its own workspace and a single-threaded GEMM. A chunk writes
+// only its own outputs, and every output element is computed by the same
+// arithmetic whichever thread runs its chunk, so results do not depend on
+// the thread count. One fork-join per conv replaces three or more per
+// chunk (unfold, GEMM, scatter), which is where the second core was lost
+// on layers of many small chunks.
+type chunkTask struct {
+	kind            chunkKind
+	g               ConvGeom
+	p               gemmPlan  // im2col and pointwise
+	wg              winoGeom  // Winograd
+	s               convSplit // Winograd
+	x, w, bias, y   []float32 // Winograd: w holds the transformed kernels U
+	ws              []float32 // the caller's workspace: thread 0's
+	relu, acc       bool
+	threads, chunks int
+	work            int // workspace one chunk needs, for the other threads
+}
+
+// chunkedPasses counts the passes that ran chunk-parallel, so that tests can
+// tell that they exercised this path.
+var chunkedPasses atomic.Int64
+
+type chunkKind uint8
+
+const (
+	chunkForward chunkKind = iota // batched im2col or pointwise forward
+	chunkWino                     // Winograd forward or backward data
+	chunkData                     // batched im2col or pointwise backward data: x = dy, y = dx
+)
+
+var chunkShared struct {
+	mu sync.Mutex
+	t  chunkTask
+}
+
+// convSlots[s] is thread s's private state in a chunked pass: a GEMM with
+// its own packing buffers and (for s > 0) a workspace. They grow to the
+// largest layer and are reused, so steady-state passes allocate nothing.
+var convSlots []convSlot
+
+type convSlot struct {
+	mm gemm.Serial
+	ws []float32
+}
+
+// parallel runs the chunks of *split (t's own split, which it may first
+// re-cut into a multiple of the thread count, see evenSplit) over the
+// threads and reports true, or reports false (and does nothing) when that
+// would not pay: one thread, fewer chunks than threads, or another chunked
+// pass running concurrently. work is the workspace one chunk of the
+// original split needs.
+func (t *chunkTask) parallel(split *convSplit, work int) bool {
+	threads := Threads()
+	if threads < 2 {
+		return false
+	}
+	*split = evenSplit(*split, threads)
+	chunks := split.chunks
+	if chunks < threads || chunks%threads != 0 && chunks < 4*threads {
+		return false
+	}
+	if !chunkShared.mu.TryLock() {
+		return false
+	}
+	defer chunkShared.mu.Unlock()
+	for len(convSlots) < threads {
+		convSlots = append(convSlots, convSlot{})
+	}
+	for s := 1; s < threads; s++ {
+		if cap(convSlots[s].ws) < work {
+			convSlots[s].ws = make([]float32, work)
+		}
+	}
+	chunkedPasses.Add(1)
+	t.threads, t.chunks, t.work = threads, chunks, work
+	chunkShared.t = *t
+	Parallel(threads, 1, &chunkShared.t)
+	chunkShared.t = chunkTask{} // do not pin the caller's slices
+	return true
+}
+
+// evenSplit re-cuts a split of whole samples into the fewest chunks that
+// are a multiple of threads and no larger than s's own (so the workspace
+// still fits), when there are enough samples; splits into bands of rows
+// and splits that already divide evenly are kept. Forward results do not
+// depend on the cut: every output is computed by the same arithmetic.
+func evenSplit(s convSplit, threads int) convSplit {
+	if s.parts > 1 || s.chunks%threads == 0 {
+		return s
+	}
+	chunks := divUp(s.chunks, threads) * threads
+	if chunks > s.n {
+		return s
+	}
+	e := s
+	e.chunks = chunks
+	e.nb = divUp(s.n, chunks)
+	e.maxCols = e.nb * s.rows * s.rowCols
+	return e
+}
+
+func (t *chunkTask) Run(lo, hi int) {
+	for s := lo; s < hi; s++ {
+		sl := &convSlots[s]
+		ws := t.ws
+		if s > 0 {
+			ws = sl.ws[:t.work]
+		}
+		for i := s * t.chunks / t.threads; i < (s+1)*t.chunks/t.threads; i++ {
+			switch t.kind {
+			case chunkWino:
+				winoChunk(t, i, ws, &sl.mm)
+			case chunkData:
+				gemmBackwardDataChunk(t, i, ws, &sl.mm)
+			default:
+				gemmForwardChunk(t, i, ws, &sl.mm)
+			}
+		}
+	}
+}
+
+// runOn runs t over [0, n) on the kernel threads when parallel, else on the
+// calling thread alone.
+func (t *convTask) runOn(parallel bool, n, cost int) {
+	if parallel {
+		t.run(n, cost)
+		return
+	}
+	t.Run(0, n)
+}
+
+// sgemmOn runs a GEMM on mm (the calling thread alone) or, with mm nil, on
+// the shared threads.
+func sgemmOn(mm *gemm.Serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep gemm.Epilogue) {
+	if mm != nil {
+		mm.SgemmEpilogue(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep)
+		return
+	}
+	gemm.SgemmEpilogue(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep)
+}
