@@ -23,86 +23,34 @@ import "math"
 // Large tensors are split across the kernel threads by element (see
 // eltTask); results do not depend on the split.
 
-// ReLUForward computes y = max(x, 0).
-func ReLUForward(x, y []float32) {
-	need("relu y", y, len(x))
-	runForward(eltReLU, eltGrain, flat(x), flat(y[:len(x)]))
-}
-
-// ReLUBackward computes dx = dy * [y > 0].
-func ReLUBackward(y, dy, dx []float32, accumulate bool) {
-	denseBackward(eltReLUBackward, eltGrain, "relu", y, dy, dx, accumulate)
-}
-
-// ReLU6Forward computes y = min(max(x, 0), 6).
-func ReLU6Forward(x, y []float32) {
-	need("relu6 y", y, len(x))
-	runForward(eltReLU6, eltGrain, flat(x), flat(y[:len(x)]))
-}
-
-// ReLU6Backward computes dx = dy * [0 < y < 6].
-func ReLU6Backward(y, dy, dx []float32, accumulate bool) {
-	denseBackward(eltReLU6Backward, eltGrain, "relu6", y, dy, dx, accumulate)
-}
-
-// SigmoidForward computes y = 1/(1+exp(-x)).
-func SigmoidForward(x, y []float32) {
-	need("sigmoid y", y, len(x))
-	runForward(eltSigmoid, eltExpGrain, flat(x), flat(y[:len(x)]))
-}
-
-// SigmoidBackward computes dx = dy * y * (1 - y).
-func SigmoidBackward(y, dy, dx []float32, accumulate bool) {
-	denseBackward(eltSigmoidBackward, eltGrain, "sigmoid", y, dy, dx, accumulate)
-}
-
-// TanhForward computes y = tanh(x).
-func TanhForward(x, y []float32) {
-	need("tanh y", y, len(x))
-	runForward(eltTanh, eltExpGrain, flat(x), flat(y[:len(x)]))
-}
-
-// TanhBackward computes dx = dy * (1 - y²).
-func TanhBackward(y, dy, dx []float32, accumulate bool) {
-	denseBackward(eltTanhBackward, eltGrain, "tanh", y, dy, dx, accumulate)
-}
-
-func denseBackward(op eltOp, grain int, name string, y, dy, dx []float32, accumulate bool) {
-	if len(dy) < len(y) || len(dx) < len(y) { // build the names only to panic
-		need(name+" dy", dy, len(y))
-		need(name+" dx", dx, len(y))
-	}
-	runBackward(op, grain, flat(y), flat(dy[:len(y)]), flat(dx[:len(y)]), accumulate)
-}
-
-// ReLUForwardView is ReLUForward on strided views (see View).
+// ReLUForwardView computes y = max(x, 0) on strided views (see View).
 func ReLUForwardView(x, y View) { forwardView(eltReLU, eltGrain, "relu", x, y) }
 
-// ReLUBackwardView is ReLUBackward on strided views.
+// ReLUBackwardView computes dx = dy * [y > 0] on strided views.
 func ReLUBackwardView(y, dy, dx View, accumulate bool) {
 	backwardView(eltReLUBackward, eltGrain, "relu", y, dy, dx, accumulate)
 }
 
-// ReLU6ForwardView is ReLU6Forward on strided views.
+// ReLU6ForwardView computes y = min(max(x, 0), 6) on strided views.
 func ReLU6ForwardView(x, y View) { forwardView(eltReLU6, eltGrain, "relu6", x, y) }
 
-// ReLU6BackwardView is ReLU6Backward on strided views.
+// ReLU6BackwardView computes dx = dy * [0 < y < 6] on strided views.
 func ReLU6BackwardView(y, dy, dx View, accumulate bool) {
 	backwardView(eltReLU6Backward, eltGrain, "relu6", y, dy, dx, accumulate)
 }
 
-// SigmoidForwardView is SigmoidForward on strided views.
+// SigmoidForwardView computes y = 1/(1+exp(-x)) on strided views.
 func SigmoidForwardView(x, y View) { forwardView(eltSigmoid, eltExpGrain, "sigmoid", x, y) }
 
-// SigmoidBackwardView is SigmoidBackward on strided views.
+// SigmoidBackwardView computes dx = dy * y * (1 - y) on strided views.
 func SigmoidBackwardView(y, dy, dx View, accumulate bool) {
 	backwardView(eltSigmoidBackward, eltGrain, "sigmoid", y, dy, dx, accumulate)
 }
 
-// TanhForwardView is TanhForward on strided views.
+// TanhForwardView computes y = tanh(x) on strided views.
 func TanhForwardView(x, y View) { forwardView(eltTanh, eltExpGrain, "tanh", x, y) }
 
-// TanhBackwardView is TanhBackward on strided views.
+// TanhBackwardView computes dx = dy * (1 - y²) on strided views.
 func TanhBackwardView(y, dy, dx View, accumulate bool) {
 	backwardView(eltTanhBackward, eltGrain, "tanh", y, dy, dx, accumulate)
 }

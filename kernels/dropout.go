@@ -124,16 +124,6 @@ func DropoutForward(p float32, train bool, rng *RNG, x, y, mask []float32) {
 	rng.hi, rng.lo = hi, lo
 }
 
-// DropoutBackward computes dx = dy * mask (dx = dy when inactive). dx may
-// alias dy when not accumulating.
-func DropoutBackward(p float32, train bool, mask, dy, dx []float32, accumulate bool) {
-	need("dropout dx", dx, len(dy))
-	if dropoutActive(p, train) {
-		need("dropout mask", mask, len(dy))
-	}
-	runDropoutBackward(p, train, mask, flat(dy), flat(dx[:len(dy)]), accumulate)
-}
-
 // DropoutForwardView is DropoutForward on strided views (see View). mask
 // stays dense, x.N*x.Len elements; the draws are made in the same order as
 // DropoutForward's on the samples packed densely, so mask and y match it
@@ -151,7 +141,7 @@ func DropoutForwardView(p float32, train bool, rng *RNG, x, y View, mask []float
 	}
 }
 
-// DropoutBackwardView is DropoutBackward on strided views; mask is dense
+// DropoutBackwardView computes dx = dy * mask (dx = dy when inactive) on strided views; mask is dense
 // (dy.N*dy.Len elements). dx may be the same view as dy when not
 // accumulating.
 func DropoutBackwardView(p float32, train bool, mask []float32, dy, dx View, accumulate bool) {

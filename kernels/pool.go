@@ -118,25 +118,13 @@ func MaxPoolForwardArgmax(g PoolGeom, x, y []float32, argmax []int32) {
 }
 
 // MaxPoolBackwardArgmax adds each dy to the input pixel MaxPoolForwardArgmax
-// recorded for its window, windows in row-major order: the same sums as
-// MaxPoolBackward, without reading x.
+// recorded for its window, windows in row-major order (the order matters where
+// windows overlap).
 func MaxPoolBackwardArgmax(g PoolGeom, argmax []int32, dy, dx []float32, accumulate bool) {
 	needIdx("maxpool argmax", argmax, g.OutLen())
 	need("maxpool dy", dy, g.OutSpan())
 	need("maxpool dx", dx, g.InSpan())
 	t := poolTask{op: poolMaxBackwardArgmax, g: g, y: dy, dx: dx, arg: argmax, acc: accumulate}
-	t.run()
-}
-
-// MaxPoolBackward routes each dy to the argmax of its window, recomputed
-// from x: for callers that keep no index buffer. The runner's training steps
-// use the MaxPoolForwardArgmax / MaxPoolBackwardArgmax pair instead, which is
-// cheaper and lets the plan free x before backward.
-func MaxPoolBackward(g PoolGeom, x, dy, dx []float32, accumulate bool) {
-	need("maxpool x", x, g.InSpan())
-	need("maxpool dy", dy, g.OutSpan())
-	need("maxpool dx", dx, g.InSpan())
-	t := poolTask{op: poolMaxBackward, g: g, x: x, y: dy, dx: dx, acc: accumulate}
 	t.run()
 }
 

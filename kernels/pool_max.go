@@ -164,53 +164,6 @@ func maxBackwardArgmax(arg []int32, dyp, dxp []float32, acc bool) {
 	}
 }
 
-// maxBackwardPlane adds each dy to its window's argmax, windows in
-// row-major order (the order matters where windows overlap).
-func maxBackwardPlane(g *PoolGeom, xp, dyp, dxp []float32, acc bool, s *poolScratch) {
-	if !acc {
-		clear(dxp)
-	}
-	if !g.maxFast(xp) {
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				dxp[g.argmax(xp, oh, ow)] += dyp[oh*g.OW+ow]
-			}
-		}
-		return
-	}
-	xb := float32Bits(xp)
-	if g.separable() {
-		s.rows.start(xb)
-		for oh := 0; oh < g.OH; oh++ {
-			dyr := dyp[oh*g.OW : (oh+1)*g.OW]
-			for j, i := range s.rows.windows(g, oh)[:len(dyr)] {
-				dxp[i] += dyr[j]
-			}
-		}
-		return
-	}
-	idx := &s.idx
-	wLo, wHi := poolInterior(g.W, g.KW, g.SW, g.PW, g.OW)
-	for oh := 0; oh < g.OH; oh++ {
-		dyr := dyp[oh*g.OW : (oh+1)*g.OW]
-		for ow := 0; ow < wLo; ow++ {
-			dxp[g.argmaxKeys(xb, oh, ow)] += dyr[ow]
-		}
-		rows := g.windowRows(oh)
-		for ow := wLo; ow < wHi; ow += poolRowBlock {
-			k := idx[:min(poolRowBlock, wHi-ow)]
-			g.argmaxRun(xb, rows, ow*g.SW-g.PW, k)
-			d := dyr[ow : ow+len(k)]
-			for j, i := range k {
-				dxp[i] += d[j]
-			}
-		}
-		for ow := wHi; ow < g.OW; ow++ {
-			dxp[g.argmaxKeys(xb, oh, ow)] += dyr[ow]
-		}
-	}
-}
-
 // windowRows returns the plane offsets of output row oh's KH window rows,
 // rows outside the input replaced by the nearest row inside the window.
 // The stand-in repeats a row next to itself in scan order, so it can only

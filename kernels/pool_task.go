@@ -24,7 +24,6 @@ type poolOp uint8
 
 const (
 	poolMaxForward poolOp = iota
-	poolMaxBackward
 	poolMaxBackwardArgmax
 	poolAvgForward
 	poolAvgBackward
@@ -89,8 +88,6 @@ func (t *poolTask) Run(lo, hi int) {
 			maxForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), arg, &scratch)
 		case poolMaxBackwardArgmax:
 			maxBackwardArgmax(t.arg[p*g.OH*g.OW:(p+1)*g.OH*g.OW], g.yPlane(t.y, n, c), g.xPlane(t.dx, n, c), t.acc)
-		case poolMaxBackward:
-			maxBackwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c), g.xPlane(t.dx, n, c), t.acc, &scratch)
 		case poolAvgForward:
 			avgForwardPlane(g, g.xPlane(t.x, n, c), g.yPlane(t.y, n, c))
 		case poolAvgBackward:
