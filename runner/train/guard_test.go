@@ -125,3 +125,23 @@ func TestNonFiniteRecipeIsRefused(t *testing.T) {
 }
 
 func zero() float64 { return 0 }
+
+// TestAdamWMemoryCountsItsSecondMoment: AdamW's memory estimate exceeds SGD's by one
+// float32 per trainable value, LeNet-BN's 44,878 (d2l's count: convolutions 156 + 2,416,
+// linears 30,840 + 10,164 + 850, batchnorm scales and shifts 12 + 32 + 240 + 168).
+func TestAdamWMemoryCountsItsSecondMoment(t *testing.T) {
+	t.Setenv(runner.MemoryLimitEnv, "1M")
+	need := func(optimizer string) int64 {
+		c := lenetConfig(t, filepath.Join(t.TempDir(), "run"))
+		c.Optimizer = optimizer
+		_, err := New(c, nil)
+		var mem *runner.MemoryError
+		if !errors.As(err, &mem) {
+			t.Fatalf("%s: got %v, want a MemoryError", optimizer, err)
+		}
+		return mem.Need
+	}
+	if d := need(runner.OptAdamW) - need(runner.OptSGD); d != 4*44878 {
+		t.Errorf("AdamW needs %d bytes more than SGD, want %d", d, 4*44878)
+	}
+}

@@ -294,7 +294,8 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	return r, nil
 }
 
-// checkRunMemory refuses a run whose parameters, optimizer state and two arenas together
+// checkRunMemory refuses a run whose parameters, optimizer state (SGD's momentum, AdamW's two
+// moments) and two arenas together
 // exceed the available memory, before any of them is allocated.
 func checkRunMemory(g *ir.Graph, cfg Config, evalBatch int) error {
 	var need float64 // saturating: the sizes of a hostile spec overflow int64
@@ -308,10 +309,31 @@ func checkRunMemory(g *ir.Graph, cfg Config, evalBatch int) error {
 		}
 		if need == 0 {
 			need = float64(runner.ParamBytes(p.Params)) * 1.5 // values, gradients and momentum
+			if cfg.Optimizer == runner.OptAdamW {
+				need += trainableBytes(p.Params) // AdamW keeps a second moment per trainable value
+			}
 		}
 		need += float64(runner.NetBytes(p))
 	}
 	return runner.CheckMemory(fmt.Sprintf("training %s at batch %d", g.Name, cfg.Batch), int64(min(need, math.MaxInt64)))
+}
+
+// trainableBytes is the float32 size of the trainable parameters, each counted once.
+func trainableBytes(ps []plan.Param) float64 {
+	seen := map[string]bool{}
+	var total float64
+	for _, t := range ps {
+		if !t.Trainable || seen[t.Name] {
+			continue
+		}
+		seen[t.Name] = true
+		n := 4.0
+		for _, d := range t.Shape {
+			n *= float64(d)
+		}
+		total += n
+	}
+	return total
 }
 
 // loadRunData reads what cfg names, in its format and converted for g: the recorded
