@@ -295,8 +295,8 @@ func setup(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 }
 
 // checkRunMemory refuses a run whose parameters, optimizer state (SGD's momentum, AdamW's two
-// moments) and two arenas together
-// exceed the available memory, before any of them is allocated.
+// moments) and two arenas together exceed the available memory, before any of them is
+// allocated.
 func checkRunMemory(g *ir.Graph, cfg Config, evalBatch int) error {
 	var need float64 // saturating: the sizes of a hostile spec overflow int64
 	for _, o := range []plan.Options{
