@@ -4,6 +4,9 @@
 // Spec problems come back as a diag.List (every error, each with file:line:col, path and
 // message); problems with the caller's options come back as *OptionError, so a command
 // line tool can tell "the spec is wrong" (exit 1) from "the command is wrong" (exit 2).
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package compiler
 
 import (

@@ -39,4 +39,7 @@
 // Numerics follow PyTorch 1.13's CPU kernels where they differ from the
 // textbook formula (pool divisors, ceil_mode, max-pool ties, batchnorm
 // running variance); each file's doc comment names the subtlety it matches.
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package kernels

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/kernels"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // AdamW is torch.optim.AdamW over the trainable, unfrozen parameters: one first and

@@ -9,8 +9,8 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestInitFromMatchesByNameAndShape: a file with one tensor that fits, one whose shape

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/internal/report"
+	"github.com/netc/netc/internal/units"
 )
 
 // MemoryLimitEnv overrides the available memory netc compares its allocations with, in
@@ -32,7 +32,7 @@ type MemoryError struct {
 
 func (e *MemoryError) Error() string {
 	return fmt.Sprintf("not enough memory for %s: it needs %s, and %s is available (%s); use a smaller batch, input or network",
-		e.What, report.Bytes(e.Need), report.Bytes(e.Available), e.Source)
+		e.What, units.Bytes(e.Need), units.Bytes(e.Available), e.Source)
 }
 
 // AvailableMemory is the memory netc may allocate: $NETC_MEMORY_LIMIT when set, else

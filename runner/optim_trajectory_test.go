@@ -6,7 +6,7 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/runner/data"
+	"github.com/netc/netc/internal/data"
 )
 
 // optimFixture is what PyTorch computed (tools/optim_trajectory_fixtures.py): LeNet-BN

@@ -3,7 +3,7 @@ package runner
 import (
 	"fmt"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // Optimizer names, as the spec's [train] optimizer key writes them.

@@ -1,6 +1,9 @@
 // Package runner executes compiled plans: it owns parameters, their gradients and
 // optimizer state, one arena per (plan, batch size), and binds each plan step to its
 // kernels. It reads every shape from the plan and derives none.
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package runner
 
 import (
@@ -11,7 +14,7 @@ import (
 
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // Param is one parameter tensor with its gradient (nil for batchnorm running statistics).

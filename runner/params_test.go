@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/compiler"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestLoadRefusesNonFiniteWeights: weights holding a NaN or an infinity (a diverged run

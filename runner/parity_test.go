@@ -14,7 +14,7 @@ import (
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // parityFixture is what PyTorch computed (tools/parity_fixtures.py) from netc's initial

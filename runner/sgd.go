@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/kernels"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // SGD updates every trainable parameter as torch.optim.SGD does (the book's optimizer),

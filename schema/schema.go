@@ -1,6 +1,9 @@
 // Package schema embeds netc.schema.json, the one contract for spec files. The file is
 // generated from the compiler's op table (see compiler/internal/schemagen); editors read it for
 // completion, and the compiler validates every spec against it.
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package schema
 
 import _ "embed"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Write runner/data/testdata/augment_torchvision.json: torchvision 0.14's RandomResizedCrop,
+"""Write internal/data/testdata/augment_torchvision.json: torchvision 0.14's RandomResizedCrop,
 RandomCrop (with padding) and RandomHorizontalFlip on real images, with every random draw
-they made, the box each chose and a hash of each output: the oracle for runner/data's
+they made, the box each chose and a hash of each output: the oracle for internal/data's
 augmentations; and hashes of F.interpolate's bilinear resize of a 3-channel image, the
 oracle for the loader's resize of RGB images.
 
@@ -10,7 +10,7 @@ Run from the repository root with Debian's python3-torch and python3-torchvision
     /usr/bin/python3 tools/augment_fixture.py
 
 The test images are float32 tensors of 3 channels built from the first three training
-images of the embedded Fashion-MNIST subset (runner/data/subset), scaled by 1/255 as
+images of the embedded Fashion-MNIST subset (internal/data/subset), scaled by 1/255 as
 ToTensor does: 3x28x28, 3x24x28 (the first 24 rows, to make the image non-square), and
 1x28x28 (the first channel).
 The draws are recorded by wrapping torch.randint, torch.rand and Tensor.uniform_ while the
@@ -29,8 +29,8 @@ import torch
 import torchvision
 import torchvision.transforms as T
 
-SUBSET = "runner/data/subset/train-images-idx3-ubyte.gz"
-OUT = "runner/data/testdata/augment_torchvision.json"
+SUBSET = "internal/data/subset/train-images-idx3-ubyte.gz"
+OUT = "internal/data/testdata/augment_torchvision.json"
 TRIALS = 16
 KEEP_VALUES = 2
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Write runner/data/testdata/resize_pytorch.json: PyTorch's bilinear resize of real
-Fashion-MNIST images, the oracle for runner/data's Resizer, plus PIL's grayscale
+"""Write internal/data/testdata/resize_pytorch.json: PyTorch's bilinear resize of real
+Fashion-MNIST images, the oracle for internal/data's Resizer, plus PIL's grayscale
 conversion of a colour image built from a real one, the oracle for Grayscale.
 
 Run from the repository root with Debian's python3-torch (PyTorch 1.13) and
@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 SRC = "/usr/share/datasets/fashion-mnist"
-OUT = "runner/data/testdata/resize_pytorch.json"
+OUT = "internal/data/testdata/resize_pytorch.json"
 IMAGES = [("test", 0), ("test", 1), ("train", 0)]
 SIZES = [(96, 96), (224, 224), (32, 32), (20, 20), (28, 28), (40, 17)]
 WHOLE_LIMIT = 40 * 40

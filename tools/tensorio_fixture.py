@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Fixtures for runner/tensorio, made with NumPy and by hand to the safetensors spec.
+"""Fixtures for tensorio, made with NumPy and by hand to the safetensors spec.
 
-    /usr/bin/python3 tools/tensorio_fixture.py          # write runner/tensorio/testdata/
-    NETC_TENSORIO_PYCHECK_DIR=/tmp/tio go test ./runner/tensorio -run TestWriteForPython
+    /usr/bin/python3 tools/tensorio_fixture.py          # write tensorio/testdata/
+    NETC_TENSORIO_PYCHECK_DIR=/tmp/tio go test ./tensorio -run TestWriteForPython
     /usr/bin/python3 tools/tensorio_fixture.py check /tmp/tio   # read what Go wrote
 
 PyTorch 1.13 ships no safetensors package, so the safetensors file is built with
@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-OUT = "runner/tensorio/testdata"
+OUT = "tensorio/testdata"
 CHECKSUM_KEY = "netc.sha256"  # tensorio.ChecksumKey
 
 # Tensors named as netc names parameters; values follow pattern() so Go can recompute them.

@@ -4,7 +4,7 @@ threshold comes from an outside run rather than from netc itself.
 
 It trains the book's LeNet with batch normalization (tools/book_nets.py)
 with the train_ch6 recipe (Xavier-uniform weights, SGD, cross-entropy) on the class-balanced
-subset embedded in netc (runner/data/subset: 10,000 training and 2,000 test images of the
+subset embedded in netc (internal/data/subset: 10,000 training and 2,000 test images of the
 real Fashion-MNIST), for several seeds, and prints the test accuracy after each epoch.
 
     /usr/bin/python3 tools/train_subset_reference.py --epochs 3 --batch 256 --lr 1.0
@@ -22,7 +22,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import book_nets  # noqa: E402
 
-SUBSET = os.path.join(ROOT, "runner", "data", "subset")
+SUBSET = os.path.join(ROOT, "internal", "data", "subset")
 
 
 def idx(name):

@@ -10,7 +10,7 @@ that accumulates where it should overwrite shows up as a loss that drifts away.
 For each configuration it runs `netc init SPEC --input ... --seed 0`, loads the weights into
 the book's PyTorch definition (tools/book_nets.py, matched as
 tools/parity_fixtures.py does), takes images of the training subset embedded in netc
-(runner/data/subset, so CI needs no dataset) in a fixed random order, resized with
+(internal/data/subset, so CI needs no dataset) in a fixed random order, resized with
 F.interpolate(bilinear, align_corners=False), and runs plain SGD, in
 float64 (the reference) and in float32 (to record how far float32 rounding alone drifts
 from it). Dropout is on where the configuration gives a seed: netc's masks, replayed from
@@ -31,7 +31,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import parity_fixtures as pf  # noqa: E402  (also imports book_nets)
 import trajectory_vs_torch as tv  # noqa: E402
-from train_subset_reference import idx as subset_idx  # noqa: E402  (reads runner/data/subset)
+from train_subset_reference import idx as subset_idx  # noqa: E402  (reads internal/data/subset)
 
 OUT = os.path.join(ROOT, "runner", "testdata", "trajectory")
 SEED = 0

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/tensorio"
 )
 
 // binary is the netc built once for these tests: the CLI contract (exit codes, output on

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/datatest"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/internal/data/datatest"
 )
 
 // lastTestAcc reads the test accuracy of the last epoch in a run's metrics.csv.

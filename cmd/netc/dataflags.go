@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netc/netc/runner/data"
+	"github.com/netc/netc/internal/data"
 	"github.com/netc/netc/runner/train"
 )
 

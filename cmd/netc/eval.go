@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netc/netc/internal/data"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/data"
 	"github.com/netc/netc/runner/train"
 )
 

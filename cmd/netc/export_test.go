@@ -10,7 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/netc/netc/internal/export/onnx/onnxpb"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 func TestExportImportUsage(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestNonRegularInputsRefused gives a FIFO with no writer as each input path of each

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 const tv = "internal/export/statedict/testdata/tv/" // from the repository root, where netc runs

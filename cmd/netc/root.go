@@ -109,17 +109,33 @@ func (f *compileFlags) options() compiler.Options {
 
 // compile checks the spec at path; a missing file is a usage error, a wrong spec is not.
 func (f *compileFlags) compile(cmd *cobra.Command, path string) (*ir.Graph, error) {
+	g, _, err := f.compileSource(cmd, path)
+	return g, err
+}
+
+// compileSource reads the spec file once and compiles it, returning the source too for
+// those that keep it (a training run copies it into its directory).
+func (f *compileFlags) compileSource(cmd *cobra.Command, path string) (*ir.Graph, []byte, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, usageErrorf("%s: no such spec file (the bundled specs are in specs/)", path)
+		return nil, nil, usageErrorf("%s: no such spec file (the bundled specs are in specs/)", path)
 	}
 	if err := userfile.Check(path); err != nil {
-		return nil, usageErrorf("%v; give a spec file such as specs/resnet18.toml", err)
+		return nil, nil, usageErrorf("%v; give a spec file such as specs/resnet18.toml", err)
 	}
-	g, err := compiler.Check(path, f.options())
+	src, err := userfile.ReadFile(path, compiler.MaxSpecBytes)
 	if err != nil {
-		return nil, compileErr(cmd.ErrOrStderr(), err)
+		return nil, nil, &exitError{exitInvalid, err}
 	}
-	return g, nil
+	g, err := compiler.CheckSource(path, src, f.options())
+	if err != nil {
+		return nil, nil, compileErr(cmd.ErrOrStderr(), err)
+	}
+	return g, src, nil
+}
+
+// compileRun compiles the spec a run directory keeps, for train.Resume.
+func compileRun(file string, src []byte, set []string, input string) (*ir.Graph, error) {
+	return compiler.CheckSource(file, src, compiler.Options{Set: set, Input: input})
 }
 
 // specArg completes spec file names in shells.

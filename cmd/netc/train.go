@@ -18,10 +18,9 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/data"
 	"github.com/netc/netc/internal/report"
-	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/data"
 	"github.com/netc/netc/runner/train"
 )
 
@@ -111,20 +110,18 @@ nothing at all when training had not started).`,
 				if flags.Epochs < 0 {
 					return usageErrorf("--epochs must not be negative")
 				}
-				run, err = train.ResumeContext(ctx, resume, flags.Epochs, obs)
+				run, err = train.ResumeContext(ctx, resume, flags.Epochs, compileRun, obs)
 			} else {
-				g, cerr := cf.compile(cmd, args[0])
+				g, src, cerr := cf.compileSource(cmd, args[0])
 				if cerr != nil {
 					return cerr
 				}
+				cfg.SpecSource = src
 				cfg.Spec, cfg.Set, cfg.Input, cfg.Disable = args[0], cf.set, cf.input, splitList(disable)
 				for _, d := range cfg.Disable {
 					if !slices.Contains(plan.PassNames(), d) {
 						return usageErrorf("--disable: no pass %q; passes: %s", d, passList())
 					}
-				}
-				if cfg.SpecSource, err = userfile.ReadFile(args[0], compiler.MaxSpecBytes); err != nil {
-					return &exitError{exitInvalid, err}
 				}
 				cfg.Recipe = train.SpecRecipe(g.Train)
 				if ferr := applyRecipeFlags(cmd, &cfg, flags); ferr != nil {
@@ -136,7 +133,7 @@ nothing at all when training had not started).`,
 				if ferr := rf.apply(cmd.Flags().Changed, &cfg); ferr != nil {
 					return ferr
 				}
-				run, err = train.NewContext(ctx, cfg, obs)
+				run, err = train.NewContext(ctx, cfg, g, obs)
 			}
 			if errors.Is(err, train.ErrInterrupted) {
 				fmt.Fprintln(errOut, "interrupted before training started; nothing was written")

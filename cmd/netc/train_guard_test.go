@@ -12,9 +12,9 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/idx"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/internal/data/idx"
+	"github.com/netc/netc/tensorio"
 )
 
 // netcEnv is netc with extra environment variables.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestTrainInitFromAndFreeze starts LeNet-BN from weights made for a 32x32 input: every

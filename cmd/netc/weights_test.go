@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestDamagedWeightsRefused: weights netc wrote with one bit flipped in their data, and

@@ -1,6 +1,9 @@
 // Package ir is the graph the compiler builds from a spec: nodes in execution order, each
 // with its op, attributes, inputs, per-sample output shape, parameter count and MACs, the
 // hierarchical name a user sees (b3.inception1.p2.conv2) and the spec position it came from.
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package ir
 
 import (

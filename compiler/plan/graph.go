@@ -7,6 +7,9 @@
 //
 // The result, Plan, is plain data (JSON-dumpable): the runner binds it to kernels
 // without re-deriving any shape.
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package plan
 
 import (

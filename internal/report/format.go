@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/netc/netc/internal/units"
 )
 
 // Commas writes an integer with thousands separators: 46,764,746.
@@ -41,19 +43,8 @@ func Human(x float64) string {
 	return fmt.Sprintf("%.0f", x)
 }
 
-// Bytes writes a byte count in binary units: 5.11 MiB.
-func Bytes(n int64) string {
-	x := float64(n)
-	switch {
-	case x >= 1<<30:
-		return fmt.Sprintf("%.2f GiB", x/(1<<30))
-	case x >= 1<<20:
-		return fmt.Sprintf("%.2f MiB", x/(1<<20))
-	case x >= 1<<10:
-		return fmt.Sprintf("%.2f KiB", x/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
+// Bytes formats a byte count (see units.Bytes).
+func Bytes(n int64) string { return units.Bytes(n) }
 
 func sortedKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))

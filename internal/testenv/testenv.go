@@ -15,8 +15,8 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
+	"github.com/netc/netc/internal/data"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/data"
 )
 
 // Python is Debian's interpreter, which python3-torch and python3-onnx install into (a

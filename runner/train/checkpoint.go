@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // A checkpoint is one safetensors file: the parameters under their own names, the

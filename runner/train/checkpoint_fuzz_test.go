@@ -10,7 +10,7 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // tinySpec has a parameter of each kind a checkpoint holds (conv and linear weights and

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestResumeRefusesDamagedCheckpoint: a checkpoint with one flipped bit in its data, or
@@ -19,7 +19,7 @@ func TestResumeRefusesDamagedCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit, c.Momentum = 1, 256, 64, 0.9 // momentum: buffers in the checkpoint
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestResumeRefusesDamagedCheckpoint(t *testing.T) {
 	dataStart := 8 + int(binary.LittleEndian.Uint64(good))
 	flipped[(dataStart+len(good))/2] ^= 0x04
 	os.WriteFile(ck, flipped, 0o644)
-	if _, err := Resume(dir, 2, nil); err == nil || !strings.Contains(err.Error(), ck+": checksum does not match") {
+	if _, err := Resume(dir, 2, compileSpec, nil); err == nil || !strings.Contains(err.Error(), ck+": checksum does not match") {
 		t.Errorf("flipped bit: %v", err)
 	}
 	restore()
@@ -71,12 +71,12 @@ func TestResumeRefusesDamagedCheckpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
-		if _, err := Resume(dir, 2, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Resume(dir, 2, compileSpec, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("NaN in %s: %v\nwant %q", tc.tensor, err, tc.want)
 		}
 		restore()
 	}
-	if _, err := Resume(dir, 2, nil); err != nil {
+	if _, err := Resume(dir, 2, compileSpec, nil); err != nil {
 		t.Errorf("the undamaged checkpoint: %v", err)
 	}
 }

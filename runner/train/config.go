@@ -1,6 +1,9 @@
 // Package train is the training loop of `netc train`: the book's train_ch6 recipe (SGD,
 // cross-entropy, test accuracy after each epoch) over a compiled network, with a run
 // directory of metrics, curves and checkpoints that survives interruption.
+//
+// It is one of the eight packages of netc's Go API (the rest of the module is internal):
+// compiler, compiler/ir, compiler/plan, runner, runner/train, kernels, tensorio, schema.
 package train
 
 import (

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/runner/data"
+	"github.com/netc/netc/internal/data"
 )
 
 // DataOptions are the data settings of a run beyond the directory (Config.DataDir): the

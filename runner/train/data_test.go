@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/datatest"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/internal/data/datatest"
 )
 
 // TestDefaultDataIsTheBooksLoader: without [data] or data flags, the loaders get exactly
@@ -21,7 +21,7 @@ import (
 // normalization, one worker), so Fashion-MNIST runs are unchanged.
 func TestDefaultDataIsTheBooksLoader(t *testing.T) {
 	cfg := lenetConfig(t, t.TempDir())
-	r, err := New(cfg, nil)
+	r, err := newRun(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ hflip = 0.5
 resized_crop = { scale = [0.5, 1.0] }
 `
 	cfg := writeSpec(t, root, spec)
-	r, err := New(cfg, nil)
+	r, err := newRun(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,14 +142,14 @@ resized_crop = { scale = [0.5, 1.0] }
 	dir2 := t.TempDir()
 	cfg2 := writeSpec(t, dir2, strings.Replace(spec, `dir = "cifar"`, `dir = "`+filepath.Join(root, "cifar")+`"`, 1))
 	ctx, cancel := context.WithCancel(context.Background())
-	r2, err := New(cfg2, &stopAfter{epoch: 2, step: 3, cancel: cancel})
+	r2, err := newRun(cfg2, &stopAfter{epoch: 2, step: 3, cancel: cancel})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := r2.Train(ctx); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
-	r3, err := Resume(cfg2.Out, 0, nil)
+	r3, err := Resume(cfg2.Out, 0, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ resized_crop = { scale = [0.5, 1.0] }
 	if err := os.WriteFile(test, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Resume(cfg2.Out, 3, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
+	if _, err := Resume(cfg2.Out, 3, compileSpec, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
 		t.Errorf("changed CIFAR pixel: got %v", err)
 	}
 }
@@ -187,7 +187,7 @@ func TestTrainOnImageFolder(t *testing.T) {
 	cfg := lenetConfig(t, filepath.Join(t.TempDir(), "run"))
 	cfg.DataDir, cfg.Epochs, cfg.Batch = root, 1, 32
 	cfg.Data = DataOptions{Format: data.FormatFolder, ValSplit: 0.2, Augment: data.Augment{HFlip: 0.5}, Workers: 2}
-	r, err := New(cfg, nil)
+	r, err := newRun(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestTrainOnImageFolder(t *testing.T) {
 	}
 	bad := writeSpec(t, t.TempDir(), strings.Replace(tinyRGB, "classes = 10", "classes = 7", 1))
 	bad.DataDir, bad.Data = root, DataOptions{Format: data.FormatFolder, ValSplit: 0.2}
-	if _, err := New(bad, nil); err == nil || !strings.Contains(err.Error(), "the data has 10 classes (Ankle boot, Bag, Coat, Dress, Pullover, ...) but tiny-rgb has classes = 7") {
+	if _, err := newRun(bad, nil); err == nil || !strings.Contains(err.Error(), "the data has 10 classes (Ankle boot, Bag, Coat, Dress, Pullover, ...) but tiny-rgb has classes = 7") {
 		t.Errorf("error %v", err)
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/data"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/data"
 )
 
 // Result of evaluating a network on a split.

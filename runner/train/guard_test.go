@@ -19,7 +19,7 @@ func TestLastBatchOfOneIsDropped(t *testing.T) {
 	dir := t.TempDir()
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit = 1, 65, 64
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestLastBatchOfOneIsDropped(t *testing.T) {
 	// 66 images leave a last batch of two, which is kept.
 	c = lenetConfig(t, t.TempDir())
 	c.TrainLimit = 66
-	r, err = New(c, nil)
+	r, err = newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestBatchOfOneIsRefusedUpFront(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
 	c := lenetConfig(t, out)
 	c.Batch = 1
-	_, err := New(c, nil)
+	_, err := newRun(c, nil)
 	var small *runner.BatchTooSmallError
 	if !errors.As(err, &small) || small.Min != 2 || small.Layer != "batchnorm3" {
 		t.Fatalf("got %v, want a BatchTooSmallError naming batchnorm3 (the first after a linear layer)", err)
@@ -59,7 +59,7 @@ func TestBatchOfOneIsRefusedUpFront(t *testing.T) {
 	// One training image is no batch either.
 	c = lenetConfig(t, out)
 	c.TrainLimit = 1
-	if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), "1 training image") {
+	if _, err := newRun(c, nil); err == nil || !strings.Contains(err.Error(), "1 training image") {
 		t.Errorf("--train-limit 1: got %v", err)
 	}
 }
@@ -69,7 +69,7 @@ func TestBatchOfOneIsRefusedUpFront(t *testing.T) {
 func TestRunBeyondMemoryIsRefused(t *testing.T) {
 	t.Setenv(runner.MemoryLimitEnv, "1M")
 	out := filepath.Join(t.TempDir(), "run")
-	_, err := New(lenetConfig(t, out), nil)
+	_, err := newRun(lenetConfig(t, out), nil)
 	var mem *runner.MemoryError
 	if !errors.As(err, &mem) || mem.Available != 1<<20 || mem.Need <= mem.Available {
 		t.Fatalf("got %v, want a MemoryError against 1 MiB", err)
@@ -88,7 +88,7 @@ func TestZeroImagesAreRefused(t *testing.T) {
 	}{{100, 0, "no test images"}, {0, 100, "no training images"}} {
 		c := lenetConfig(t, filepath.Join(t.TempDir(), "run"))
 		c.DataDir = writeIDXDir(t, tc.train, tc.test)
-		if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := newRun(c, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%d train / %d test images: got %v, want %q", tc.train, tc.test, err, tc.want)
 		}
 	}
@@ -100,7 +100,7 @@ func TestDisableTypoBeforeData(t *testing.T) {
 	c := lenetConfig(t, filepath.Join(t.TempDir(), "run"))
 	c.DataDir = filepath.Join(t.TempDir(), "no-such-data")
 	c.Disable = []string{"fuse-activaton"}
-	_, err := New(c, nil)
+	_, err := newRun(c, nil)
 	if err == nil || !strings.Contains(err.Error(), `no pass "fuse-activaton"`) {
 		t.Errorf("got %v, want the unknown pass named", err)
 	}
@@ -118,7 +118,7 @@ func TestNonFiniteRecipeIsRefused(t *testing.T) {
 	} {
 		c := lenetConfig(t, filepath.Join(t.TempDir(), "run"))
 		edit(&c)
-		if _, err := New(c, nil); err == nil {
+		if _, err := newRun(c, nil); err == nil {
 			t.Errorf("accepted %+v", c.Recipe)
 		}
 	}
@@ -134,7 +134,7 @@ func TestAdamWMemoryCountsItsSecondMoment(t *testing.T) {
 	need := func(optimizer string) int64 {
 		c := lenetConfig(t, filepath.Join(t.TempDir(), "run"))
 		c.Optimizer = optimizer
-		_, err := New(c, nil)
+		_, err := newRun(c, nil)
 		var mem *runner.MemoryError
 		if !errors.As(err, &mem) {
 			t.Fatalf("%s: got %v, want a MemoryError", optimizer, err)

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/idx"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/internal/data/idx"
 )
 
 // writeIDXDir writes the first nTrain training and nTest test images of the embedded

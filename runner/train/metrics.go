@@ -10,7 +10,7 @@ import (
 	"strconv"
 
 	"github.com/netc/netc/internal/userfile"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // metricsHeader is metrics.csv's columns. lr is the learning rate of the epoch's last

@@ -12,7 +12,7 @@ import (
 
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestRecipeResumeGivesTheSameRun interrupts AdamW with one-cycle (which moves the rate
@@ -28,7 +28,7 @@ func TestRecipeResumeGivesTheSameRun(t *testing.T) {
 		return c
 	}
 	whole := t.TempDir()
-	ref, err := New(small(whole), nil)
+	ref, err := newRun(small(whole), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestRecipeResumeGivesTheSameRun(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	r, err := New(small(dir), &stopAfter{epoch: 1, step: 3, cancel: cancel})
+	r, err := newRun(small(dir), &stopAfter{epoch: 1, step: 3, cancel: cancel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestRecipeResumeGivesTheSameRun(t *testing.T) {
 	if err != nil || meta["optimizer_step"] != "4" {
 		t.Fatalf("checkpoint after 4 steps records AdamW step %q (%v)", meta["optimizer_step"], err)
 	}
-	r2, err := Resume(dir, 0, nil)
+	r2, err := Resume(dir, 0, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestMetricsRecordTheLearningRate(t *testing.T) {
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit, c.LR = 3, 128, 64, 0.2
 	c.Schedule = &runner.Schedule{Type: runner.SchedStep, StepSize: 1, Gamma: 0.5}
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,17 +120,17 @@ schedule = { type = "multistep", milestones = [1, 2] }
 	if s := c.OptimizerSummary(); s != "SGD (Nesterov momentum 0.9, weight decay 0.0005), multistep schedule, label smoothing 0.1, gradients clipped to norm 2" {
 		t.Errorf("summary %q", s)
 	}
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Close()
 	c.Out, c.Momentum = t.TempDir(), 0
-	if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
+	if _, err := newRun(c, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
 		t.Errorf("Nesterov without momentum: got %v", err)
 	}
 	c.Out, c.Momentum, c.Optimizer = t.TempDir(), 0.9, runner.OptAdamW
-	if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
+	if _, err := newRun(c, nil); err == nil || !strings.Contains(err.Error(), "Nesterov") {
 		t.Errorf("AdamW with nesterov: got %v", err)
 	}
 }
@@ -141,7 +141,7 @@ schedule = { type = "multistep", milestones = [1, 2] }
 func TestInitFromAndFreezeInARun(t *testing.T) {
 	first := lenetConfig(t, t.TempDir())
 	first.Epochs, first.TrainLimit, first.TestLimit = 1, 256, 64
-	r, err := New(first, nil)
+	r, err := newRun(first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestInitFromAndFreezeInARun(t *testing.T) {
 	c.Epochs, c.TrainLimit, c.TestLimit, c.Seed, c.Momentum = 2, 256, 64, 7, 0.9
 	c.InitFrom, c.Freeze = weights, []string{"conv1"}
 	ctx, cancel := context.WithCancel(context.Background())
-	r, err = New(c, &stopAfter{epoch: 1, step: 1, cancel: cancel})
+	r, err = newRun(c, &stopAfter{epoch: 1, step: 1, cancel: cancel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestInitFromAndFreezeInARun(t *testing.T) {
 	if err := r.Train(ctx); !errors.Is(err, ErrInterrupted) {
 		t.Fatal(err)
 	}
-	r2, err := Resume(c.Out, 0, nil)
+	r2, err := Resume(c.Out, 0, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestInitFromAndFreezeInARun(t *testing.T) {
 	}
 
 	c.Out, c.Freeze = t.TempDir(), []string{"stem"}
-	if _, err := New(c, nil); err == nil || !strings.Contains(err.Error(), `"stem" matches no trainable parameter`) {
+	if _, err := newRun(c, nil); err == nil || !strings.Contains(err.Error(), `"stem" matches no trainable parameter`) {
 		t.Errorf("--freeze stem on LeNet: got %v", err)
 	}
 }
@@ -217,21 +217,21 @@ func TestResumeRefusesToStretchTheSchedule(t *testing.T) {
 		dir := t.TempDir()
 		cfg := lenetConfig(t, dir)
 		cfg.Epochs, cfg.TrainLimit, cfg.TestLimit, cfg.Schedule = 1, 64, 64, &c.s
-		r, err := New(cfg, nil)
+		r, err := newRun(cfg, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := r.Train(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		r2, err := Resume(dir, 2, nil)
+		r2, err := Resume(dir, 2, compileSpec, nil)
 		if (err == nil) != c.ok || (err != nil && !strings.Contains(err.Error(), "spans the run's 1 epochs")) {
 			t.Errorf("%s: resume with 2 epochs: %v", c.s.Type, err)
 		}
 		if err == nil {
 			r2.Close()
 		}
-		r3, err := Resume(dir, 1, nil)
+		r3, err := Resume(dir, 1, compileSpec, nil)
 		if err != nil {
 			t.Errorf("%s: resume with the same epochs: %v", c.s.Type, err)
 		} else {

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/compiler"
-	"github.com/netc/netc/runner/data/datatest"
+	"github.com/netc/netc/internal/data/datatest"
 )
 
 // TestResumeCIFARWithAdamWOneCycleExactly: both halves of the recipe at once — a CIFAR
@@ -51,7 +51,7 @@ hflip = 0.5
 		c.Data.Workers = 2
 		return c
 	}
-	whole, err := New(config(), nil)
+	whole, err := newRun(config(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,14 +62,14 @@ hflip = 0.5
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	part, err := New(config(), &stopAfter{epoch: 2, step: 2, cancel: cancel})
+	part, err := newRun(config(), &stopAfter{epoch: 2, step: 2, cancel: cancel})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := part.Train(ctx); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
-	resumed, err := Resume(part.Cfg.Out, 0, nil)
+	resumed, err := Resume(part.Cfg.Out, 0, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

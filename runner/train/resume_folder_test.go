@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/datatest"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/internal/data/datatest"
 )
 
 // TestResumeImageFolderExactly: an image-folder run with a seeded hold-out, a measured
@@ -29,7 +29,7 @@ func TestResumeImageFolderExactly(t *testing.T) {
 		c.Data = DataOptions{Format: data.FormatFolder, ValSplit: 0.2, Normalize: "measure", Augment: data.Augment{HFlip: 0.5, CropPadding: 2}, Workers: 2}
 		return c
 	}
-	whole, err := New(config(), nil)
+	whole, err := newRun(config(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,14 +37,14 @@ func TestResumeImageFolderExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	part, err := New(config(), &stopAfter{epoch: 2, step: 2, cancel: cancel})
+	part, err := newRun(config(), &stopAfter{epoch: 2, step: 2, cancel: cancel})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := part.Train(ctx); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
-	resumed, err := Resume(part.Cfg.Out, 0, nil)
+	resumed, err := Resume(part.Cfg.Out, 0, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestResumeImageFolderExactly(t *testing.T) {
 	if err := os.Rename(filepath.Join(root, bag), filepath.Join(root, bag+"s")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Resume(whole.Cfg.Out, 3, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
+	if _, err := Resume(whole.Cfg.Out, 3, compileSpec, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
 		t.Errorf("renamed class folder: got %v", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // trainOneEpoch makes a finished one-epoch run in a new directory and returns it.
@@ -20,7 +20,7 @@ func trainOneEpoch(t *testing.T, edit func(*Config)) string {
 	if edit != nil {
 		edit(&c)
 	}
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestResumeRefusesAnEditedRunJSON(t *testing.T) {
 	} {
 		dir := copyRun(t, trained)
 		editFile(t, filepath.Join(dir, RunFile), tc.old, tc.new)
-		_, err := Resume(dir, 2, nil)
+		_, err := Resume(dir, 2, compileSpec, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("run.json %s -> %s: got %v, want %q", tc.old, tc.new, err, tc.want)
 		}
@@ -132,7 +132,7 @@ func TestResumeRefusesABrokenCheckpoint(t *testing.T) {
 	} {
 		dir := copyRun(t, trained)
 		rewriteCheckpoint(t, filepath.Join(dir, CheckpointFile), tc.edit)
-		_, err := Resume(dir, 2, nil)
+		_, err := Resume(dir, 2, compileSpec, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
 		}
@@ -147,7 +147,7 @@ func TestResumeReadsTheRecordedData(t *testing.T) {
 	t.Setenv("NETC_DATA", first)
 	dir := trainOneEpoch(t, func(c *Config) { c.DataDir, c.TrainLimit = "", 0 })
 	t.Setenv("NETC_DATA", other)
-	r, err := Resume(dir, 2, nil)
+	r, err := Resume(dir, 2, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestResumeReadsTheRecordedData(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(replacement, f))
 		os.WriteFile(filepath.Join(first, f), b, 0o644)
 	}
-	if _, err := Resume(dir, 2, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
+	if _, err := Resume(dir, 2, compileSpec, nil); err == nil || !strings.Contains(err.Error(), "not what the run trained on") {
 		t.Errorf("changed data: got %v", err)
 	}
 }
@@ -199,13 +199,13 @@ func TestResumeRefusesAnAdamWCheckpointWithoutMoments(t *testing.T) {
 	} {
 		dir := copyRun(t, trained)
 		rewriteCheckpoint(t, filepath.Join(dir, CheckpointFile), tc.edit)
-		_, err := Resume(dir, 2, nil)
+		_, err := Resume(dir, 2, compileSpec, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
 		}
 	}
 	// The untouched copy resumes.
-	r, err := Resume(copyRun(t, trained), 2, nil)
+	r, err := Resume(copyRun(t, trained), 2, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

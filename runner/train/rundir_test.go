@@ -15,21 +15,21 @@ func TestRunDirectoryIsLocked(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit = 1, 128, 64
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(c, nil); err == nil {
+	if _, err := newRun(c, nil); err == nil {
 		t.Error("a second run started in a directory another run holds")
 	}
 	if err := r.Train(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	r2, err := Resume(dir, 2, nil)
+	r2, err := Resume(dir, 2, compileSpec, nil)
 	if err != nil {
 		t.Fatalf("resume after the first run finished: %v", err)
 	}
-	if _, err := Resume(dir, 2, nil); err == nil || !strings.Contains(err.Error(), "in use") {
+	if _, err := Resume(dir, 2, compileSpec, nil); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Errorf("a second resume of a held directory: got %v", err)
 	}
 	r2.Close()
@@ -42,7 +42,7 @@ func TestDefaultRunNamesAreUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for range 3 {
 		c := base
-		r, err := New(c, nil)
+		r, err := newRun(c, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestOutNeverOverwritesUserFiles(t *testing.T) {
 	dir := t.TempDir()
 	mine := filepath.Join(dir, MetricsFile)
 	os.WriteFile(mine, []byte("my numbers\n"), 0o644)
-	_, err := New(lenetConfig(t, dir), nil)
+	_, err := newRun(lenetConfig(t, dir), nil)
 	if err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("got %v, want a refusal of a non-empty directory", err)
 	}
@@ -70,7 +70,7 @@ func TestOutNeverOverwritesUserFiles(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, SpecFile)); err == nil {
 		t.Errorf("a refused run wrote %s", SpecFile)
 	}
-	r, err := New(lenetConfig(t, t.TempDir()), nil)
+	r, err := newRun(lenetConfig(t, t.TempDir()), nil)
 	if err != nil {
 		t.Fatalf("an empty existing directory: %v", err)
 	}
@@ -83,7 +83,7 @@ func TestInterruptBeforeTrainingWritesNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := NewContext(ctx, lenetConfig(t, out), nil); !errors.Is(err, ErrInterrupted) {
+	if _, err := newRunContext(ctx, lenetConfig(t, out), nil); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
@@ -97,7 +97,7 @@ func TestResumeRemovesStaleTemporaryFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit = 1, 128, 64
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestResumeRemovesStaleTemporaryFiles(t *testing.T) {
 	}
 	stale := filepath.Join(dir, "."+CheckpointFile+".tmp-12345")
 	os.WriteFile(stale, []byte("half a checkpoint"), 0o644)
-	r2, err := Resume(dir, 1, nil)
+	r2, err := Resume(dir, 1, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

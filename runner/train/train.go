@@ -12,13 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
+	"github.com/netc/netc/internal/data"
 	"github.com/netc/netc/internal/userfile"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // Files of a run directory besides the checkpoints.
@@ -76,18 +75,23 @@ func (e *DivergedError) Error() string {
 }
 
 // New starts a fresh run; see NewContext.
-func New(cfg Config, obs Observer) (*Run, error) { return NewContext(context.Background(), cfg, obs) }
+func New(cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
+	return NewContext(context.Background(), cfg, g, obs)
+}
 
-// NewContext starts a fresh run: it checks the recipe, binds the network (refusing what
+// CompileFunc compiles a spec's source (with its --set overrides and --input), as
+// compiler.CheckSource does; Resume uses it for the spec a run directory holds, so that
+// this package needs no front end of its own.
+type CompileFunc func(file string, src []byte, set []string, input string) (*ir.Graph, error)
+
+// NewContext starts a fresh run of g, the graph compiled from cfg.SpecSource with
+// cfg.Set and cfg.Input (the source is what the run directory keeps): it checks the
+// recipe, binds the network (refusing what
 // does not fit in memory), loads the data, and only then creates and locks the run
 // directory, writes the spec and options there and initializes the weights from the seed.
 // When ctx is cancelled before the directory is created it returns ErrInterrupted and
 // has written nothing. The Run holds the directory's lock until Train returns or Close.
-func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
-	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
-	if err != nil {
-		return nil, err
-	}
+func NewContext(ctx context.Context, cfg Config, g *ir.Graph, obs Observer) (*Run, error) {
 	cfg.fillFromSpec(g)
 	cfg.DataDir, cfg.Data = ResolveData(cfg.DataDir, cfg.Data, g)
 	if err := cfg.validate(); err != nil {
@@ -140,16 +144,17 @@ func NewContext(ctx context.Context, cfg Config, obs Observer) (*Run, error) {
 }
 
 // Resume reopens a run directory and continues from its checkpoint; see ResumeContext.
-func Resume(dir string, epochs int, obs Observer) (*Run, error) {
-	return ResumeContext(context.Background(), dir, epochs, obs)
+func Resume(dir string, epochs int, compile CompileFunc, obs Observer) (*Run, error) {
+	return ResumeContext(context.Background(), dir, epochs, compile, obs)
 }
 
 // ResumeContext reopens a run directory and continues from its checkpoint. epochs, when
 // > 0, changes the number of epochs to train in total. It refuses a run.json that
 // disagrees with the checkpoint, a checkpoint that is incomplete, and data that is not
 // what the run recorded. It locks the directory (refusing one another process trains in)
-// and removes the temporary files of writes a crash interrupted.
-func ResumeContext(ctx context.Context, dir string, epochs int, obs Observer) (*Run, error) {
+// and removes the temporary files of writes a crash interrupted. compile compiles the
+// spec the directory keeps.
+func ResumeContext(ctx context.Context, dir string, epochs int, compile CompileFunc, obs Observer) (*Run, error) {
 	raw, err := userfile.ReadFile(filepath.Join(dir, RunFile), maxRunTextBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a run directory: %w", dir, err)
@@ -158,7 +163,7 @@ func ResumeContext(ctx context.Context, dir string, epochs int, obs Observer) (*
 	if err != nil {
 		return nil, err
 	}
-	r, err := resumeLocked(ctx, dir, raw, epochs, obs)
+	r, err := resumeLocked(ctx, dir, raw, epochs, compile, obs)
 	if err != nil {
 		lock.Close()
 		return nil, err
@@ -167,7 +172,7 @@ func ResumeContext(ctx context.Context, dir string, epochs int, obs Observer) (*
 	return r, nil
 }
 
-func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, obs Observer) (*Run, error) {
+func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, compile CompileFunc, obs Observer) (*Run, error) {
 	if err := removeStaleTemps(dir); err != nil {
 		return nil, err
 	}
@@ -192,7 +197,7 @@ func resumeLocked(ctx context.Context, dir string, raw []byte, epochs int, obs O
 	if cfg.DataUsed.Dir == "" {
 		return nil, fmt.Errorf("%s does not record the data the run trained on (written by an older netc?); start a new run", filepath.Join(dir, RunFile))
 	}
-	g, err := compiler.CheckSource(cfg.Spec, cfg.SpecSource, compiler.Options{Set: cfg.Set, Input: cfg.Input})
+	g, err := compile(cfg.Spec, cfg.SpecSource, cfg.Set, cfg.Input)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func lenetConfig(t *testing.T, dir string) Config {
 // mean 0.717; chance is 0.1.
 func TestTrainLeNetOnSubset(t *testing.T) {
 	dir := t.TempDir()
-	r, err := New(lenetConfig(t, dir), nil)
+	r, err := newRun(lenetConfig(t, dir), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestResumeGivesTheSameRun(t *testing.T) {
 		return c
 	}
 	whole := t.TempDir()
-	ref, err := New(small(whole), nil)
+	ref, err := newRun(small(whole), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestResumeGivesTheSameRun(t *testing.T) {
 	}{{2, 5, false}, {1, 15, false}, {2, 0, true}} {
 		dir := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
-		r, err := New(small(dir), &stopAfter{epoch: stop.epoch, step: stop.step, testing: stop.testing, cancel: cancel})
+		r, err := newRun(small(dir), &stopAfter{epoch: stop.epoch, step: stop.step, testing: stop.testing, cancel: cancel})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestResumeGivesTheSameRun(t *testing.T) {
 		if stop.testing && r.EpochsDone() != stop.epoch-1 {
 			t.Errorf("interrupted while testing epoch %d, but %d epochs were completed", stop.epoch, r.EpochsDone())
 		}
-		r2, err := Resume(dir, 0, nil)
+		r2, err := Resume(dir, 0, compileSpec, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestResumeRefusesAnEditedSpec(t *testing.T) {
 	dir := t.TempDir()
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit = 1, 256, 64
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +152,10 @@ func TestResumeRefusesAnEditedSpec(t *testing.T) {
 	spec := filepath.Join(dir, SpecFile)
 	src, _ := os.ReadFile(spec)
 	os.WriteFile(spec, bytes.Replace(src, []byte("out = 120"), []byte("out = 100"), 1), 0o644)
-	if _, err := Resume(dir, 2, nil); err == nil {
+	if _, err := Resume(dir, 2, compileSpec, nil); err == nil {
 		t.Error("resumed a run whose spec was edited")
 	}
-	if _, err := New(c, nil); err == nil {
+	if _, err := newRun(c, nil); err == nil {
 		t.Error("a new run overwrote an existing run directory")
 	}
 }
@@ -167,7 +167,7 @@ func TestDivergenceStopsAndKeepsTheCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	c := lenetConfig(t, dir)
 	c.Epochs, c.TrainLimit, c.TestLimit = 1, 512, 64
-	r, err := New(c, nil)
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestDivergenceStopsAndKeepsTheCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, CheckpointFile))
-	r2, err := Resume(dir, 2, nil)
+	r2, err := Resume(dir, 2, compileSpec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestDropoutDoesNotReplayTheInitDraws(t *testing.T) {
 	for _, seed := range []uint64{0, 1, 42} {
 		cfg := lenetConfig(t, t.TempDir())
 		cfg.Seed = seed
-		r, err := New(cfg, nil)
+		r, err := newRun(cfg, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,12 +1,12 @@
 // Command mksubset writes the class-balanced Fashion-MNIST subset that
-// runner/data embeds: the first 1,000 training images and the first 200 test
+// internal/data embeds: the first 1,000 training images and the first 200 test
 // images of each class, in dataset order, as gzip-compressed IDX files.
 //
-//	go run ./tools/mksubset -src /usr/share/datasets/fashion-mnist -out runner/data/subset
+//	go run ./tools/mksubset -src /usr/share/datasets/fashion-mnist -out internal/data/subset
 //
 // The output is deterministic: same input and Go version give the same bytes
-// (gzip headers carry no name and no time). It imports only runner/data/idx,
-// not runner/data, because that package embeds the files this tool makes.
+// (gzip headers carry no name and no time). It imports only internal/data/idx,
+// not internal/data, because that package embeds the files this tool makes.
 package main
 
 import (
@@ -17,14 +17,14 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/netc/netc/runner/data/idx"
+	"github.com/netc/netc/internal/data/idx"
 )
 
 const numClasses = 10
 
 func main() {
 	src := flag.String("src", "/usr/share/datasets/fashion-mnist", "directory with the full Fashion-MNIST IDX files")
-	out := flag.String("out", "runner/data/subset", "directory to write the subset into")
+	out := flag.String("out", "internal/data/subset", "directory to write the subset into")
 	trainPerClass := flag.Int("train", 1000, "training images per class")
 	testPerClass := flag.Int("test", 200, "test images per class")
 	flag.Parse()

@@ -24,7 +24,7 @@ import (
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 func main() {

@@ -1,7 +1,7 @@
 package schemagen
 
 // dataSchema is the [data] table: the data source, normalization and
-// training-time augmentation (runner/data implements each).
+// training-time augmentation (internal/data implements each).
 func dataSchema() obj {
 	pair := func(doc string, minimum float64) obj {
 		return obj{"type": "array", "minItems": 2, "maxItems": 2, "description": doc,

@@ -19,7 +19,7 @@ import (
 
 	"github.com/netc/netc/compiler/ir"
 	pb "github.com/netc/netc/internal/export/onnx/onnxpb"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // Opset is the ONNX operator set the models use: 17 is the first with

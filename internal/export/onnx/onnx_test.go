@@ -18,7 +18,7 @@ import (
 	pb "github.com/netc/netc/internal/export/onnx/onnxpb"
 	"github.com/netc/netc/internal/testenv"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/lenet-bn.onnx.txt")

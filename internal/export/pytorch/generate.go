@@ -23,7 +23,7 @@ import (
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/internal/ops"
 	"github.com/netc/netc/internal/structure"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 //go:embed model.py.tmpl

@@ -13,7 +13,7 @@ import (
 	"github.com/netc/netc/internal/export/statedict"
 	"github.com/netc/netc/internal/testenv"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // The seven networks of the chapter, then the ImageNet ones (whose blocks differ most

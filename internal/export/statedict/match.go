@@ -20,7 +20,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // How a state dict is matched.

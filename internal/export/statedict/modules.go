@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // module is one module of the state dict: the tensors directly under one path.

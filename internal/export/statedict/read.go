@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/netc/netc/internal/userfile"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // Source is a state dict as read from a file.

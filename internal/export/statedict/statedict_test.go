@@ -16,7 +16,7 @@ import (
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/internal/testenv"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // entry is one tensor of a hand-made safetensors file.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/netc/netc/compiler"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // TestFileAndNamesDisagree: a torch.save file that lists features.2 before features.1

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // readTorch reads a checkpoint written by torch.save (PyTorch ≥ 1.6's zip format): a

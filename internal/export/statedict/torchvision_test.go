@@ -9,7 +9,7 @@ import (
 	"github.com/netc/netc/compiler"
 	"github.com/netc/netc/internal/testenv"
 	"github.com/netc/netc/runner"
-	"github.com/netc/netc/runner/tensorio"
+	"github.com/netc/netc/tensorio"
 )
 
 // importAndRun imports a fixture of testdata/tv into its spec and returns netc's eval

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/data/idx"
+	"github.com/netc/netc/internal/data/idx"
 )
 
 // TestEmbeddedSubsetIsBalanced counts the labels of the embedded subset.

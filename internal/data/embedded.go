@@ -3,7 +3,7 @@ package data
 import (
 	"bytes"
 	"embed"
-	"github.com/netc/netc/runner/data/idx"
+	"github.com/netc/netc/internal/data/idx"
 	"path"
 )
 

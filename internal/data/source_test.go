@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/data"
-	"github.com/netc/netc/runner/data/datatest"
+	"github.com/netc/netc/internal/data"
+	"github.com/netc/netc/internal/data/datatest"
 )
 
 func embedded(t *testing.T) *data.Dataset {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netc/netc/runner/data/idx"
+	"github.com/netc/netc/internal/data/idx"
 )
 
 // writeSet writes the first n train and test images of the embedded subset

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/netc/netc/runner/data"
+	"github.com/netc/netc/internal/data"
 )
 
 // CIFARPixels is the 3×32×32 CIFAR-format image made from 28×28 grayscale

@@ -2,7 +2,7 @@ package data
 
 import (
 	"fmt"
-	"github.com/netc/netc/runner/data/idx"
+	"github.com/netc/netc/internal/data/idx"
 )
 
 // NumClasses is the number of classes in Fashion-MNIST and MNIST.
