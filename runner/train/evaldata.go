@@ -2,8 +2,9 @@ package train
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
+
+	"github.com/netc/netc/internal/userfile"
 )
 
 // RunBeside returns the options of the run whose directory holds spec, when spec is a run
@@ -12,7 +13,7 @@ func RunBeside(spec string) *Config {
 	if filepath.Base(spec) != SpecFile {
 		return nil
 	}
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(spec), RunFile))
+	raw, err := userfile.ReadFile(filepath.Join(filepath.Dir(spec), RunFile), maxRunTextBytes)
 	if err != nil {
 		return nil
 	}
