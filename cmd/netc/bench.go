@@ -13,7 +13,6 @@ import (
 	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/internal/report"
-	"github.com/netc/netc/kernels"
 	"github.com/netc/netc/runner"
 )
 
@@ -89,7 +88,7 @@ time over this run's (2.0 on 2 threads is perfect scaling).`,
 				return usageErrorf("--batch must be at least 1")
 			}
 			setThreads(threads)
-			res := benchResult{Spec: g.Name, Batch: batch, Threads: kernels.Threads(), Steps: steps}
+			res := benchResult{Spec: g.Name, Batch: batch, Threads: runner.Threads(), Steps: steps}
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -208,7 +207,7 @@ func layerRows(ts []runner.StepTime) []benchLayer {
 // than one, again on one thread, and gives each row its speed-up over one thread.
 func profileLayers(n *runner.Net, g *ir.Graph, opt *runner.SGD, steps int) []benchLayer {
 	rows := layerRows(runner.Profile(n, g, opt, steps))
-	threads := kernels.Threads()
+	threads := runner.Threads()
 	if threads < 2 {
 		return rows
 	}
