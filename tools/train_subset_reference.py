@@ -8,6 +8,9 @@ subset embedded in netc (internal/data/subset: 10,000 training and 2,000 test im
 real Fashion-MNIST), for several seeds, and prints the test accuracy after each epoch.
 
     /usr/bin/python3 tools/train_subset_reference.py --epochs 3 --batch 256 --lr 1.0
+
+--train-limit N trains on the first N training images only, as netc's --train-limit does
+(the short test's configuration).
 """
 import argparse
 import gzip
@@ -39,10 +42,13 @@ def main():
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--lr", type=float, default=1.0)
     p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--train-limit", type=int, default=0)
     a = p.parse_args()
     torch.set_num_threads(2)
     xtr = torch.tensor(idx("train-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
     ytr = torch.tensor(idx("train-labels-idx1-ubyte.gz"), dtype=torch.long)
+    if a.train_limit > 0:
+        xtr, ytr = xtr[:a.train_limit], ytr[:a.train_limit]
     xte = torch.tensor(idx("t10k-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
     yte = torch.tensor(idx("t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
     finals = []

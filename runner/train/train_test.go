@@ -26,14 +26,21 @@ func lenetConfig(t *testing.T, dir string) Config {
 // TestTrainLeNetOnSubset trains the book's LeNet-BN briefly on the embedded subset of
 // real Fashion-MNIST. PyTorch with the same configuration (tools/train_subset_reference.py
 // --epochs 2 --batch 64 --lr 0.1, five seeds) reaches a test accuracy of 0.621 to 0.758,
-// mean 0.717; chance is 0.1.
+// mean 0.717; chance is 0.1. With -short (CI's race-detector run, where training is some
+// ten times slower) it trains on the first 2,000 images only: PyTorch's runs of that
+// (the same command with --train-limit 2000, ten seeds) reach 0.585 to 0.695, mean 0.654.
 func TestTrainLeNetOnSubset(t *testing.T) {
 	dir := t.TempDir()
-	r, err := newRun(lenetConfig(t, dir), nil)
+	c := lenetConfig(t, dir)
+	trainImages, minAcc, torchMin := 10000, 0.60, 0.621
+	if testing.Short() {
+		c.TrainLimit, trainImages, minAcc, torchMin = 2000, 2000, 0.50, 0.585
+	}
+	r, err := newRun(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.TrainImages() != 10000 || r.TestImages() != 2000 {
+	if r.TrainImages() != trainImages || r.TestImages() != 2000 {
 		t.Fatalf("subset has %d / %d images", r.TrainImages(), r.TestImages())
 	}
 	if err := r.Train(context.Background()); err != nil {
@@ -44,8 +51,8 @@ func TestTrainLeNetOnSubset(t *testing.T) {
 	if len(h) != 2 || h[1].Loss >= h[0].Loss {
 		t.Errorf("loss did not fall: %+v", h)
 	}
-	if h[1].TestAcc < 0.60 {
-		t.Errorf("test accuracy %.3f after 2 epochs; PyTorch's runs of this configuration reach 0.62-0.76", h[1].TestAcc)
+	if h[1].TestAcc < minAcc {
+		t.Errorf("test accuracy %.3f after 2 epochs on %d images; PyTorch's runs of this configuration reach at least %.3f", h[1].TestAcc, trainImages, torchMin)
 	}
 	for _, f := range []string{CheckpointFile, LastFile, BestFile, MetricsFile, CurvesFile, SpecFile, RunFile} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
