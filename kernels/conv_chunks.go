@@ -152,3 +152,56 @@ func sgemmOn(mm *gemm.Serial, transA, transB bool, m, n, k int, alpha float32, a
 	}
 	gemm.SgemmEpilogue(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep)
 }
+
+// gemm16Task is Winograd's 16 independent GEMMs of one chunk (one per tile
+// position ξν, matrix i at offset i*as, i*bs, i*cs), split over the threads
+// a run of whole GEMMs each, on their gemm.Serial: one fork-join for the 16
+// instead of one per GEMM, and each product bitwise what the shared GEMM
+// gives (its results do not depend on the thread count).
+type gemm16Task struct {
+	transA, transB bool
+	m, n, k        int
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	as, bs, cs     int
+	beta           float32
+	threads        int
+}
+
+var gemm16Shared struct {
+	mu sync.Mutex
+	t  gemm16Task
+}
+
+// run computes the 16 products, split over the threads when there are two
+// or more and no other split holds the shared copy, else one after the
+// other, each on all threads.
+func (t *gemm16Task) run() {
+	threads := Threads()
+	if threads >= 2 && gemm16Shared.mu.TryLock() {
+		for len(convSlots) < threads {
+			convSlots = append(convSlots, convSlot{})
+		}
+		t.threads = threads
+		gemm16Shared.t = *t
+		Parallel(threads, 1, &gemm16Shared.t)
+		gemm16Shared.t = gemm16Task{} // do not pin the caller's slices
+		gemm16Shared.mu.Unlock()
+		return
+	}
+	for i := 0; i < 16; i++ {
+		t.one(i, nil)
+	}
+}
+
+func (t *gemm16Task) Run(lo, hi int) {
+	for s := lo; s < hi; s++ {
+		for i := s * 16 / t.threads; i < (s+1)*16/t.threads; i++ {
+			t.one(i, &convSlots[s].mm)
+		}
+	}
+}
+
+func (t *gemm16Task) one(i int, mm *gemm.Serial) {
+	sgemmOn(mm, t.transA, t.transB, t.m, t.n, t.k, 1, t.a[i*t.as:], t.lda, t.b[i*t.bs:], t.ldb, t.beta, t.c[i*t.cs:], t.ldc, gemm.Epilogue{})
+}
