@@ -42,25 +42,28 @@ const (
 	chunkData                     // batched im2col or pointwise backward data: x = dy, y = dx
 )
 
-var chunkShared struct {
-	mu sync.Mutex
-	t  chunkTask
-}
+var chunkShared struct{ t chunkTask }
 
-// convSlots[s] is thread s's private state in a chunked pass: a GEMM with
-// its own packing buffers and (for s > 0) a workspace. They grow to the
-// largest layer and are reused, so steady-state passes allocate nothing.
-var convSlots []convSlot
+// convSlots[s] is thread s's private state in a chunked pass or a split of
+// Winograd's 16 GEMMs: a GEMM with its own packing buffers and (for s > 0)
+// a workspace. They grow to the largest layer and are reused, so
+// steady-state passes allocate nothing. slotsMu guards them and the shared
+// task copies: a pass that finds it held (another goroutine's net) runs
+// without the slots, chunk by chunk on the shared threads.
+var (
+	slotsMu   sync.Mutex
+	convSlots []convSlot
+)
 
 type convSlot struct {
 	mm gemm.Serial
 	ws []float32
 }
 
-// parallel runs the chunks of *split (t's own split, which it may first
-// re-cut into a multiple of the thread count, see evenSplit) over the
-// threads and reports true, or reports false (and does nothing) when that
-// would not pay: one thread, fewer chunks than threads, or another chunked
+// parallel runs the chunks of *split (t's own split, which it re-cuts into
+// a multiple of the thread count, see evenSplit) over the threads and
+// reports true, or reports false (and changes nothing) when that would not
+// pay: one thread, fewer chunks than threads, or another chunked
 // pass running concurrently. work is the workspace one chunk of the
 // original split needs.
 func (t *chunkTask) parallel(split *convSplit, work int) bool {
@@ -68,15 +71,17 @@ func (t *chunkTask) parallel(split *convSplit, work int) bool {
 	if threads < 2 {
 		return false
 	}
-	*split = evenSplit(*split, threads)
-	chunks := split.chunks
+	e := evenSplit(*split, threads)
+	chunks := e.chunks
 	if chunks < threads || chunks%threads != 0 && chunks < 4*threads {
 		return false
 	}
-	if !chunkShared.mu.TryLock() {
+	if !slotsMu.TryLock() {
 		return false
 	}
-	defer chunkShared.mu.Unlock()
+	defer slotsMu.Unlock()
+	// Only now: a caller that gets false runs its own split's chunks.
+	*split = e
 	for len(convSlots) < threads {
 		convSlots = append(convSlots, convSlot{})
 	}
@@ -168,17 +173,14 @@ type gemm16Task struct {
 	threads        int
 }
 
-var gemm16Shared struct {
-	mu sync.Mutex
-	t  gemm16Task
-}
+var gemm16Shared struct{ t gemm16Task } // guarded by slotsMu
 
 // run computes the 16 products, split over the threads when there are two
-// or more and no other split holds the shared copy, else one after the
-// other, each on all threads.
+// or more and the slots are free, else one after the other, each on all
+// threads.
 func (t *gemm16Task) run() {
 	threads := Threads()
-	if threads >= 2 && gemm16Shared.mu.TryLock() {
+	if threads >= 2 && slotsMu.TryLock() {
 		for len(convSlots) < threads {
 			convSlots = append(convSlots, convSlot{})
 		}
@@ -186,7 +188,7 @@ func (t *gemm16Task) run() {
 		gemm16Shared.t = *t
 		Parallel(threads, 1, &gemm16Shared.t)
 		gemm16Shared.t = gemm16Task{} // do not pin the caller's slices
-		gemm16Shared.mu.Unlock()
+		slotsMu.Unlock()
 		return
 	}
 	for i := 0; i < 16; i++ {
