@@ -3,6 +3,7 @@ package kernels
 import (
 	"fmt"
 	"math"
+	"sync"
 	"testing"
 
 	"github.com/netc/netc/kernels/internal/gemm"
@@ -410,6 +411,59 @@ func TestConvAlgoDeterministic(t *testing.T) {
 			manyChunks := g.N >= 12 && (algo == ConvGEMM || algo == ConvPointwise || algo == ConvWinograd)
 			if manyChunks && chunkedPasses.Load() == chunked {
 				t.Errorf("%v on %+v: no pass ran a run of chunks per thread", algo, g)
+			}
+		}
+	}
+}
+
+// TestConvAlgoConcurrent: two nets' convs running at once (two goroutines) share the
+// worker pool and the per-thread conv slots; whichever finds them taken runs without
+// them, and both must still give the bits of a run alone.
+func TestConvAlgoConcurrent(t *testing.T) {
+	defer SetThreads(Threads())
+	SetThreads(2)
+	shapes := []struct {
+		g    ConvGeom
+		algo ConvAlgo
+	}{
+		{cgeom(16, 32, 12, 12, 32, 3, 3, 1, 1, 1, 1), ConvWinograd},
+		{cgeom(16, 16, 24, 24, 16, 3, 3, 1, 1, 1, 1), ConvGEMM},
+	}
+	var want [2][][]float32
+	for i, sh := range shapes {
+		s := newConvStep(t, sh.g, sh.algo, 4)
+		s.run()
+		want[i] = s.outputs()
+	}
+	// With the slots taken (as by another goroutine's pass), every chunk of the
+	// conv's own split must still be computed.
+	slotsMu.Lock()
+	for i, sh := range shapes {
+		s := newConvStep(t, sh.g, sh.algo, 4)
+		s.run()
+		for k, out := range s.outputs() {
+			sameBits(t, fmt.Sprintf("%v with the slots taken, output %d", sh.algo, k), out, want[i][k])
+		}
+	}
+	slotsMu.Unlock()
+	var wg sync.WaitGroup
+	var got [2][][][]float32
+	for i, sh := range shapes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 4 {
+				s := newConvStep(t, sh.g, sh.algo, 4)
+				s.run()
+				got[i] = append(got[i], s.outputs())
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range shapes {
+		for r, outs := range got[i] {
+			for k, out := range outs {
+				sameBits(t, fmt.Sprintf("%v, round %d, output %d", shapes[i].algo, r, k), out, want[i][k])
 			}
 		}
 	}

@@ -42,25 +42,28 @@ const (
 	chunkData                     // batched im2col or pointwise backward data: x = dy, y = dx
 )
 
-var chunkShared struct {
-	mu sync.Mutex
-	t  chunkTask
-}
+var chunkShared struct{ t chunkTask }
 
-// convSlots[s] is thread s's private state in a chunked pass: a GEMM with
-// its own packing buffers and (for s > 0) a workspace. They grow to the
-// largest layer and are reused, so steady-state passes allocate nothing.
-var convSlots []convSlot
+// convSlots[s] is thread s's private state in a chunked pass or a split of
+// Winograd's 16 GEMMs: a GEMM with its own packing buffers and (for s > 0)
+// a workspace. They grow to the largest layer and are reused, so
+// steady-state passes allocate nothing. slotsMu guards them and the shared
+// task copies: a pass that finds it held (another goroutine's net) runs
+// without the slots, chunk by chunk on the shared threads.
+var (
+	slotsMu   sync.Mutex
+	convSlots []convSlot
+)
 
 type convSlot struct {
 	mm gemm.Serial
 	ws []float32
 }
 
-// parallel runs the chunks of *split (t's own split, which it may first
-// re-cut into a multiple of the thread count, see evenSplit) over the
-// threads and reports true, or reports false (and does nothing) when that
-// would not pay: one thread, fewer chunks than threads, or another chunked
+// parallel runs the chunks of *split (t's own split, which it re-cuts into
+// a multiple of the thread count, see evenSplit) over the threads and
+// reports true, or reports false (and changes nothing) when that would not
+// pay: one thread, fewer chunks than threads, or another chunked
 // pass running concurrently. work is the workspace one chunk of the
 // original split needs.
 func (t *chunkTask) parallel(split *convSplit, work int) bool {
@@ -68,15 +71,17 @@ func (t *chunkTask) parallel(split *convSplit, work int) bool {
 	if threads < 2 {
 		return false
 	}
-	*split = evenSplit(*split, threads)
-	chunks := split.chunks
+	e := evenSplit(*split, threads)
+	chunks := e.chunks
 	if chunks < threads || chunks%threads != 0 && chunks < 4*threads {
 		return false
 	}
-	if !chunkShared.mu.TryLock() {
+	if !slotsMu.TryLock() {
 		return false
 	}
-	defer chunkShared.mu.Unlock()
+	defer slotsMu.Unlock()
+	// Only now: a caller that gets false runs its own split's chunks.
+	*split = e
 	for len(convSlots) < threads {
 		convSlots = append(convSlots, convSlot{})
 	}
@@ -151,4 +156,54 @@ func sgemmOn(mm *gemm.Serial, transA, transB bool, m, n, k int, alpha float32, a
 		return
 	}
 	gemm.SgemmEpilogue(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep)
+}
+
+// gemm16Task is Winograd's 16 independent GEMMs of one chunk (one per tile
+// position ξν, matrix i at offset i*as, i*bs, i*cs), split over the threads
+// a run of whole GEMMs each, on their gemm.Serial: one fork-join for the 16
+// instead of one per GEMM, and each product bitwise what the shared GEMM
+// gives (its results do not depend on the thread count).
+type gemm16Task struct {
+	transA, transB bool
+	m, n, k        int
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	as, bs, cs     int
+	beta           float32
+	threads        int
+}
+
+var gemm16Shared struct{ t gemm16Task } // guarded by slotsMu
+
+// run computes the 16 products, split over the threads when there are two
+// or more and the slots are free, else one after the other, each on all
+// threads.
+func (t *gemm16Task) run() {
+	threads := Threads()
+	if threads >= 2 && slotsMu.TryLock() {
+		for len(convSlots) < threads {
+			convSlots = append(convSlots, convSlot{})
+		}
+		t.threads = threads
+		gemm16Shared.t = *t
+		Parallel(threads, 1, &gemm16Shared.t)
+		gemm16Shared.t = gemm16Task{} // do not pin the caller's slices
+		slotsMu.Unlock()
+		return
+	}
+	for i := 0; i < 16; i++ {
+		t.one(i, nil)
+	}
+}
+
+func (t *gemm16Task) Run(lo, hi int) {
+	for s := lo; s < hi; s++ {
+		for i := s * 16 / t.threads; i < (s+1)*16/t.threads; i++ {
+			t.one(i, &convSlots[s].mm)
+		}
+	}
+}
+
+func (t *gemm16Task) one(i int, mm *gemm.Serial) {
+	sgemmOn(mm, t.transA, t.transB, t.m, t.n, t.k, 1, t.a[i*t.as:], t.lda, t.b[i*t.bs:], t.ldb, t.beta, t.c[i*t.cs:], t.ldc, gemm.Epilogue{})
 }

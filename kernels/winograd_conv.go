@@ -59,8 +59,13 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: tiles, pcols: pc}
 	ct.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
 	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*tiles), winoMat(wg.cout*tiles)
-	for xn := 0; xn < 16; xn++ {
-		sgemmOn(mm, false, false, wg.cout, tiles, wg.cin, 1, t.w[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles, gemm.Epilogue{})
+	if mm == nil {
+		gt := gemm16Task{m: wg.cout, n: tiles, k: wg.cin, a: t.w, lda: wg.cin, as: us, b: v, ldb: tiles, bs: vs, c: m, ldc: tiles, cs: ms}
+		gt.run()
+	} else {
+		for xn := 0; xn < 16; xn++ {
+			mm.Sgemm(false, false, wg.cout, tiles, wg.cin, 1, t.w[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles)
+		}
 	}
 	ct = convTask{op: opWinoOutput, wg: wg, c: c, src: m, dst: t.y, bias: t.bias, ld: tiles, pcols: pc,
 		relu: t.relu, acc: t.acc}
@@ -89,9 +94,9 @@ func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 		if i > 0 {
 			beta = 1
 		}
-		for xn := 0; xn < 16; xn++ {
-			gemm.Sgemm(false, true, g.K, g.C, tiles, 1, z[xn*zs:], tiles, v[xn*vs:], tiles, beta, du[xn*us:], g.C)
-		}
+		gt := gemm16Task{transB: true, m: g.K, n: g.C, k: tiles, a: z, lda: tiles, as: zs, b: v, ldb: tiles, bs: vs,
+			c: du, ldc: g.C, cs: us, beta: beta}
+		gt.run()
 	}
 	t := convTask{op: opWinoWeightGrad, g: g, src: du, dst: dw}
 	t.run(g.K, 32*g.C)
