@@ -35,6 +35,7 @@ type Layer struct {
 	Name    string
 	Kind    string // conv, linear or batchnorm
 	Tensors []ir.Tensor
+	Groups  []string // the block instances and branches it is in, outermost first
 }
 
 // Layers lists g's layers with parameters, in execution order.
@@ -45,7 +46,7 @@ func Layers(g *ir.Graph) []Layer {
 			continue
 		}
 		if ts := n.Tensors(g.InputShape(n)); len(ts) > 0 {
-			out = append(out, Layer{Name: n.Name, Kind: string(n.Op), Tensors: ts})
+			out = append(out, Layer{Name: n.Name, Kind: string(n.Op), Tensors: ts, Groups: n.Scope})
 		}
 	}
 	return out
