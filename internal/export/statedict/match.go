@@ -8,9 +8,10 @@
 // layernorm, layer scale) and the shapes of their tensors, and within a class the
 // modules, in the state dict's order, take the spec's layers in execution order. The
 // state dict's order comes from the file where it keeps one (torch.save keeps the order
-// of registration), from names that number modules, and from structure; where none
-// settles it, the import fails naming the modules in question, and --map rules
-// (rules.go) say what structure cannot. Every tensor's shape is checked.
+// of registration), from names that number modules, and from structure; what order
+// leaves open, the module tree may settle (tree.go); where none settles it, the import
+// fails naming the modules in question, and --map rules (rules.go) say what structure
+// cannot. Every tensor's shape is checked.
 package statedict
 
 import (
