@@ -57,7 +57,7 @@ func setKey(ix []int) string {
 
 // linedUp returns the PyTorch modules that pairs lines up with a netc group, each
 // keyed by its path and the group's layers.
-func linedUp(pairs map[int]*module, groups map[string]bool) map[string]bool {
+func linedUp(pairs map[int]*module, groups map[string]bool) []string {
 	under := map[string][]int{} // module path -> the layers paired with modules at or under it
 	for li, m := range pairs {
 		for i := 0; i <= len(m.segs); i++ {
@@ -65,29 +65,43 @@ func linedUp(pairs map[int]*module, groups map[string]bool) map[string]bool {
 			under[node] = append(under[node], li)
 		}
 	}
-	out := map[string]bool{}
+	var out []string
 	for node, ix := range under {
 		slices.Sort(ix)
 		if k := setKey(ix); groups[k] {
-			out[node+"\x00"+k] = true
+			out = append(out, node+"\x00"+k)
 		}
 	}
 	return out
 }
 
 // treeKept returns the pairings that no other lines up more than: those whose lined-up
-// modules are not a proper subset of another's.
+// modules are not a proper subset of another's. (Sets are bitsets: up to 2^maxUndecided
+// pairings are compared pairwise.)
 func treeKept(layers []Layer, pairings []map[int]*module) []map[int]*module {
 	groups := groupSets(layers)
-	lined := make([]map[string]bool, len(pairings))
+	index := map[string]int{}
+	lined := make([][]string, len(pairings))
 	for i, p := range pairings {
 		lined[i] = linedUp(p, groups)
+		for _, k := range lined[i] {
+			if _, ok := index[k]; !ok {
+				index[k] = len(index)
+			}
+		}
+	}
+	sets := make([]bitset, len(pairings))
+	for i, ks := range lined {
+		sets[i] = make(bitset, (len(index)+63)/64)
+		for _, k := range ks {
+			sets[i].add(index[k])
+		}
 	}
 	var kept []map[int]*module
 	for i := range pairings {
 		beaten := false
 		for j := range pairings {
-			if j != i && properSubset(lined[i], lined[j]) {
+			if len(lined[i]) < len(lined[j]) && sets[i].within(sets[j]) {
 				beaten = true
 				break
 			}
@@ -99,12 +113,14 @@ func treeKept(layers []Layer, pairings []map[int]*module) []map[int]*module {
 	return kept
 }
 
-func properSubset(a, b map[string]bool) bool {
-	if len(a) >= len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
+type bitset []uint64
+
+func (b bitset) add(i int) { b[i/64] |= 1 << (i % 64) }
+
+// within tells whether every member of b is in c.
+func (b bitset) within(c bitset) bool {
+	for w := range b {
+		if b[w]&^c[w] != 0 {
 			return false
 		}
 	}
