@@ -7,9 +7,9 @@ layer scale drawn at random, as tools/statedict_fixtures.py does for the small C
 fixtures), saves its state dict unrenamed both with torch.save and as safetensors, runs
 `netc import` and `netc infer` on two random 3x224x224 images, and prints the relative
 error of netc's eval logits against torchvision's computed in float64 (max |a-b| / max |b|).
-Safetensors files keep no module order; where names and structure cannot settle a
-pairing (ResNet-50's first block, whose third conv and projection have one shape), the
-import must fail naming both, and the --map file below resolves it.
+No file is given a --map: safetensors files keep no module order, and names, shapes and
+the module tree must settle every pairing (ResNet-50's first block, whose third conv and
+projection have one shape, by the tree: downsample is netc's shortcut branch).
 
 Run from the repository root (builds netc to a temporary directory):
   PYTHONPATH=tools /usr/bin/python3 tools/import_vs_torchvision.py [family ...]
@@ -34,8 +34,6 @@ FAMILIES = {
     "shufflenet_v2": torchvision.models.shufflenet_v2_x1_0,
     "mobilenet_v3_large": torchvision.models.mobilenet_v3_large,
 }
-MAPS = {"resnet50": '"stage1.bottleneck1.shortcut.projection.conv" = "layer1.0.downsample.0"\n'
-                    '"stage1.bottleneck1.shortcut.projection.batchnorm" = "layer1.0.downsample.1"\n'}
 
 
 def run(*args):
@@ -69,19 +67,7 @@ def main():
         for ext, path in files.items():
             spec = os.path.join("specs", name + ".toml")
             w = os.path.join(tmp, name + ext + ".netc.safetensors")
-            args = [netc, "import", "--from", "pytorch", path, "--spec", spec, "--out", w]
-            how = "structure"
-            if ext == ".safetensors" and name in MAPS:
-                code, out = run(*args)
-                if code != 1 or "could be PyTorch's" not in out:
-                    print("%-20s %-12s expected an ambiguity error, got exit %d: %s" % (name, ext, code, out.strip()))
-                    failed = True
-                mp = os.path.join(tmp, name + ".map")
-                with open(mp, "w") as f:
-                    f.write(MAPS[name])
-                args += ["--map", mp]
-                how = "--map"
-            code, out = run(*args)
+            code, out = run(netc, "import", "--from", "pytorch", path, "--spec", spec, "--out", w)
             if code:
                 print("%-20s %-12s import failed: %s" % (name, ext, out.strip()))
                 failed = True
@@ -94,7 +80,7 @@ def main():
                 continue
             got = np.load(y).astype(np.float64)
             rel = np.abs(got - want).max() / np.abs(want).max()
-            print("%-20s %-12s %-10s %.2e" % (name, ext, how, rel))
+            print("%-20s %-12s %-10s %.2e" % (name, ext, "structure", rel))
             failed |= not rel <= 1e-5
     sys.exit(1 if failed else 0)
 

@@ -8,9 +8,10 @@
 // layernorm, layer scale) and the shapes of their tensors, and within a class the
 // modules, in the state dict's order, take the spec's layers in execution order. The
 // state dict's order comes from the file where it keeps one (torch.save keeps the order
-// of registration), from names that number modules, and from structure; where none
-// settles it, the import fails naming the modules in question, and --map rules
-// (rules.go) say what structure cannot. Every tensor's shape is checked.
+// of registration), from names that number modules, and from structure; what order
+// leaves open, the module tree may settle (tree.go); where none settles it, the import
+// fails naming the modules in question, and --map rules (rules.go) say what structure
+// cannot. Every tensor's shape is checked.
 package statedict
 
 import (
@@ -35,6 +36,7 @@ type Layer struct {
 	Name    string
 	Kind    string // conv, linear or batchnorm
 	Tensors []ir.Tensor
+	Groups  []string // the block instances and branches it is in, outermost first
 }
 
 // Layers lists g's layers with parameters, in execution order.
@@ -45,7 +47,7 @@ func Layers(g *ir.Graph) []Layer {
 			continue
 		}
 		if ts := n.Tensors(g.InputShape(n)); len(ts) > 0 {
-			out = append(out, Layer{Name: n.Name, Kind: string(n.Op), Tensors: ts})
+			out = append(out, Layer{Name: n.Name, Kind: string(n.Op), Tensors: ts, Groups: n.Scope})
 		}
 	}
 	return out

@@ -19,8 +19,9 @@ import (
 //     should run together, not interleaved with a sibling's, and not before those of a
 //     sibling its name or the file puts earlier): ResNet's stem bn1 is placed before
 //     layer1 because the other way its BatchNorm would run inside layer1.
-// When the kept ways pair some layer differently, the pairing is ambiguous: that is an
-// error naming the modules in question, never a guess. When the file's order and the
+// When the kept ways pair some layer differently, the module tree decides where it lines
+// up one way's modules with netc's groups and more (tree.go); when it does not, the
+// pairing is ambiguous: that is an error naming the modules in question, never a guess. When the file's order and the
 // names disagree, that is an error too.
 
 // maxUndecided bounds the ways tried (2^maxUndecided).
@@ -277,11 +278,18 @@ func (s *solver) solve(layers []Layer, specClasses map[string][]int, classes map
 	if len(best) == 0 {
 		return nil, []string{"no order of the modules is consistent with their names"}, false
 	}
+	kept := make([]map[int]*module, len(best))
+	for i, c := range best {
+		kept[i] = c.pairs
+	}
+	if !samePairing(kept) {
+		kept = treeKept(layers, kept)
+	}
 	var either []string
-	for _, other := range best[1:] {
+	for _, other := range kept[1:] {
 		named := map[*module]bool{}
 		for li := range layers {
-			a, b := best[0].pairs[li], other.pairs[li]
+			a, b := kept[0][li], other[li]
 			if a != nil && b != nil && a != b && !named[a] {
 				named[a], named[b] = true, true
 				either = append(either, fmt.Sprintf("%s (%s) could be PyTorch's %s or %s", layers[li].Name, specClass(layers[li]), displayPath(a.path), displayPath(b.path)))
@@ -292,9 +300,21 @@ func (s *solver) solve(layers []Layer, specClasses map[string][]int, classes map
 		}
 	}
 	if either != nil {
-		return nil, append(either, "nothing in the file settles which: their names do not number them and the layers around them fit either way; import the torch.save checkpoint, which keeps the modules' order, or give these layers with --map"), true
+		return nil, append(either, "nothing in the file settles which: their names do not number them, and the layers around them and the module tree fit either way; import the torch.save checkpoint, which keeps the modules' order, or give these layers with --map"), true
 	}
-	return best[0].pairs, nil, false
+	return kept[0], nil, false
+}
+
+// samePairing tells whether the pairings all pair every layer with one module.
+func samePairing(pairings []map[int]*module) bool {
+	for _, p := range pairings[1:] {
+		for li, m := range pairings[0] {
+			if p[li] != m {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func splitNode(k string) []string {
