@@ -70,6 +70,7 @@ func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Classes = int(globals["classes"].I)
 	if schemaErrs != nil {
 		// The tree does not have the shape expansion needs; still report what the
 		// static checks find (expression syntax, unknown blocks and names), so one run
@@ -96,7 +97,8 @@ func CheckDoc(d *load.Doc, opt Options) (*ir.Graph, error) {
 }
 
 // Globals resolves the spec's free parameters with command-line overrides applied, plus
-// `classes`.
+// `classes`, which --set may change too (a new head for another data set: every layer
+// written with out = "classes" follows).
 func Globals(s *ast.Spec, set []string) (map[string]expr.Value, error) {
 	g := map[string]expr.Value{"classes": expr.IntVal(int64(s.Classes))}
 	var known []string
@@ -112,7 +114,15 @@ func Globals(s *ast.Spec, set []string) (map[string]expr.Value, error) {
 			return nil, &OptionError{fmt.Sprintf("--set %s: expected name=value, e.g. --set ratio=4", diag.Quote(kv))}
 		}
 		def, exists := g[name]
-		if !exists || name == "classes" {
+		if name == "classes" {
+			v, err := parseValue(strings.TrimSpace(val), expr.Int)
+			if err != nil || v.I < 1 || v.I > 1<<20 {
+				return nil, &OptionError{fmt.Sprintf("--set %s: classes must be an integer from 1 to %d", diag.Clip(kv), 1<<20)}
+			}
+			g[name] = v
+			continue
+		}
+		if !exists {
 			msg := fmt.Sprintf("--set %s: the spec has no parameter %s", diag.Clip(kv), diag.Quote(name))
 			if s := names.Suggest(name, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -120,9 +130,6 @@ func Globals(s *ast.Spec, set []string) (map[string]expr.Value, error) {
 				msg += "; its parameters: " + strings.Join(known, ", ")
 			} else {
 				msg += "; it declares none (add them under params = { ... })"
-			}
-			if name == "classes" {
-				msg = fmt.Sprintf("--set %s: classes is fixed by the spec; edit its classes key", diag.Clip(kv))
 			}
 			return nil, &OptionError{msg}
 		}
