@@ -40,7 +40,7 @@ func TestTrainDDP(t *testing.T) {
 	cmd := exec.Command(torchrun, "--redirects", "1", "--tee", "1", "--nproc_per_node=2",
 		"--master_addr=127.0.0.1", "--master_port="+strconv.Itoa(freePort(t)),
 		"train_ddp.py", "--epochs", "1", "--subset", "8192", "--log-every", "1",
-		"--data", filepath.Join(testenv.Root(t), "runner", "data", "subset"),
+		"--data", filepath.Join(testenv.Root(t), "internal", "data", "subset"),
 		"--weights", "start.safetensors", "--out", "trained.safetensors")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
