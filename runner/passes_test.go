@@ -67,7 +67,7 @@ func maxRelErr(a, b []float32) float64 {
 func TestDisabledPassesChangeNothing(t *testing.T) {
 	nets := map[string]string{"alexnet": "1x128x128", "vgg11": "1x32x32", "nin": "1x96x96", "googlenet": "1x64x64",
 		"lenet-bn": "", "resnet18": "1x64x64", "densenet": "1x64x64"}
-	optional := []string{"alias", "fold-batchnorm", "fuse-batchnorm-relu", "fuse-activation", "eliminate-concat", "inplace"}
+	optional := []string{"alias", "fold-batchnorm", "fuse-batchnorm-relu", "fuse-residual", "fuse-activation", "eliminate-concat", "inplace"}
 	for name, input := range nets {
 		t.Run(name, func(t *testing.T) {
 			train, loss, grads, eval := runWith(t, name, input, nil)
