@@ -23,6 +23,19 @@ func AddForwardView(a, b, y View) {
 	t.run(eltGrain)
 }
 
+// AddReLUForwardView computes y = max(a + b, 0) on strided views in one pass:
+// a residual add and the ReLU after it. y may be the same view as a or b.
+func AddReLUForwardView(a, b, y View) {
+	a.check("add+relu", "a", a.N, a.Len)
+	b.check("add+relu", "b", a.N, a.Len)
+	y.check("add+relu", "y", a.N, a.Len)
+	if a.contiguous() && b.contiguous() && y.contiguous() {
+		a, b, y = a.packed(), b.packed(), y.packed()
+	}
+	t := eltTask{op: eltAddReLU, a: a, b: b, c: y}
+	t.run(eltGrain)
+}
+
 // AddBackwardView passes dy to one input's gradient (dx = dy, or dx += dy; once per
 // input of the add) on strided views: dy has the add output's
 // layout, dx the input's.
@@ -45,6 +58,13 @@ func addSpan(a, b, y []float32) {
 	b, y = b[:len(a)], y[:len(a)]
 	for i, v := range a {
 		y[i] = v + b[i]
+	}
+}
+
+func addReLUSpan(a, b, y []float32) {
+	b, y = b[:len(a)], y[:len(a)]
+	for i, v := range a {
+		y[i] = max(v+b[i], 0) // as reluSpan: NaN stays NaN
 	}
 }
 

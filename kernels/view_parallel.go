@@ -31,6 +31,7 @@ const (
 	eltTanh
 	eltTanhBackward
 	eltAdd         // c = a + b
+	eltAddReLU     // c = max(a + b, 0)
 	eltPass        // b = a or b += a (add backward, concat, identity dropout)
 	eltDropoutBack // b = a*mask or b += a*mask
 )
@@ -109,6 +110,8 @@ func (t *eltTask) span(n, i, j int) {
 		tanhBackSpan(a, b, t.c.Sample(n)[i:j], t.acc)
 	case eltAdd:
 		addSpan(a, b, t.c.Sample(n)[i:j])
+	case eltAddReLU:
+		addReLUSpan(a, b, t.c.Sample(n)[i:j])
 	case eltPass:
 		passSpan(a, b, t.acc)
 	case eltDropoutBack:

@@ -141,12 +141,21 @@ func (c *convStep) forward(n *Net, train bool) {
 		w, b = c.fw, c.fb
 	}
 	x, y := n.value(c.s.In[0]), n.value(c.s.Out)
-	relu := c.s.Act == ir.OpReLU // applied in the GEMM's epilogue
+	relu := c.s.Act == ir.OpReLU && !c.s.Residual // applied in the GEMM's epilogue
 	if c.algo == kernels.ConvIm2col {
 		kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.ws)
 		relu = false
 	} else {
 		kernels.ConvForwardAlgo(c.g, c.algo, x.Data, w, b, y.Data, c.ws, relu)
+	}
+	if c.s.Residual {
+		// Rounded as the unfused add and ReLU steps: (conv + bias) + r, then max(., 0).
+		r := n.value(c.s.In[1])
+		if c.s.Act == ir.OpReLU {
+			kernels.AddReLUForwardView(y, r, y)
+			return
+		}
+		kernels.AddForwardView(y, r, y)
 	}
 	if c.s.Act != "" && !relu {
 		activation(c.s, y, y)

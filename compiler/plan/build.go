@@ -161,7 +161,7 @@ func (b *builder) placement(id int, buf map[int]int) *Placement {
 func (b *builder) steps() {
 	g := b.g
 	for _, s := range g.Calls {
-		ps := Step{Name: s.Name, Op: s.Op, Fused: s.Fused, Act: s.Act, ActAttrs: s.ActAttrs, FoldBN: s.FoldBN, Alias: s.Alias,
+		ps := Step{Name: s.Name, Op: s.Op, Fused: s.Fused, Act: s.Act, ActAttrs: s.ActAttrs, FoldBN: s.FoldBN, Residual: s.Residual, Alias: s.Alias,
 			Attrs: s.Attrs, In: s.In, Out: s.Out, Copy: s.Copy}
 		n := g.node(s.Name)
 		in := g.Tensors[s.In[0]].Shape

@@ -37,6 +37,9 @@ func (g *Graph) Check() error {
 		if s.Act != "" && s.Op != ir.OpConv && s.Op != ir.OpLinear && s.Op != ir.OpBatchNorm {
 			return fmt.Errorf("step %s: %s cannot carry a fused %s", s.Name, s.Op, s.Act)
 		}
+		if s.Residual && (s.Op != ir.OpConv || len(s.In) != 2) {
+			return fmt.Errorf("step %s: a fused residual needs a conv with two inputs, found %s with %d", s.Name, s.Op, len(s.In))
+		}
 		if s.Op == ir.OpConcat && len(s.Copy) != len(s.In) {
 			return fmt.Errorf("concat %s: %d copy flags for %d inputs", s.Name, len(s.Copy), len(s.In))
 		}

@@ -25,6 +25,9 @@ func (g *Graph) String() string {
 		if s.FoldBN != "" {
 			op += "+batchnorm"
 		}
+		if s.Residual {
+			op += "+add"
+		}
 		if s.Alias {
 			op += " (alias)"
 		}

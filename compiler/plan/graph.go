@@ -75,8 +75,11 @@ type Call struct {
 	// ActAttrs are that activation's attributes (leaky_relu's slope).
 	ActAttrs *ir.Attrs
 	FoldBN   string // inference: the batchnorm node folded into this conv or linear
-	In       []int  // values read
-	Out      int    // value written
+	// Residual, on a conv (inference): In[1] is added to the output before the
+	// activation (see fuseResidual).
+	Residual bool
+	In       []int // values read
+	Out      int   // value written
 	// Alias marks a step that computes nothing: its output is its input's storage seen
 	// with another shape (flatten, identity, dropout at inference).
 	Alias bool

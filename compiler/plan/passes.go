@@ -25,6 +25,7 @@ var passes = []pass{
 	{name: "alias", fn: alias, purpose: "flatten, identity and inference dropout become views of their input, not copies"},
 	{name: "fold-batchnorm", fn: foldBatchNorm, purpose: "fold a batchnorm into the conv or linear before it", modes: []Mode{Inference}},
 	{name: "fuse-batchnorm-relu", fn: fuseBatchNormReLU, purpose: "apply a ReLU after a batchnorm in the batchnorm kernel"},
+	{name: "fuse-residual", fn: fuseResidual, purpose: "add a residual to a conv's output in the conv step, before its activation", modes: []Mode{Inference}},
 	{name: "fuse-activation", fn: fuseActivation, purpose: "apply the activation after a conv or linear in its epilogue"},
 	{name: "eliminate-concat", fn: eliminateConcat, purpose: "branches write straight into their channel slice of a concat"},
 	{name: "inplace", fn: inPlace, purpose: "activations, dropout and residual adds overwrite an input no one needs any more"},
@@ -37,6 +38,10 @@ var passes = []pass{
 var passOrder = []struct{ before, after, why string }{
 	{"fold-batchnorm", "fuse-batchnorm-relu", "a batchnorm that already carries its ReLU is not folded"},
 	{"fold-batchnorm", "fuse-activation", "the activation after a batchnorm reaches the conv only once the batchnorm is folded into it"},
+	{"fold-batchnorm", "fuse-residual", "a batchnorm between the conv and the add keeps them apart until it is folded"},
+	{"fuse-residual", "fuse-activation", "the ReLU after a residual add reaches the conv only once the add is fused into it"},
+	{"fuse-residual", "inplace", "an add already overwriting its input in place cannot be fused away"},
+	{"fuse-residual", "deadcode", "the adds a fusion absorbs are dropped by deadcode"},
 	{"fuse-batchnorm-relu", "inplace", "a value that hosts an in-place output cannot be fused away"},
 	{"fuse-activation", "inplace", "a value that hosts an in-place output cannot be fused away"},
 	{"eliminate-concat", "inplace", "a value already living in another's storage cannot move into its concat slice"},

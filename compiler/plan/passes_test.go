@@ -86,6 +86,26 @@ flatten  flatten  conv2 -> flatten
 flatten  flatten  relu -> flatten
 linear  linear+tanh  flatten -> tanh
 `, true},
+		{"fuse-residual: identity shortcut, and a projection shortcut computed after the main branch", fuseResidual, Inference,
+			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "id" }, { op = "relu" }, { use = "proj" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.id]
+merge = "add"
+[blocks.id.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = []
+[blocks.proj]
+merge = "add"
+[blocks.proj.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = [ { op = "conv", out = 2, k = 1 } ]`,
+			`conv1  conv  input -> conv1
+id.main.conv  conv+add  conv1, conv1 -> id
+relu  relu  id -> relu
+proj.main.conv  conv  relu -> proj.main.conv
+proj.skip.conv  conv+add  relu, proj.main.conv -> proj
+conv2  conv  proj -> conv2
+flatten  flatten  conv2 -> flatten
+`, true},
 		{"eliminate-concat: branches write their slices, identity included", eliminateConcat, Training,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "d" }, { use = "d" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
 [blocks.d]
@@ -352,6 +372,29 @@ b = []`, nil},
 merge = "add"
 [blocks.rr.branches]
 a = [ { op = "relu" } ]
+b = []`, nil},
+		{"fuse-residual: training keeps the add a step (its backward copies the gradient)", fuseResidual, Training,
+			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "r" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]` + residual, nil},
+		{"fuse-residual: the other input is computed after the conv", fuseResidual, Inference,
+			`layers = [ { use = "late" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.late]
+merge = "add"
+[blocks.late.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = [ { op = "conv", out = 2, k = 1 }, { op = "relu" } ]`, nil},
+		{"fuse-residual: the conv's output is read twice", fuseResidual, Inference,
+			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "twice" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.twice]
+merge = "add"
+[blocks.twice.branches]
+a = []
+b = []`, nil},
+		{"fuse-residual: a ReLU sits between the conv and the add", fuseResidual, Inference,
+			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "rr" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.rr]
+merge = "add"
+[blocks.rr.branches]
+a = [ { op = "conv", out = 2, k = 1, act = "relu" } ]
 b = []`, nil},
 		{"eliminate-concat: the same value twice has two homes", eliminateConcat, Inference,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "twice" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]

@@ -50,12 +50,14 @@ type Step struct {
 	ActAttrs *ir.Attrs `json:"act_attrs,omitempty"`
 	FoldBN   string    `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
 	BNEps    float64   `json:"bn_eps,omitempty"`  // that batchnorm's eps
-	Alias    bool      `json:"alias,omitempty"`   // computes nothing: its output views its input
-	Algo     string    `json:"algo,omitempty"`    // conv: the algorithm chosen for it
-	Attrs    ir.Attrs  `json:"attrs"`
-	In       []int     `json:"in"`
-	Out      int       `json:"out"`
-	Copy     []bool    `json:"copy,omitempty"` // concat: inputs that are copied
+	// Residual, on a conv: In[1] is added to the output before Act (inference).
+	Residual bool     `json:"residual,omitempty"`
+	Alias    bool     `json:"alias,omitempty"` // computes nothing: its output views its input
+	Algo     string   `json:"algo,omitempty"`  // conv: the algorithm chosen for it
+	Attrs    ir.Attrs `json:"attrs"`
+	In       []int    `json:"in"`
+	Out      int      `json:"out"`
+	Copy     []bool   `json:"copy,omitempty"` // concat: inputs that are copied
 
 	Params        []string   `json:"params,omitempty"`         // parameter tensors it reads
 	Workspace     *Placement `json:"workspace,omitempty"`      // forward scratch (im2col)
@@ -75,6 +77,9 @@ func (s *Step) Label() string {
 	l := string(s.Op)
 	if s.FoldBN != "" {
 		l += "+bn"
+	}
+	if s.Residual {
+		l += "+add"
 	}
 	if s.Act != "" {
 		l += "+" + string(s.Act)

@@ -43,6 +43,18 @@ type kernelSet struct {
 	// mc is a multiple of mr and nc of nr.
 	kc, mc, nc int
 	fns        []kfunc // fns[mr] handles a panel with mr valid rows, 1 <= mr <= MR
+	// smallM, when set, is the set for products of one or two of its full
+	// panels (m = smallM.mr or 2*smallM.mr), where this set's tile leaves a
+	// ragged panel.
+	smallM *kernelSet
+}
+
+// forRows is the kernel set for an m-row product.
+func (ks *kernelSet) forRows(m int) *kernelSet {
+	if s := ks.smallM; s != nil && m%s.mr == 0 && m <= 2*s.mr {
+		return s
+	}
+	return ks
 }
 
 // Largest MR and NR of any kernel set; sizes the per-context scratch tile.

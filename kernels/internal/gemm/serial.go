@@ -13,7 +13,7 @@ type Serial struct {
 
 // SgemmEpilogue is the package's SgemmEpilogue on the calling thread alone.
 func (s *Serial) SgemmEpilogue(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep Epilogue) {
-	s.args = gemmArgs{ks: defaultKernels(), transA: transA, transB: transB, m: m, n: n, k: k,
+	s.args = gemmArgs{ks: defaultKernels().forRows(m), transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, ep: ep}
 	g := &s.args
 	g.check()

@@ -17,7 +17,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // SgemmEpilogue is Sgemm followed by ep, applied tile by tile while C is in
 // cache: C = ep(alpha*op(A)*op(B) + beta*C).
 func SgemmEpilogue(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep Epilogue) {
-	g := gemmArgs{ks: defaultKernels(), transA: transA, transB: transB, m: m, n: n, k: k,
+	g := gemmArgs{ks: defaultKernels().forRows(m), transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, ep: ep}
 	g.check()
 	execute(&g, threadpool.Available())
