@@ -18,9 +18,9 @@ fmt:
 
 check: vet fmt test
 
-# Each fuzz target of .ci/fuzz-targets for FUZZTIME (CI runs them briefly).
+# Each fuzz target of .ci/fuzz-targets for FUZZTIME (CI runs each for a number of inputs).
 fuzz:
-	@grep -v '^#' .ci/fuzz-targets | while read -r pkg target secs; do \
+	@grep -v '^#' .ci/fuzz-targets | while read -r pkg target execs; do \
 	  [ -n "$$pkg" ] || continue; \
 	  $(GO) test "$$pkg" -run '^$$' -fuzz "^$${target}\$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
