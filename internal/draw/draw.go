@@ -15,7 +15,6 @@ package draw
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
@@ -130,13 +129,4 @@ func resolve(g *ir.Graph, groups [][]string) ([][]*ir.Node, error) {
 		}
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -2,6 +2,8 @@ package draw
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
@@ -360,7 +362,7 @@ func layout(g *ir.Graph, root *seq, depth int, fused [][]*ir.Node) *scene {
 		what = fmt.Sprintf("depth %d", depth)
 	}
 	var ps []string
-	for _, k := range sortedKeys(g.Params) {
+	for _, k := range slices.Sorted(maps.Keys(g.Params)) {
 		ps = append(ps, k+"="+g.Params[k])
 	}
 	name := g.Name

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/netc/netc/internal/units"
@@ -45,12 +44,3 @@ func Human(x float64) string {
 
 // Bytes formats a byte count (see units.Bytes).
 func Bytes(n int64) string { return units.Bytes(n) }
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/netc/netc/compiler/ir"
@@ -26,7 +28,7 @@ func WriteTable(w io.Writer, g *ir.Graph, opt TableOptions) error {
 	fmt.Fprintf(w, "%s (%s): input %s, %d classes", g.Name, g.File, g.Input, g.Classes)
 	if len(g.Params) > 0 {
 		var ps []string
-		for _, k := range sortedKeys(g.Params) {
+		for _, k := range slices.Sorted(maps.Keys(g.Params)) {
 			ps = append(ps, k+"="+g.Params[k])
 		}
 		fmt.Fprintf(w, ", %s", strings.Join(ps, " "))
