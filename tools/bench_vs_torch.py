@@ -32,15 +32,15 @@ CASES = [
 ]
 
 
-def netc_bench(binary, spec, extra, batch, steps):
+def netc_bench(binary, spec, extra, batch, steps, threads=2):
     out = subprocess.run([binary, "bench", f"specs/{spec}.toml", *extra, "--batch", str(batch), "--steps", str(steps),
-                          "--threads", "2", "--json"], cwd=ROOT, capture_output=True, check=True, timeout=3600).stdout
+                          "--threads", str(threads), "--json"], cwd=ROOT, capture_output=True, check=True, timeout=3600).stdout
     r = json.loads(out)
     return r["train_images_per_sec"], r["infer_images_per_sec"]
 
 
-def torch_bench(model, batch, steps):
-    env = dict(os.environ, BATCH=str(batch), STEPS=str(steps), THREADS="2")
+def torch_bench(model, batch, steps, threads=2):
+    env = dict(os.environ, BATCH=str(batch), STEPS=str(steps), THREADS=str(threads))
     out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "torch_timing.py"), model], capture_output=True, text=True,
                          env=env, check=True, timeout=3600).stdout
     line = [l for l in out.splitlines() if l.startswith(model + " ")][-1]
