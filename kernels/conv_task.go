@@ -42,6 +42,7 @@ const (
 	opDepthwiseForward
 	opDepthwiseData
 	opDepthwiseFilter
+	opDirectForward
 )
 
 func (t *convTask) Run(lo, hi int) {
@@ -74,6 +75,8 @@ func (t *convTask) Run(lo, hi int) {
 		t.depthwiseData(lo, hi)
 	case opDepthwiseFilter:
 		t.depthwiseFilter(lo, hi)
+	case opDirectForward:
+		t.directForward(lo, hi)
 	}
 }
 

@@ -1,0 +1,14 @@
+//go:build !purego && amd64
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// haveDirectAVX512 selects the direct conv kernel (conv_direct.go); tests
+// clear it to run ConvDirect's GEMM fallback.
+var haveDirectAVX512 = cpu.X86.HasAVX512F
+
+// directConvAVX512 computes one directArgs call (conv_direct_amd64.s).
+//
+//go:noescape
+func directConvAVX512(a *directArgs)

@@ -1,0 +1,8 @@
+//go:build purego || !amd64
+
+package kernels
+
+// Without the AVX-512 kernel ConvDirect's forward runs the batched GEMM.
+var haveDirectAVX512 = false
+
+func directConvAVX512(a *directArgs) { panic("kernels: direct conv kernel needs AVX-512") }
