@@ -86,6 +86,28 @@ type directArgs struct {
 	relu    uint64
 }
 
+// directHalfArgs is one call of the half-segment kernel: four output
+// segments of up to 8 positions (m[i] = 0 for none), two to a vector.
+type directHalfArgs struct {
+	x, y    [4]*float32
+	w       *float32
+	offs    *int64
+	taps    int
+	ystride int
+	nco     int
+	bias    *float32
+	m       [4]uint64
+	relu    uint64
+}
+
+// directHalves reports whether rows of ow outputs waste fewer lanes cut
+// into 8-wide halves, two to a vector (rows of 8 or 24: LeNet's conv2 and
+// conv1), than into 16-wide segments; halves cost an extra load and insert
+// per vector and tap.
+func directHalves(ow int) bool {
+	return divUp(ow, 8)*8 < divUp(ow, 16)*16
+}
+
 // directForward computes samples [lo, hi).
 func (t *convTask) directForward(lo, hi int) {
 	g := t.g
@@ -100,23 +122,46 @@ func (t *convTask) directForward(lo, hi int) {
 			}
 		}
 	}
-	segs := divUp(g.OW, directSegment)
-	a := directArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw}
+	var relu uint64
 	if t.relu {
-		a.relu = 1
+		relu = 1
 	}
+	halves := directHalves(g.OW)
+	width := directSegment
+	if halves {
+		width = directSegment / 2
+	}
+	segs := divUp(g.OW, width)
+	total := g.OH * segs
+	a := directArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw, relu: relu}
+	h := directHalfArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw, relu: relu}
 	for n := lo; n < hi; n++ {
 		x, y := t.src[n*g.xStride():], t.dst[n*g.yStride():]
 		for b := 0; b < blocks; b++ {
-			a.w, a.bias = &t.w[b*taps*directBlock], &t.bias[b*directBlock]
-			a.nco = min(directBlock, g.K-b*directBlock)
+			w, bias := &t.w[b*taps*directBlock], &t.bias[b*directBlock]
+			nco := min(directBlock, g.K-b*directBlock)
 			yb := y[b*directBlock*ohw:]
-			// Segments in row-major order, two per call.
-			for s := 0; s < g.OH*segs; s += 2 {
-				a.x0, a.y0, a.m0 = directSegmentAt(g, x, yb, s, segs)
+			// Segments in row-major order, two (or four halves) per call;
+			// past the last, a repeat of the first with an empty mask.
+			if halves {
+				h.w, h.bias, h.nco = w, bias, nco
+				for s := 0; s < total; s += 4 {
+					for v := range 4 {
+						h.x[v], h.y[v], h.m[v] = directSegmentAt(g, x, yb, min(s+v, total-1), segs, width)
+						if s+v >= total {
+							h.m[v] = 0
+						}
+					}
+					directConvHalfAVX512(&h)
+				}
+				continue
+			}
+			a.w, a.bias, a.nco = w, bias, nco
+			for s := 0; s < total; s += 2 {
+				a.x0, a.y0, a.m0 = directSegmentAt(g, x, yb, s, segs, width)
 				a.x1, a.y1, a.m1 = a.x0, a.y0, 0
-				if s+1 < g.OH*segs {
-					a.x1, a.y1, a.m1 = directSegmentAt(g, x, yb, s+1, segs)
+				if s+1 < total {
+					a.x1, a.y1, a.m1 = directSegmentAt(g, x, yb, s+1, segs, width)
 				}
 				directConvAVX512(&a)
 			}
@@ -124,10 +169,11 @@ func (t *convTask) directForward(lo, hi int) {
 	}
 }
 
-// directSegmentAt returns segment s's input and output starts and its lane mask.
-func directSegmentAt(g ConvGeom, x, y []float32, s, segs int) (xs, ys *float32, mask uint64) {
-	oh, c0 := s/segs, (s%segs)*directSegment
-	n := min(directSegment, g.OW-c0)
+// directSegmentAt returns segment s's input and output starts and its lane
+// mask, for segments width wide and segs to a row.
+func directSegmentAt(g ConvGeom, x, y []float32, s, segs, width int) (xs, ys *float32, mask uint64) {
+	oh, c0 := s/segs, (s%segs)*width
+	n := min(width, g.OW-c0)
 	return &x[oh*g.W+c0], &y[oh*g.OW+c0], 1<<n - 1
 }
 

@@ -6,9 +6,14 @@ import "golang.org/x/sys/cpu"
 
 // haveDirectAVX512 selects the direct conv kernel (conv_direct.go); tests
 // clear it to run ConvDirect's GEMM fallback.
-var haveDirectAVX512 = cpu.X86.HasAVX512F
+var haveDirectAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 
 // directConvAVX512 computes one directArgs call (conv_direct_amd64.s).
 //
 //go:noescape
 func directConvAVX512(a *directArgs)
+
+// directConvHalfAVX512 computes one directHalfArgs call.
+//
+//go:noescape
+func directConvHalfAVX512(a *directHalfArgs)

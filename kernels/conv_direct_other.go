@@ -6,3 +6,7 @@ package kernels
 var haveDirectAVX512 = false
 
 func directConvAVX512(a *directArgs) { panic("kernels: direct conv kernel needs AVX-512") }
+
+func directConvHalfAVX512(a *directHalfArgs) {
+	panic("kernels: direct conv kernel needs AVX-512")
+}

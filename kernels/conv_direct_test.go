@@ -16,6 +16,20 @@ var directCases = []ConvGeom{
 	cgeom(3, 2, 5, 5, 17, 3, 2, 1, 0, 1, 1),
 	cgeom(1, 2, 4, 19, 9, 2, 3, 1, 0, 1, 1),
 	cgeom(2, 40, 6, 6, 3, 5, 5, 1, 0, 1, 1), // 1000 taps, near directMaxTaps
+	// Rows whose 16-wide segments waste no more lanes than halves would:
+	// the full-segment kernel.
+	cgeom(2, 2, 6, 20, 5, 3, 5, 1, 0, 1, 1), // rows of 16
+	cgeom(3, 3, 5, 32, 9, 2, 3, 1, 0, 1, 1), // rows of 30: two segments, the second ragged
+	cgeom(1, 1, 4, 15, 2, 2, 3, 1, 0, 1, 1), // rows of 13, an odd segment count
+}
+
+// TestDirectHalves pins which rows take the half-segment kernel.
+func TestDirectHalves(t *testing.T) {
+	for ow, want := range map[int]bool{1: true, 4: true, 8: true, 9: false, 13: false, 16: false, 17: true, 24: true, 30: false, 32: false, 37: true} {
+		if got := directHalves(ow); got != want {
+			t.Errorf("directHalves(%d) = %v, want %v", ow, got, want)
+		}
+	}
 }
 
 // TestConvDirectKernel compares the kernel and its Go statement (directRef)
@@ -85,23 +99,24 @@ func checkGaps(t *testing.T, name string, y []float32, n, per, stride int) {
 // TestConvDirectReLUKeepsNaN: the fused ReLU keeps NaN and clamps -Inf,
 // like reluOutput and the GEMM epilogue.
 func TestConvDirectReLUKeepsNaN(t *testing.T) {
-	g := cgeom(1, 1, 5, 20, 2, 1, 2, 1, 0, 1, 1)
-	if err := g.Init(); err != nil {
-		t.Fatal(err)
-	}
-	x := make([]float32, g.InLen())
-	x[3] = float32(math.NaN())
-	x[10] = float32(math.Inf(-1))
-	w := []float32{1, 1, 1, 1}
-	fwd, _ := g.Workspace(ConvDirect)
-	y := garbage(g.OutLen())
-	ConvForwardAlgo(g, ConvDirect, x, w, nil, y, garbage(fwd), true)
-	for k := 0; k < g.K; k++ {
-		for i := 0; i < g.OH*g.OW; i++ {
-			v := y[k*g.OH*g.OW+i]
-			nan := i == 2 || i == 3 // outputs (0,2) and (0,3) read x[3]
-			if nan != math.IsNaN(float64(v)) || !nan && v != 0 {
-				t.Errorf("channel %d output %d = %v, want NaN=%v else 0", k, i, v, nan)
+	for _, w := range []int{20, 17} { // rows of 19 (halves) and 16 (full segments)
+		g := cgeom(1, 1, 5, w, 2, 1, 2, 1, 0, 1, 1)
+		if err := g.Init(); err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float32, g.InLen())
+		x[3] = float32(math.NaN())
+		x[10] = float32(math.Inf(-1))
+		fwd, _ := g.Workspace(ConvDirect)
+		y := garbage(g.OutLen())
+		ConvForwardAlgo(g, ConvDirect, x, []float32{1, 1, 1, 1}, nil, y, garbage(fwd), true)
+		for k := 0; k < g.K; k++ {
+			for i := 0; i < g.OH*g.OW; i++ {
+				v := y[k*g.OH*g.OW+i]
+				nan := i == 2 || i == 3 // outputs (0,2) and (0,3) read x[3]
+				if nan != math.IsNaN(float64(v)) || !nan && v != 0 {
+					t.Errorf("width %d: channel %d output %d = %v, want NaN=%v else 0", w, k, i, v, nan)
+				}
 			}
 		}
 	}
