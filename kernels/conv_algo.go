@@ -47,8 +47,9 @@ const (
 	// (MobileNet's depthwise convs), parallel over channel planes
 	// (depthwise.go).
 	ConvDepthwise
-	// ConvDirect is a direct forward kernel for small unpadded stride-1
-	// convs (LeNet's), backward by ConvGEMM (conv_direct.go).
+	// ConvDirect is direct forward and weight-gradient kernels for small
+	// unpadded stride-1 convs (LeNet's), backward data by ConvGEMM
+	// (conv_direct.go, conv_direct_filter.go).
 	ConvDirect
 	numConvAlgos
 )
@@ -191,8 +192,10 @@ func ConvBackwardFilterAlgo(g ConvGeom, algo ConvAlgo, x, dy, dw, dbias, ws []fl
 	case ConvIm2col:
 		ConvBackwardFilter(g, x, dy, dw, dbias, ws)
 		return
-	case ConvGEMM, ConvDirect:
+	case ConvGEMM:
 		gemmBackwardFilter(g, g.gemmSplit(false), x, dy, dw, ws)
+	case ConvDirect:
+		directBackwardFilter(g, x, dy, dw, ws)
 	case ConvPointwise:
 		gemmBackwardFilter(g, g.gemmSplit(true), x, dy, dw, ws)
 	case ConvWinograd:

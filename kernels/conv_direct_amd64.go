@@ -17,3 +17,8 @@ func directConvAVX512(a *directArgs)
 //
 //go:noescape
 func directConvHalfAVX512(a *directHalfArgs)
+
+// directFilterAVX512 computes one directFilterArgs tile.
+//
+//go:noescape
+func directFilterAVX512(a *directFilterArgs)

@@ -10,3 +10,5 @@ func directConvAVX512(a *directArgs) { panic("kernels: direct conv kernel needs 
 func directConvHalfAVX512(a *directHalfArgs) {
 	panic("kernels: direct conv kernel needs AVX-512")
 }
+
+func directFilterAVX512(a *directFilterArgs) { panic("kernels: direct conv kernel needs AVX-512") }

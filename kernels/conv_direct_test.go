@@ -64,6 +64,14 @@ func TestConvDirectKernel(t *testing.T) {
 				checkGaps(t, name, y, g.N, g.K*g.OH*g.OW, g.YStride)
 			}
 		}
+		// The weight gradient, from strided x and dy.
+		dy, dy64 := randVec(r, g.OutSpan())
+		wantDw, wantDb := convFilterRef(dense, denseOf(x64, g.N, g.C*g.H*g.W, g.XStride), denseOf(dy64, g.N, g.K*g.OH*g.OW, g.YStride))
+		_, bwd := g.Workspace(ConvDirect)
+		dw, db := garbage(g.WeightLen()), garbage(g.K)
+		ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, db, garbage(bwd))
+		expect(t, "direct weight gradient", fmt.Sprintf("case %d %+v", ci, g), dw, wantDw, algoTol)
+		expect(t, "direct bias gradient", fmt.Sprintf("case %d %+v", ci, g), db, wantDb, 1e-6)
 	}
 }
 
@@ -122,8 +130,8 @@ func TestConvDirectReLUKeepsNaN(t *testing.T) {
 	}
 }
 
-// TestConvDirectFallback: without AVX-512, ConvDirect's forward is
-// ConvGEMM's, bit for bit, in ConvDirect's workspace.
+// TestConvDirectFallback: without AVX-512, ConvDirect's forward and weight
+// gradient are ConvGEMM's, bit for bit, in ConvDirect's workspace.
 func TestConvDirectFallback(t *testing.T) {
 	have := haveDirectAVX512
 	defer func() { haveDirectAVX512 = have }()
@@ -144,5 +152,16 @@ func TestConvDirectFallback(t *testing.T) {
 		ConvForwardAlgo(g, ConvDirect, x, w, b, got, garbage(fd), true)
 		haveDirectAVX512 = have
 		sameBits(t, fmt.Sprintf("case %d fallback", ci), got, want)
+
+		dy, _ := randVec(r, g.OutLen())
+		_, bg := g.Workspace(ConvGEMM)
+		wantDw := garbage(g.WeightLen())
+		ConvBackwardFilterAlgo(g, ConvGEMM, x, dy, wantDw, nil, garbage(bg))
+		haveDirectAVX512 = false
+		_, bd := g.Workspace(ConvDirect)
+		dw := garbage(g.WeightLen())
+		ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, nil, garbage(bd))
+		haveDirectAVX512 = have
+		sameBits(t, fmt.Sprintf("case %d fallback weight gradient", ci), dw, wantDw)
 	}
 }

@@ -43,6 +43,7 @@ const (
 	opDepthwiseData
 	opDepthwiseFilter
 	opDirectForward
+	opDirectFilter
 )
 
 func (t *convTask) Run(lo, hi int) {
@@ -77,6 +78,8 @@ func (t *convTask) Run(lo, hi int) {
 		t.depthwiseFilter(lo, hi)
 	case opDirectForward:
 		t.directForward(lo, hi)
+	case opDirectFilter:
+		t.directFilter(lo, hi)
 	}
 }
 
