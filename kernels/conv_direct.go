@@ -11,9 +11,11 @@ package kernels
 // times input, read straight from x: the kernel keeps 8 output channels of
 // two 16-wide output segments in registers and, tap by tap, loads each
 // segment's input row once and multiplies it by the 8 channels' weights.
-// Only the forward pass is direct; backward runs the batched im2col GEMM
-// (ConvGEMM). Without AVX-512 the forward is ConvGEMM's too, so the
-// workspace covers both.
+// The weight gradient is direct too (conv_direct_filter.go); the input
+// gradient is ConvGEMM's: as a direct conv of zero-padded dy it measured
+// slower (25 against 33 GFLOP per CPU-second on LeNet's conv2, most of its
+// multiplies by the padding's zeros). Without AVX-512 every pass is
+// ConvGEMM's, so the workspace covers both.
 //
 // Samples are independent items split over the threads; every output
 // element is the same arithmetic whichever thread computes it, so results
@@ -111,9 +113,16 @@ func directHalves(ow int) bool {
 // directForward computes samples [lo, hi).
 func (t *convTask) directForward(lo, hi int) {
 	g := t.g
-	taps, blocks, hw, ohw := g.C*g.KH*g.KW, divUp(g.K, directBlock), g.H*g.W, g.OH*g.OW
 	var offs [directMaxTaps]int64
-	i := 0
+	directOffsets(g, &offs)
+	for n := lo; n < hi; n++ {
+		directSample(g, t.src[n*g.xStride():], t.dst[n*g.yStride():], t.w, t.bias, &offs, t.relu)
+	}
+}
+
+// directOffsets sets offs[t] to tap t's byte offset in a sample of g.
+func directOffsets(g ConvGeom, offs *[directMaxTaps]int64) {
+	hw, i := g.H*g.W, 0
 	for ci := 0; ci < g.C; ci++ {
 		for ki := 0; ki < g.KH; ki++ {
 			for kj := 0; kj < g.KW; kj++ {
@@ -122,9 +131,15 @@ func (t *convTask) directForward(lo, hi int) {
 			}
 		}
 	}
-	var relu uint64
-	if t.relu {
-		relu = 1
+}
+
+// directSample computes one sample's output y from its input x with the
+// packed weights wp and bias bp (packDirect) and tap offsets offs.
+func directSample(g ConvGeom, x, y, wp, bp []float32, offs *[directMaxTaps]int64, relu bool) {
+	taps, blocks, ohw := g.C*g.KH*g.KW, divUp(g.K, directBlock), g.OH*g.OW
+	var r uint64
+	if relu {
+		r = 1
 	}
 	halves := directHalves(g.OW)
 	width := directSegment
@@ -133,38 +148,35 @@ func (t *convTask) directForward(lo, hi int) {
 	}
 	segs := divUp(g.OW, width)
 	total := g.OH * segs
-	a := directArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw, relu: relu}
-	h := directHalfArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw, relu: relu}
-	for n := lo; n < hi; n++ {
-		x, y := t.src[n*g.xStride():], t.dst[n*g.yStride():]
-		for b := 0; b < blocks; b++ {
-			w, bias := &t.w[b*taps*directBlock], &t.bias[b*directBlock]
-			nco := min(directBlock, g.K-b*directBlock)
-			yb := y[b*directBlock*ohw:]
-			// Segments in row-major order, two (or four halves) per call;
-			// past the last, a repeat of the first with an empty mask.
-			if halves {
-				h.w, h.bias, h.nco = w, bias, nco
-				for s := 0; s < total; s += 4 {
-					for v := range 4 {
-						h.x[v], h.y[v], h.m[v] = directSegmentAt(g, x, yb, min(s+v, total-1), segs, width)
-						if s+v >= total {
-							h.m[v] = 0
-						}
+	a := directArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw, relu: r}
+	h := directHalfArgs{offs: &offs[0], taps: taps, ystride: 4 * ohw, relu: r}
+	for b := 0; b < blocks; b++ {
+		w, bias := &wp[b*taps*directBlock], &bp[b*directBlock]
+		nco := min(directBlock, g.K-b*directBlock)
+		yb := y[b*directBlock*ohw:]
+		// Segments in row-major order, two (or four halves) per call;
+		// past the last, a repeat of the last with an empty mask.
+		if halves {
+			h.w, h.bias, h.nco = w, bias, nco
+			for s := 0; s < total; s += 4 {
+				for v := range 4 {
+					h.x[v], h.y[v], h.m[v] = directSegmentAt(g, x, yb, min(s+v, total-1), segs, width)
+					if s+v >= total {
+						h.m[v] = 0
 					}
-					directConvHalfAVX512(&h)
 				}
-				continue
+				directConvHalfAVX512(&h)
 			}
-			a.w, a.bias, a.nco = w, bias, nco
-			for s := 0; s < total; s += 2 {
-				a.x0, a.y0, a.m0 = directSegmentAt(g, x, yb, s, segs, width)
-				a.x1, a.y1, a.m1 = a.x0, a.y0, 0
-				if s+1 < total {
-					a.x1, a.y1, a.m1 = directSegmentAt(g, x, yb, s+1, segs, width)
-				}
-				directConvAVX512(&a)
+			continue
+		}
+		a.w, a.bias, a.nco = w, bias, nco
+		for s := 0; s < total; s += 2 {
+			a.x0, a.y0, a.m0 = directSegmentAt(g, x, yb, s, segs, width)
+			a.x1, a.y1, a.m1 = a.x0, a.y0, 0
+			if s+1 < total {
+				a.x1, a.y1, a.m1 = directSegmentAt(g, x, yb, s+1, segs, width)
 			}
+			directConvAVX512(&a)
 		}
 	}
 }

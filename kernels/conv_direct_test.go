@@ -72,6 +72,20 @@ func TestConvDirectKernel(t *testing.T) {
 		ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, db, garbage(bwd))
 		expect(t, "direct weight gradient", fmt.Sprintf("case %d %+v", ci, g), dw, wantDw, algoTol)
 		expect(t, "direct bias gradient", fmt.Sprintf("case %d %+v", ci, g), db, wantDb, 1e-6)
+
+		// The input gradient (ConvGEMM's), into strided dx, set and
+		// accumulated.
+		wantDx := convDataRef(dense, w64, denseOf(dy64, g.N, g.K*g.OH*g.OW, g.YStride))
+		dx := garbage(g.InSpan())
+		ConvBackwardDataAlgo(g, ConvDirect, w, dy, dx, garbage(bwd), false)
+		expect(t, "direct input gradient", fmt.Sprintf("case %d %+v", ci, g), denseOf32(dx, g.N, g.C*g.H*g.W, g.XStride), wantDx, algoTol)
+		checkGaps(t, fmt.Sprintf("case %d dx", ci), dx, g.N, g.C*g.H*g.W, g.XStride)
+		ConvBackwardDataAlgo(g, ConvDirect, w, dy, dx, garbage(bwd), true)
+		twice := make([]float64, len(wantDx))
+		for i, v := range wantDx {
+			twice[i] = 2 * v
+		}
+		expect(t, "direct input gradient", fmt.Sprintf("case %d accumulated %+v", ci, g), denseOf32(dx, g.N, g.C*g.H*g.W, g.XStride), twice, algoTol)
 	}
 }
 
@@ -130,8 +144,8 @@ func TestConvDirectReLUKeepsNaN(t *testing.T) {
 	}
 }
 
-// TestConvDirectFallback: without AVX-512, ConvDirect's forward and weight
-// gradient are ConvGEMM's, bit for bit, in ConvDirect's workspace.
+// TestConvDirectFallback: without AVX-512, ConvDirect's three passes are
+// ConvGEMM's, bit for bit, in ConvDirect's workspaces.
 func TestConvDirectFallback(t *testing.T) {
 	have := haveDirectAVX512
 	defer func() { haveDirectAVX512 = have }()
@@ -163,5 +177,13 @@ func TestConvDirectFallback(t *testing.T) {
 		ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, nil, garbage(bd))
 		haveDirectAVX512 = have
 		sameBits(t, fmt.Sprintf("case %d fallback weight gradient", ci), dw, wantDw)
+
+		wantDx := garbage(g.InLen())
+		ConvBackwardDataAlgo(g, ConvGEMM, w, dy, wantDx, garbage(bg), false)
+		haveDirectAVX512 = false
+		dx := garbage(g.InLen())
+		ConvBackwardDataAlgo(g, ConvDirect, w, dy, dx, garbage(bd), false)
+		haveDirectAVX512 = have
+		sameBits(t, fmt.Sprintf("case %d fallback input gradient", ci), dx, wantDx)
 	}
 }
