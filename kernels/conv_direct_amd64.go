@@ -22,3 +22,8 @@ func directConvHalfAVX512(a *directHalfArgs)
 //
 //go:noescape
 func directFilterAVX512(a *directFilterArgs)
+
+// directFilterHalfAVX512 is directFilterAVX512 for rows of at most 8.
+//
+//go:noescape
+func directFilterHalfAVX512(a *directFilterArgs)

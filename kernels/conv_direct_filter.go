@@ -29,6 +29,7 @@ type directFilterArgs struct {
 	xSkip   int // bytes from past a sample's last row to the next sample
 	dySkip  int
 	out     *[directFilterTaps * directBlock * 16]float32
+	dyRow   int // bytes per output row (the half kernel)
 }
 
 func directBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
@@ -50,8 +51,15 @@ func (t *convTask) directFilter(lo, hi int) {
 	tapTiles := divUp(taps, directFilterTaps)
 	var out [directFilterTaps * directBlock * 16]float32
 	var chans [directBlock]int64
+	// Rows of at most 8 go two to a vector (LeNet's conv2: rows of 8 left
+	// half of every lane idle); the kernel then steps over whole pairs.
+	halves, rows := g.OW <= directSegment/2, g.OH
+	if halves {
+		rows = 2 * divUp(g.OH, 2)
+	}
 	a := directFilterArgs{x: &t.src[0], chans: &chans, samples: g.N, rows: g.OH, ow: g.OW,
-		xRow: 4 * g.W, xSkip: 4 * (g.xStride() - g.OH*g.W), dySkip: 4 * (g.yStride() - ohw), out: &out}
+		xRow: 4 * g.W, xSkip: 4 * (g.xStride() - rows*g.W), dySkip: 4 * (g.yStride() - rows*g.OW), out: &out,
+		dyRow: 4 * g.OW}
 	for tile := lo; tile < hi; tile++ {
 		b, t0 := tile/tapTiles, tile%tapTiles*directFilterTaps
 		nco, ntap := min(directBlock, g.K-b*directBlock), min(directFilterTaps, taps-t0)
@@ -67,7 +75,11 @@ func (t *convTask) directFilter(lo, hi int) {
 			a.tap[i] = int64(4 * (ci*g.H*g.W + k/g.KW*g.W + k%g.KW))
 		}
 		a.dy = &t.src2[b*directBlock*ohw]
-		directFilterAVX512(&a)
+		if halves {
+			directFilterHalfAVX512(&a)
+		} else {
+			directFilterAVX512(&a)
+		}
 		for i := 0; i < ntap; i++ {
 			for j := 0; j < nco; j++ {
 				var s float64

@@ -12,3 +12,5 @@ func directConvHalfAVX512(a *directHalfArgs) {
 }
 
 func directFilterAVX512(a *directFilterArgs) { panic("kernels: direct conv kernel needs AVX-512") }
+
+func directFilterHalfAVX512(a *directFilterArgs) { panic("kernels: direct conv kernel needs AVX-512") }
