@@ -47,10 +47,14 @@ const (
 	// (MobileNet's depthwise convs), parallel over channel planes
 	// (depthwise.go).
 	ConvDepthwise
+	// ConvDirect is direct forward and weight-gradient kernels for small
+	// unpadded stride-1 convs (LeNet's), backward data by ConvGEMM
+	// (conv_direct.go, conv_direct_filter.go).
+	ConvDirect
 	numConvAlgos
 )
 
-var convAlgoNames = [numConvAlgos]string{"im2col", "gemm", "pointwise", "winograd", "depthwise"}
+var convAlgoNames = [numConvAlgos]string{"im2col", "gemm", "pointwise", "winograd", "depthwise", "direct"}
 
 func (a ConvAlgo) String() string {
 	if a >= 0 && a < numConvAlgos {
@@ -80,6 +84,8 @@ func (g ConvGeom) Supports(algo ConvAlgo) bool {
 		return g.winogradOK()
 	case ConvDepthwise:
 		return g.C == g.Groups
+	case ConvDirect:
+		return g.directOK()
 	}
 	return false
 }
@@ -108,6 +114,9 @@ func (g ConvGeom) Workspace(algo ConvAlgo) (forward, backward int) {
 		return w, w
 	case ConvDepthwise:
 		return 0, 0
+	case ConvDirect:
+		fwd, bwd := g.Workspace(ConvGEMM)
+		return max(fwd, g.directWorkspace()), bwd
 	}
 	panic(fmt.Sprintf("kernels: conv: unknown algorithm %d", int(algo)))
 }
@@ -139,6 +148,8 @@ func ConvForwardAlgo(g ConvGeom, algo ConvAlgo, x, w, bias, y, ws []float32, rel
 		winoForward(g, x, w, bias, y, ws, relu)
 	case ConvDepthwise:
 		depthwiseForward(g, x, w, bias, y, relu)
+	case ConvDirect:
+		directForward(g, x, w, bias, y, ws, relu)
 	}
 }
 
@@ -154,7 +165,7 @@ func ConvBackwardDataAlgo(g ConvGeom, algo ConvAlgo, w, dy, dx, ws []float32, ac
 	switch algo {
 	case ConvIm2col:
 		ConvBackwardData(g, w, dy, dx, ws, accumulate)
-	case ConvGEMM:
+	case ConvGEMM, ConvDirect:
 		gemmBackwardData(g, g.gemmSplit(false), w, dy, dx, ws, accumulate)
 	case ConvPointwise:
 		gemmBackwardData(g, g.gemmSplit(true), w, dy, dx, ws, accumulate)
@@ -183,6 +194,8 @@ func ConvBackwardFilterAlgo(g ConvGeom, algo ConvAlgo, x, dy, dw, dbias, ws []fl
 		return
 	case ConvGEMM:
 		gemmBackwardFilter(g, g.gemmSplit(false), x, dy, dw, ws)
+	case ConvDirect:
+		directBackwardFilter(g, x, dy, dw, ws)
 	case ConvPointwise:
 		gemmBackwardFilter(g, g.gemmSplit(true), x, dy, dw, ws)
 	case ConvWinograd:

@@ -50,6 +50,8 @@ var benchAlgoLayers = []struct {
 	{"vgg_3x3_128to256_56", cgeom(8, 128, 56, 56, 256, 3, 3, 1, 1, 1, 1)},
 	{"mobilenet_dw3x3_144_56", cgeom(8, 144, 56, 56, 144, 3, 3, 1, 1, 1, 144)},
 	{"mobilenet_dw3x3s2_144_56", cgeom(8, 144, 56, 56, 144, 3, 3, 2, 1, 1, 144)},
+	{"lenet_5x5_1to6_28", cgeom(256, 1, 28, 28, 6, 5, 5, 1, 0, 1, 1)},
+	{"lenet_5x5_6to16_12", cgeom(256, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1)},
 }
 
 func BenchmarkConvAlgo(b *testing.B) {

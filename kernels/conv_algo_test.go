@@ -15,7 +15,7 @@ import (
 // of convCases plus algoCases, under the default chunking and under tiny
 // chunks that force multi-sample chunks, row bands and one-row chunks.
 
-var allAlgos = []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise, ConvWinograd, ConvDepthwise}
+var allAlgos = []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise, ConvWinograd, ConvDepthwise, ConvDirect}
 
 func cgeom(n, c, h, w, k, kh, kw, s, p, d, groups int) ConvGeom {
 	return ConvGeom{N: n, C: c, H: h, W: w, K: k, KH: kh, KW: kw, SH: s, SW: s, PH: p, PW: p, DH: d, DW: d, Groups: groups}
@@ -34,24 +34,29 @@ var algoCases = func() []ConvGeom {
 		)
 	}
 	return append(cs,
-		cgeom(2, 2, 6, 9, 3, 3, 3, 1, 0, 1, 1),   // Winograd, no padding
-		cgeom(3, 2, 5, 4, 2, 3, 3, 1, 2, 1, 1),   // Winograd, padding 2
-		cgeom(2, 3, 4, 11, 5, 3, 3, 1, 3, 1, 1),  // Winograd, padding 3 (backward offset > 0)
-		cgeom(1, 1, 3, 3, 1, 3, 3, 1, 1, 1, 1),   // single pixel channels
-		cgeom(2, 3, 10, 7, 6, 3, 3, 2, 1, 1, 3),  // depthwise, stride 2, multiplier 2
-		cgeom(2, 2, 11, 11, 2, 5, 5, 1, 4, 2, 2), // depthwise, dilated 5x5
-		cgeom(2, 2, 10, 12, 2, 9, 9, 1, 4, 1, 2), // depthwise, 81 taps (> depthwiseTaps)
-		cgeom(3, 2, 3, 3, 4, 3, 3, 1, 0, 1, 2),   // depthwise, 1x1 output
-		cgeom(2, 3, 5, 4, 3, 3, 3, 2, 0, 1, 3),   // depthwise, stride 2, 2x1 output
-		cgeom(3, 4, 7, 5, 8, 1, 1, 1, 0, 1, 4),   // pointwise, 4 groups
-		cgeom(4, 3, 1, 1, 5, 1, 1, 1, 0, 1, 1),   // pointwise on 1x1 maps
-		cgeom(3, 4, 9, 9, 6, 1, 1, 2, 0, 1, 2),   // strided 1x1 projection, groups
-		cgeom(2, 3, 9, 10, 4, 3, 3, 2, 1, 1, 1),  // stride-2 3x3
-		cgeom(1, 2, 12, 13, 3, 3, 3, 1, 1, 1, 1), // many tiles per plane
-		cgeom(2, 6, 7, 5, 3, 3, 3, 1, 1, 1, 1),   // narrowing (K < C): backward data as a forward conv
-		cgeom(3, 5, 6, 6, 2, 5, 5, 1, 2, 1, 1),   // narrowing 5x5
-		cgeom(2, 4, 6, 7, 3, 3, 2, 1, 0, 1, 1),   // narrowing, no padding, 3x2 kernel
-		cgeom(2, 8, 3, 3, 2, 3, 3, 1, 1, 1, 1),   // narrowing on 3x3 maps
+		cgeom(2, 2, 6, 9, 3, 3, 3, 1, 0, 1, 1),    // Winograd, no padding
+		cgeom(3, 2, 5, 4, 2, 3, 3, 1, 2, 1, 1),    // Winograd, padding 2
+		cgeom(2, 3, 4, 11, 5, 3, 3, 1, 3, 1, 1),   // Winograd, padding 3 (backward offset > 0)
+		cgeom(1, 1, 3, 3, 1, 3, 3, 1, 1, 1, 1),    // single pixel channels
+		cgeom(2, 3, 10, 7, 6, 3, 3, 2, 1, 1, 3),   // depthwise, stride 2, multiplier 2
+		cgeom(2, 2, 11, 11, 2, 5, 5, 1, 4, 2, 2),  // depthwise, dilated 5x5
+		cgeom(2, 2, 10, 12, 2, 9, 9, 1, 4, 1, 2),  // depthwise, 81 taps (> depthwiseTaps)
+		cgeom(3, 2, 3, 3, 4, 3, 3, 1, 0, 1, 2),    // depthwise, 1x1 output
+		cgeom(2, 3, 5, 4, 3, 3, 3, 2, 0, 1, 3),    // depthwise, stride 2, 2x1 output
+		cgeom(3, 4, 7, 5, 8, 1, 1, 1, 0, 1, 4),    // pointwise, 4 groups
+		cgeom(4, 3, 1, 1, 5, 1, 1, 1, 0, 1, 1),    // pointwise on 1x1 maps
+		cgeom(3, 4, 9, 9, 6, 1, 1, 2, 0, 1, 2),    // strided 1x1 projection, groups
+		cgeom(2, 3, 9, 10, 4, 3, 3, 2, 1, 1, 1),   // stride-2 3x3
+		cgeom(1, 2, 12, 13, 3, 3, 3, 1, 1, 1, 1),  // many tiles per plane
+		cgeom(2, 6, 7, 5, 3, 3, 3, 1, 1, 1, 1),    // narrowing (K < C): backward data as a forward conv
+		cgeom(3, 5, 6, 6, 2, 5, 5, 1, 2, 1, 1),    // narrowing 5x5
+		cgeom(2, 4, 6, 7, 3, 3, 2, 1, 0, 1, 1),    // narrowing, no padding, 3x2 kernel
+		cgeom(2, 8, 3, 3, 2, 3, 3, 1, 1, 1, 1),    // narrowing on 3x3 maps
+		cgeom(3, 1, 28, 28, 6, 5, 5, 1, 0, 1, 1),  // direct: LeNet's conv1, 24-wide rows (16 + 8 lanes)
+		cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), // direct: LeNet's conv2, two 8-channel blocks
+		cgeom(2, 3, 9, 40, 11, 3, 4, 1, 0, 1, 1),  // direct: 37-wide rows (3 segments), 11 channels
+		cgeom(3, 2, 5, 5, 17, 3, 2, 1, 0, 1, 1),   // direct: 3 rows of 4 (odd segment count), 17 channels
+		cgeom(2, 1, 3, 3, 1, 3, 3, 1, 0, 1, 1),    // direct: one output pixel, one channel
 	)
 }()
 
@@ -166,6 +171,10 @@ func TestConvAlgoSupport(t *testing.T) {
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise}},
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 1, 0, 1, 8), []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise, ConvDepthwise}},
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 2, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvDirect}},
+		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 2), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 2, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
 	} {
 		g := c.g
 		if err := g.Init(); err != nil {
@@ -200,7 +209,10 @@ func TestConvAlgoSupport(t *testing.T) {
 		{cgeom(64, 64, 24, 24, 128, 1, 1, 2, 0, 1, 1), ConvGEMM},      // strided projection
 		{cgeom(64, 192, 12, 12, 64, 1, 1, 1, 0, 1, 1), ConvPointwise}, // GoogLeNet 1x1
 		{cgeom(8, 144, 56, 56, 144, 3, 3, 1, 1, 1, 144), ConvDepthwise},
-		{cgeom(8, 1, 96, 96, 64, 7, 7, 2, 3, 1, 1), ConvGEMM}, // stem
+		{cgeom(8, 1, 96, 96, 64, 7, 7, 2, 3, 1, 1), ConvGEMM},     // stem
+		{cgeom(256, 1, 28, 28, 6, 5, 5, 1, 0, 1, 1), ConvDirect},  // LeNet conv1
+		{cgeom(256, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), ConvDirect}, // LeNet conv2
+		{cgeom(256, 6, 12, 12, 32, 5, 5, 1, 0, 1, 1), ConvGEMM},   // more channels than one GEMM tile
 	} {
 		g := c.g
 		if err := g.Init(); err != nil {
@@ -332,6 +344,9 @@ var algoStepShapes = []ConvGeom{
 	// Many chunks: each thread takes a run of whole chunks (chunkTask).
 	cgeom(16, 16, 24, 24, 16, 3, 3, 1, 1, 1, 1),
 	cgeom(12, 40, 16, 16, 24, 1, 1, 1, 0, 1, 1),
+	// LeNet's convs, sample-parallel on the direct kernel.
+	cgeom(16, 1, 28, 28, 6, 5, 5, 1, 0, 1, 1),
+	cgeom(16, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1),
 }
 
 // convStep runs forward, backward data and backward filter once.

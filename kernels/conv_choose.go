@@ -10,6 +10,10 @@ package kernels
 //     (even with or ahead of ConvGEMM on GoogLeNet's 1x1 layers).
 //   - 3x3, stride 1, dilation 1, one group: Winograd F(2x2,3x3) when it
 //     pays (winogradPays), else the batched GEMM.
+//   - Unpadded, stride 1, at most 16 output channels (LeNet's 5x5 convs):
+//     the direct kernel (conv_direct.go), whose forward ran 2.7x (1->6 on
+//     28x28) and 1.6x (6->16 on 12x12) the batched GEMM's at batch 256
+//     (AVX-512, BenchmarkConvAlgo/lenet); its backward is the GEMM's.
 //   - Everything else: the batched im2col GEMM, which measured at least as
 //     fast as the per-sample reference on the book's layers (1.2-1.5x on
 //     large maps, 2-7x on 3x3 and 6x6 maps) and bounds its scratch.
@@ -21,6 +25,8 @@ func ChooseConvAlgo(g ConvGeom) ConvAlgo {
 		return ConvPointwise
 	case g.winogradOK() && g.winogradPays():
 		return ConvWinograd
+	case g.directOK() && g.K <= directMaxChannels:
+		return ConvDirect
 	}
 	return ConvGEMM
 }
@@ -40,6 +46,12 @@ func ChooseConvAlgo(g ConvGeom) ConvAlgo {
 //   - winoMinTileUse: the fraction of tile outputs inside the map; 3x3 maps
 //     use 9/16 (512ch 3x3: GEMM 72 vs 64), 5x5 maps 25/36; 4x4, 6x6 and
 //     larger even maps 1.
+//
+// directMaxChannels is the most output channels ChooseConvAlgo sends to
+// the direct kernel: one 16-row GEMM tile or less is where the GEMM's
+// packing and unfolding outweigh its multiplies.
+const directMaxChannels = 16
+
 const (
 	winoMinChannels = 64
 	winoMinTileUse  = 0.7

@@ -42,6 +42,8 @@ const (
 	opDepthwiseForward
 	opDepthwiseData
 	opDepthwiseFilter
+	opDirectForward
+	opDirectFilter
 )
 
 func (t *convTask) Run(lo, hi int) {
@@ -74,6 +76,10 @@ func (t *convTask) Run(lo, hi int) {
 		t.depthwiseData(lo, hi)
 	case opDepthwiseFilter:
 		t.depthwiseFilter(lo, hi)
+	case opDirectForward:
+		t.directForward(lo, hi)
+	case opDirectFilter:
+		t.directFilter(lo, hi)
 	}
 }
 

@@ -18,6 +18,10 @@ func (g *PoolGeom) avgRows() (hLo, hHi, wLo, wHi int) {
 }
 
 func avgForwardPlane(g *PoolGeom, xp, yp []float32) {
+	if g.avg2x2Fast() {
+		avg2x2Plane(g, xp, yp)
+		return
+	}
 	hLo, hHi, wLo, wHi := g.avgRows()
 	div := float32(g.KH * g.KW)
 	for oh := 0; oh < g.OH; oh++ {

@@ -242,30 +242,37 @@ func TestPoolKeyOrder(t *testing.T) {
 	}
 }
 
+// TestNonFinite runs the Go loop and, where the CPU has it, the AVX-512
+// one (lengths past 16: whole vectors and a masked tail).
 func TestNonFinite(t *testing.T) {
-	buf := make([]float32, 64)
-	for i := range buf {
-		buf[i] = float32(i) - 30
-	}
-	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(math.NaN(), -1))} {
-		for off := 0; off < 3; off++ {
-			for n := 0; n <= 9; n++ {
-				s := buf[off : off+n]
-				if nonFinite(s) {
-					t.Fatalf("finite slice at offset %d, length %d reported", off, n)
-				}
-				for i := range s {
-					old := s[i]
-					s[i] = bad
-					if !nonFinite(s) {
-						t.Fatalf("%v at %d of a slice at offset %d, length %d missed", bad, i, off, n)
+	have := haveMax3AVX512
+	defer func() { haveMax3AVX512 = have }()
+	for _, vec := range []bool{false, have} {
+		haveMax3AVX512 = vec
+		buf := make([]float32, 64)
+		for i := range buf {
+			buf[i] = float32(i) - 30
+		}
+		for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(math.NaN(), -1))} {
+			for off := 0; off < 3; off++ {
+				for n := 0; n <= 40; n++ {
+					s := buf[off : off+n]
+					if nonFinite(s) {
+						t.Fatalf("vector %v: finite slice at offset %d, length %d reported", vec, off, n)
 					}
-					s[i] = old
+					for i := range s {
+						old := s[i]
+						s[i] = bad
+						if !nonFinite(s) {
+							t.Fatalf("vector %v: %v at %d of a slice at offset %d, length %d missed", vec, bad, i, off, n)
+						}
+						s[i] = old
+					}
 				}
 			}
 		}
-	}
-	if nonFinite([]float32{math.MaxFloat32, -math.MaxFloat32}) {
-		t.Error("MaxFloat32 reported")
+		if nonFinite([]float32{math.MaxFloat32, -math.MaxFloat32}) {
+			t.Errorf("vector %v: MaxFloat32 reported", vec)
+		}
 	}
 }

@@ -28,6 +28,7 @@ const poolRowBlock = 256
 type poolScratch struct {
 	idx  [poolRowBlock]int32 // argmax indices of one run of windows
 	rows poolRows
+	vec  poolVecScratch
 }
 
 // separable reports whether a fast plane goes through poolRows: stride 1
@@ -57,6 +58,9 @@ func nonFinite(p []float32) bool {
 		one = 0x0080000000800000
 		top = 0x8000000080000000
 	)
+	if haveMax3AVX512 && len(p) > 0 {
+		return nonFiniteAVX512(len(p), &p[0])
+	}
 	var acc uint32
 	if len(p) > 0 && uintptr(unsafe.Pointer(&p[0]))%8 != 0 {
 		acc = math.Float32bits(p[0])&0x7fffffff + 0x00800000
@@ -100,6 +104,10 @@ func maxForwardPlane(g *PoolGeom, xp, yp []float32, arg []int32, s *poolScratch)
 				}
 			}
 		}
+		return
+	}
+	if arg == nil && g.maxVecOK() {
+		maxForwardVec(g, xp, yp, &s.vec)
 		return
 	}
 	xb := float32Bits(xp)

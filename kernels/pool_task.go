@@ -76,6 +76,10 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	g := &t.g
+	if t.op == poolAvgForward && g.avg2x2Fast() && g.H == 2*g.OH {
+		avg2x2Planes(g, t.x, t.y, lo, hi)
+		return
+	}
 	var scratch poolScratch // on the stack: Run may run concurrently
 	for p := lo; p < hi; p++ {
 		n, c := p/g.C, p%g.C

@@ -1,0 +1,11 @@
+//go:build !purego && amd64
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// haveAvg2x2AVX512 selects the 2x2 average pooling kernel (pool_avg2x2.go).
+var haveAvg2x2AVX512 = cpu.X86.HasAVX512F
+
+//go:noescape
+func avg2x2s2AVX512(a *avg2x2Args)

@@ -1,0 +1,9 @@
+//go:build purego || !amd64
+
+package kernels
+
+var haveMax3AVX512 = false
+
+func max3AVX512(n int, dst, a, b, c *float32) { panic("kernels: max pooling kernel needs AVX-512") }
+
+func nonFiniteAVX512(n int, p *float32) bool { panic("kernels: needs AVX-512") }
