@@ -32,9 +32,9 @@ CASES = [
 ]
 
 
-def netc_bench(binary, spec, extra, batch, steps):
+def netc_bench(binary, spec, extra, batch, steps, threads=2):
     out = subprocess.run([binary, "bench", f"specs/{spec}.toml", *extra, "--batch", str(batch), "--steps", str(steps),
-                          "--threads", "2", "--json"], cwd=ROOT, capture_output=True, check=True, timeout=3600).stdout
+                          "--threads", str(threads), "--json"], cwd=ROOT, capture_output=True, check=True, timeout=3600).stdout
     r = json.loads(out)
     return r["train_images_per_sec"], r["infer_images_per_sec"]
 
