@@ -16,9 +16,11 @@ import "github.com/netc/netc/kernels/internal/gemm"
 //
 // and a multi-sample chunk's outputs are scattered into (or its dY gathered
 // from) the NCHW layout. A chunk of one sample (or of a band of its rows)
-// reads and writes the tensors in place. The GEMM runs on all threads on
-// its own; the unfolding, col2im and scatter run in parallel over
-// (sample, channel) items.
+// reads and writes the tensors in place. With enough chunks each thread
+// takes a run of whole chunks on a serial GEMM (chunkTask; for dw,
+// filterTask with per-thread partials); otherwise each chunk's GEMM runs
+// on all threads on its own, and its unfolding, col2im and scatter in
+// parallel over (sample, channel) items.
 //
 // These calls go to kernels/internal/gemm directly rather than through the Sgemm
 // variable: the forward needs its epilogue. The reference kernels keep the

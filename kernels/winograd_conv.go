@@ -12,8 +12,10 @@ import "github.com/netc/netc/kernels/internal/gemm"
 //	backward filter  V = Bᵀ x B;  Z = A dy Aᵀ;  dU += Z Vᵀ (16 GEMMs with
 //	                 K = tiles, summed over chunks);  dw = Gᵀ dU G
 //
-// The GEMMs run on all threads on their own; the transforms run in parallel
-// over (sample, channel) planes.
+// With enough chunks each thread takes a run of whole chunks (chunkTask; for
+// dU, filterTask with per-thread partials); otherwise a chunk's 16 GEMMs are
+// split over the threads and its transforms run in parallel over (sample,
+// channel) planes.
 
 func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 	wg := g.winoForwardGeom()
