@@ -15,12 +15,16 @@ import "fmt"
 //
 // Every algorithm supports what ConvGeom does within its eligibility
 // (Supports): strided sample views for x/dx and y/dy, bias, accumulate.
-// None allocates, and results are bitwise reproducible: the batch is cut
-// into chunks by the geometry alone (never by the thread count), parallel
-// work writes disjoint outputs, and the GEMM is deterministic for any
-// thread count. The workspace's contents on entry are ignored (NaN is
-// fine) and garbage on return. Concurrent calls are safe; one that finds
-// the parallel loops busy runs its own on the calling goroutine.
+// None allocates once the per-thread slots have grown (a weight gradient
+// computed while another goroutine's conv holds them allocates its one
+// extra partial). Results are bitwise reproducible for a thread count:
+// parallel work writes disjoint outputs and the GEMM is deterministic for
+// any thread count, so outputs and input gradients are the same for every
+// thread count; a weight gradient summed in per-thread partials
+// (filterTask) follows the thread count, never timing. The workspace's
+// contents on entry are ignored (NaN is fine) and garbage on return.
+// Concurrent calls are safe; one that finds the parallel loops busy runs
+// its own on the calling goroutine.
 //
 // The algorithms call kernels/internal/gemm directly (the forward needs its bias and
 // ReLU epilogue), not the Sgemm variable, which the reference path keeps.
@@ -92,10 +96,10 @@ func (g ConvGeom) Supports(algo ConvAlgo) bool {
 
 // Workspace returns the float32 scratch elements the forward pass and the
 // backward passes (data and filter run one after the other and share it)
-// need with algo. The chunking behind it depends on the geometry only, not
-// on Threads(): no algorithm keeps per-thread scratch (the parallel loops
-// write disjoint parts of shared buffers), and a thread-independent split
-// is what keeps results identical for every thread count.
+// need with algo: thread 0's. The chunking behind it depends on the
+// geometry only, not on Threads(); the other threads' chunk workspaces and
+// weight-gradient partials live in the package's per-thread slots
+// (convSlots), grown on first use.
 func (g ConvGeom) Workspace(algo ConvAlgo) (forward, backward int) {
 	switch algo {
 	case ConvIm2col:

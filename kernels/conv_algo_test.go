@@ -65,20 +65,22 @@ type convTuning struct {
 	name                                   string
 	cols, minWork, budget, minCols, pwCols int
 	winoTiles, winoBudget                  int
+	filterCols                             int // filterMinCols
 }
 
 var convTunings = []convTuning{
-	{"default", gemmTargetCols, gemmMinWork, gemmBudget, gemmMinCols, pointwiseTargetCols, winoTargetTiles, winoBudget},
-	{"small", 12, 0, 1 << 21, 0, 12, 5, 1 << 21},    // several samples per chunk
-	{"bands", 4, 0, 1200, 0, 4, 2, 1000},            // bands of a few rows
-	{"medium", 40, 0, 1 << 21, 0, 40, 9, 1 << 21},   // other chunk boundaries
-	{"rows", 1 << 20, 0, 1, 1, 1 << 20, 1 << 20, 1}, // budget-bound: one row per chunk
+	{"default", gemmTargetCols, gemmMinWork, gemmBudget, gemmMinCols, pointwiseTargetCols, winoTargetTiles, winoBudget, filterMinCols},
+	{"small", 12, 0, 1 << 21, 0, 12, 5, 1 << 21, 0},    // several samples per chunk
+	{"bands", 4, 0, 1200, 0, 4, 2, 1000, 0},            // bands of a few rows
+	{"medium", 40, 0, 1 << 21, 0, 40, 9, 1 << 21, 0},   // other chunk boundaries
+	{"rows", 1 << 20, 0, 1, 1, 1 << 20, 1 << 20, 1, 0}, // budget-bound: one row per chunk
 }
 
 func (tu convTuning) set() (restore func()) {
-	old := convTuning{"", gemmTargetCols, gemmMinWork, gemmBudget, gemmMinCols, pointwiseTargetCols, winoTargetTiles, winoBudget}
+	old := convTuning{"", gemmTargetCols, gemmMinWork, gemmBudget, gemmMinCols, pointwiseTargetCols, winoTargetTiles, winoBudget, filterMinCols}
 	gemmTargetCols, gemmMinWork, gemmBudget, gemmMinCols = tu.cols, tu.minWork, tu.budget, tu.minCols
 	pointwiseTargetCols, winoTargetTiles, winoBudget = tu.pwCols, tu.winoTiles, tu.winoBudget
+	filterMinCols = tu.filterCols
 	return func() { old.set() }
 }
 
@@ -382,6 +384,9 @@ func (s *convStep) run() {
 
 func (s *convStep) outputs() [][]float32 { return [][]float32{s.y, s.dx, s.dw, s.db} }
 
+// stepDw is the weight gradient's index in convStep.outputs.
+const stepDw = 2
+
 func TestConvAlgoNoAllocs(t *testing.T) {
 	defer SetThreads(Threads())
 	SetThreads(2)
@@ -399,7 +404,10 @@ func TestConvAlgoNoAllocs(t *testing.T) {
 }
 
 // TestConvAlgoDeterministic: the same inputs give the same bits on every
-// run and for 1, 2 or 3 threads (kernel pool and GEMM alike).
+// run for a given thread count (kernel pool and GEMM alike), and for 1, 2 or
+// 3 threads alike except the weight gradient, whose per-thread partial sums
+// (filterTask) follow the thread count: it must match the float64
+// reference for each.
 func TestConvAlgoDeterministic(t *testing.T) {
 	defer SetThreads(Threads())
 	defer gemm.SetThreads(gemm.Threads())
@@ -409,18 +417,33 @@ func TestConvAlgoDeterministic(t *testing.T) {
 				continue
 			}
 			var ref [][]float32
+			dwRef := map[int][]float32{}
+			var wantDw []float64
 			chunked := chunkedPasses.Load()
-			for _, threads := range []int{2, 2, 1, 3} {
+			for _, threads := range []int{2, 2, 1, 3, 1, 3} {
 				SetThreads(threads)
 				gemm.SetThreads(threads)
 				s := newConvStep(t, g, algo, 2)
 				s.run()
+				if wantDw == nil {
+					wantDw = convStepFilterRef(s)
+				}
+				name := fmt.Sprintf("%v on %+v, %d threads", algo, s.g, threads)
+				if prev, ok := dwRef[threads]; ok {
+					sameBits(t, name+", dw", s.dw, prev)
+				} else {
+					dwRef[threads] = s.dw
+					expect(t, algo.String()+" backward filter", name+", dw", s.dw, wantDw, algoTol)
+				}
 				if ref == nil {
 					ref = s.outputs()
 					continue
 				}
 				for i, out := range s.outputs() {
-					sameBits(t, fmt.Sprintf("%v on %+v, output %d, %d threads", algo, s.g, i, threads), out, ref[i])
+					if i == stepDw {
+						continue
+					}
+					sameBits(t, fmt.Sprintf("%s, output %d", name, i), out, ref[i])
 				}
 			}
 			manyChunks := g.N >= 12 && (algo == ConvGEMM || algo == ConvPointwise || algo == ConvWinograd)
@@ -429,6 +452,12 @@ func TestConvAlgoDeterministic(t *testing.T) {
 			}
 		}
 	}
+}
+
+// convStepFilterRef is s's weight gradient in float64.
+func convStepFilterRef(s *convStep) []float64 {
+	dw, _ := convFilterRef(s.g, to64(s.x), to64(s.dy))
+	return dw
 }
 
 // TestConvAlgoConcurrent: two nets' convs running at once (two goroutines) share the

@@ -56,8 +56,9 @@ var (
 )
 
 type convSlot struct {
-	mm gemm.Serial
-	ws []float32
+	mm   gemm.Serial
+	ws   []float32
+	part []float32 // a weight gradient's partial sum (filterTask)
 }
 
 // parallel runs the chunks of *split (t's own split, which it re-cuts into

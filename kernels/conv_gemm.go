@@ -16,9 +16,11 @@ import "github.com/netc/netc/kernels/internal/gemm"
 //
 // and a multi-sample chunk's outputs are scattered into (or its dY gathered
 // from) the NCHW layout. A chunk of one sample (or of a band of its rows)
-// reads and writes the tensors in place. The GEMM runs on all threads on
-// its own; the unfolding, col2im and scatter run in parallel over
-// (sample, channel) items.
+// reads and writes the tensors in place. With enough chunks each thread
+// takes a run of whole chunks on a serial GEMM (chunkTask; for dw,
+// filterTask with per-thread partials); otherwise each chunk's GEMM runs
+// on all threads on its own, and its unfolding, col2im and scatter in
+// parallel over (sample, channel) items.
 //
 // These calls go to kernels/internal/gemm directly rather than through the Sgemm
 // variable: the forward needs its epilogue. The reference kernels keep the
@@ -204,31 +206,19 @@ func gemmBackwardDataChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 // gemmBackwardFilter overwrites dw. Each chunk's GEMM sums its columns (in
 // 256-term blocks inside the GEMM) and adds onto the previous chunks' sum,
 // like ConvBackwardFilter's filterChunk, rather than running one
-// N*OH*OW-long float32 sum.
+// N*OH*OW-long float32 sum. With enough chunks each thread sums a run of
+// them into its own partial (filterTask).
 func gemmBackwardFilter(g ConvGeom, p gemmPlan, x, dy, dw, ws []float32) {
-	kk := g.KH * g.KW
-	cg, kg := g.C/g.Groups, g.K/g.Groups
-	ckk, hw, xs := cg*kk, g.H*g.W, g.xStride()
-	s := p.split
-	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		cols, pc := s.cols(c), s.sampleCols(c)
-		multi := c.samples() > 1
-		d, ldd := dyColumns(g, s, c, dy, ws, true)
-		b, ldb := ws, cols
-		if p.direct && !multi {
-			b, ldb = x[c.n0*xs+c.r0*g.W:], hw
-		} else {
-			t := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: cols, pcols: pc}
-			t.run(c.samples()*g.C, kk*pc)
-		}
+	t := filterTask{g: g, p: p, x: x, dy: dy, out: dw, ws: ws}
+	if t.parallel(&t.p.split, p.workspace(g)) {
+		return
+	}
+	for i := 0; i < p.split.chunks; i++ {
 		var beta float32
 		if i > 0 {
 			beta = 1
 		}
-		for gi := 0; gi < g.Groups; gi++ {
-			gemm.Sgemm(false, true, kg, ckk, cols, 1, d[gi*kg*ldd:], ldd, b[gi*ckk*ldb:], ldb, beta, dw[gi*kg*ckk:], ckk)
-		}
+		gemmFilterChunk(g, p, i, x, dy, dw, ws, beta, nil)
 	}
 }
 

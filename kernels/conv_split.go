@@ -9,9 +9,10 @@ package kernels
 // per sample otherwise). A sample that fits is never cut: a one-sample
 // chunk is read and written in place, and the wider its GEMM the better.
 //
-// The split depends on the geometry alone: chunk boundaries decide the
-// order in which weight gradients are summed, so a split that followed
-// the thread count would change results with it.
+// The split depends on the geometry alone. A pass that gives each thread a
+// run of whole chunks re-cuts it into a multiple of the thread count
+// (evenSplit): forward and backward data results do not depend on the cut,
+// while a weight gradient's sum order follows it (filterTask).
 type convSplit struct {
 	n, rows, rowCols int
 	nb               int // samples per chunk (whole samples); 1 when parts > 1

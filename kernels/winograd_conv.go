@@ -12,8 +12,10 @@ import "github.com/netc/netc/kernels/internal/gemm"
 //	backward filter  V = Bᵀ x B;  Z = A dy Aᵀ;  dU += Z Vᵀ (16 GEMMs with
 //	                 K = tiles, summed over chunks);  dw = Gᵀ dU G
 //
-// The GEMMs run on all threads on their own; the transforms run in parallel
-// over (sample, channel) planes.
+// With enough chunks each thread takes a run of whole chunks (chunkTask; for
+// dU, filterTask with per-thread partials); otherwise a chunk's 16 GEMMs are
+// split over the threads and its transforms run in parallel over (sample,
+// channel) planes.
 
 func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 	wg := g.winoForwardGeom()
@@ -72,34 +74,26 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	ct.runOn(mm == nil, c.samples()*wg.cout, 20*pc)
 }
 
+// winoBackwardFilter sums dU chunk by chunk (each chunk's 16 GEMMs adding
+// onto the previous chunks' sum), or with enough chunks a run of them per
+// thread into its own partial (filterTask), then transforms dU into dw.
 func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 	wg := g.winoForwardGeom()
 	s := g.winoSplit().fwd
-	us := winoMat(g.K * g.C)
-	du := ws[:16*us]
+	du := ws[:16*winoMat(g.K*g.C)]
 	rest := ws[len(du):]
-	for i := 0; i < s.chunks; i++ {
-		c := s.chunk(i)
-		tiles, pc := s.cols(c), s.sampleCols(c)
-		vs, zs := winoMat(g.C*tiles), winoMat(g.K*tiles)
-		v := rest[:16*vs]
-		z := rest[len(v):][:16*zs]
-		t := convTask{op: opWinoInput, wg: wg, c: c, src: x, dst: v, ld: tiles, pcols: pc}
-		t.run(c.samples()*g.C, 20*pc)
-		t = convTask{op: opWinoGradOut, wg: wg, c: c, src: dy, dst: z, ld: tiles, pcols: pc}
-		t.run(c.samples()*g.K, 20*pc)
-		// dU[ξν] (+)= Z[ξν] V[ξν]ᵀ, the chunk's sum added onto the previous
-		// chunks'.
-		var beta float32
-		if i > 0 {
-			beta = 1
+	t := filterTask{wino: true, g: g, wg: wg, s: s, x: x, dy: dy, out: du, ws: rest}
+	if !t.parallel(&t.s, winoChunkWork(wg, s)) {
+		for i := 0; i < s.chunks; i++ {
+			var beta float32
+			if i > 0 {
+				beta = 1
+			}
+			winoFilterChunk(g, wg, s, i, x, dy, du, rest, beta, nil)
 		}
-		gt := gemm16Task{transB: true, m: g.K, n: g.C, k: tiles, a: z, lda: tiles, as: zs, b: v, ldb: tiles, bs: vs,
-			c: du, ldc: g.C, cs: us, beta: beta}
-		gt.run()
 	}
-	t := convTask{op: opWinoWeightGrad, g: g, src: du, dst: dw}
-	t.run(g.K, 32*g.C)
+	ct := convTask{op: opWinoWeightGrad, g: g, src: du, dst: dw}
+	ct.run(g.K, 32*g.C)
 }
 
 // winoWeights transforms the kernels of output channels [lo, hi): into

@@ -4,7 +4,7 @@ the chapter's seven networks, same batch and threads, several rounds; prints med
 the median of each round's B/A ratio as a Markdown table. Used to show that a change
 costs no speed (a ratio of 1.00 within the spread of the rounds).
 
-    /usr/bin/python3 tools/bench_ab.py --a /tmp/netc-old --b /tmp/netc-new [--rounds 3] [net ...]
+    /usr/bin/python3 tools/bench_ab.py --a /tmp/netc-old --b /tmp/netc-new [--rounds 3] [--threads 2] [net ...]
 
 Build the two binaries first (e.g. `git worktree add /tmp/old REV && cd /tmp/old &&
 go build -o /tmp/netc-old ./cmd/netc`). Run from the repository root.
@@ -27,10 +27,11 @@ def main():
     p.add_argument("--b", required=True, help="netc binary after the change")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2, help="netc bench --threads for both builds")
     p.add_argument("nets", nargs="*")
     a = p.parse_args()
     cases = [c for c in CASES if not a.nets or c[0] in a.nets]
-    print(f"# netc A={a.a} vs B={a.b}, {datetime.date.today()}, {platform.node()}, {os.cpu_count()} CPUs, 2 threads, "
+    print(f"# netc A={a.a} vs B={a.b}, {datetime.date.today()}, {platform.node()}, {os.cpu_count()} CPUs, {a.threads} threads, "
           f"medians of {a.rounds} alternating rounds of {a.steps} timed steps\n")
     print("| net | batch | A train img/s | B train img/s | B/A train | A infer img/s | B infer img/s | B/A infer |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -43,7 +44,7 @@ def main():
             if r % 2:
                 order.reverse()
             for binary, tr, inf in order:
-                x, y = netc_bench(binary, spec, extra, batch, a.steps)
+                x, y = netc_bench(binary, spec, extra, batch, a.steps, a.threads)
                 tr.append(x)
                 inf.append(y)
         rt = m(y / x for x, y in zip(at, bt))

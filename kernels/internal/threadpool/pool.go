@@ -33,6 +33,13 @@ type job struct {
 
 var current atomic.Pointer[pool]
 
+// forks counts the Parallel calls that handed work to other threads, so
+// that tests can bound a kernel's fork-joins.
+var forks atomic.Int64
+
+// Forks is the number of fork-joins so far.
+func Forks() int64 { return forks.Load() }
+
 func init() { Set(0) }
 
 // Set sets how many threads kernels and the GEMM use; n <= 0 means
@@ -91,6 +98,7 @@ func Parallel(n, minChunk int, t Task) {
 		return
 	}
 	p.busy.Store(true)
+	forks.Add(1)
 	defer func() {
 		p.busy.Store(false)
 		p.mu.Unlock()
