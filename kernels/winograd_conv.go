@@ -138,6 +138,10 @@ func (t *convTask) winoWeightGrad(lo, hi int) {
 // winoInput transforms item (sample s of the chunk, input channel ci) into
 // V[ξν][ci][s's columns].
 func (t *convTask) winoInput(lo, hi int) {
+	if haveWinoVec {
+		t.winoInputPieces(lo, hi)
+		return
+	}
 	wg := t.wg
 	vs := winoMat(wg.cin * t.ld)
 	var sc winoScratch
@@ -163,6 +167,10 @@ func (t *convTask) winoInput(lo, hi int) {
 // each tile, plus bias, then ReLU or accumulate, stored where the tile
 // lies inside the output plane.
 func (t *convTask) winoOutput(lo, hi int) {
+	if haveWinoVec {
+		t.winoOutputPieces(lo, hi)
+		return
+	}
 	wg := t.wg
 	ms := winoMat(wg.cout * t.ld)
 	var sc winoScratch

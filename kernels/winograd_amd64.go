@@ -1,0 +1,40 @@
+//go:build !purego && amd64
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// The AVX2 tile transforms of winograd_amd64.s: the forward and backward
+// data passes' input (Bᵀ d B) and output (Aᵀ M A) transforms, 8 tiles per
+// step, written straight to (read straight from) the 16 GEMM matrices.
+// They compute the Go transforms' operations in the same order, so results
+// are the same bits with or without them (TestWinogradVectorBitForBit).
+
+//go:noescape
+func winoInputAVX2(rows *float32, ldRows int, dst *float32, stride int, n int)
+
+//go:noescape
+func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32)
+
+// haveWinoVec selects the vector transforms; tests turn it off to compare.
+var haveWinoVec = cpu.X86.HasAVX2
+
+// winoInputVec transforms the n tiles whose raw 4-row windows are in
+// s.rows (tile j at columns 2j..2j+3) into dst[ξν*stride+j].
+func (s *winoScratch) winoInputVec(dst []float32, stride, n int) {
+	if n <= 0 || n > winoSeg {
+		panic("kernels: winograd segment out of range")
+	}
+	_ = dst[15*stride+n-1]
+	winoInputAVX2(&s.rows[0][0], len(s.rows[0]), &dst[0], stride, n)
+}
+
+// winoOutputVec computes Aᵀ M A for the n tiles at src[ξν*stride+j] into
+// s.rows[0] and s.rows[1] (tile j at columns 2j, 2j+1).
+func (s *winoScratch) winoOutputVec(src []float32, stride, n int) {
+	if n <= 0 || n > winoSeg {
+		panic("kernels: winograd segment out of range")
+	}
+	_ = src[15*stride+n-1]
+	winoOutputAVX2(&src[0], stride, n, &s.rows[0][0], &s.rows[1][0])
+}

@@ -1,0 +1,74 @@
+package kernels
+
+// The transforms' drivers for the vector tile transforms (haveWinoVec):
+// a plane's tiles of rows [r0, r1) are taken a piece at a time, a piece
+// being up to winoSeg consecutive tiles of one tile row, and transformed
+// straight between the plane and the 16 GEMM matrices (no staging copy).
+
+// winoPieces calls f for each piece of a chunk's plane: tile row th,
+// tiles [tw0, tw0+n), whose matrix column is col.
+func (wg winoGeom) winoPieces(r0, r1 int, f func(th, tw0, n, col int)) {
+	col := 0
+	for th := r0; th < r1; th++ {
+		for tw0 := 0; tw0 < wg.tw; tw0 += winoSeg {
+			n := min(winoSeg, wg.tw-tw0)
+			f(th, tw0, n, col)
+			col += n
+		}
+	}
+}
+
+// winoInputPieces is winoInput by the vector transform: each piece's four
+// raw input rows are copied, zero-padded past the plane's edges, into
+// sc.rows and transformed from there.
+func (t *convTask) winoInputPieces(lo, hi int) {
+	wg := t.wg
+	vs := winoMat(wg.cin * t.ld)
+	var sc winoScratch
+	for it := lo; it < hi; it++ {
+		s, ci := it/wg.cin, it%wg.cin
+		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
+		plane := t.src[o : o+wg.ih*wg.iw]
+		v := t.dst[ci*t.ld+s*t.pcols:]
+		wg.winoPieces(t.c.r0, t.c.r1, func(th, tw0, n, col int) {
+			ih0, iw0, w := 2*th+wg.offH, 2*tw0+wg.offW, 2*n+2
+			lo, hi := max(0, -iw0), min(w, wg.iw-iw0) // columns inside the plane
+			for i := range sc.rows {
+				r, y := sc.rows[i][:w], ih0+i
+				if y < 0 || y >= wg.ih || lo >= hi {
+					clear(r)
+					continue
+				}
+				clear(r[:lo])
+				copy(r[lo:hi], plane[y*wg.iw+iw0+lo:y*wg.iw+iw0+hi])
+				clear(r[hi:])
+			}
+			sc.winoInputVec(v[col:], vs, n)
+		})
+	}
+}
+
+// winoOutputPieces is winoOutput by the vector transform.
+func (t *convTask) winoOutputPieces(lo, hi int) {
+	wg := t.wg
+	ms := winoMat(wg.cout * t.ld)
+	var sc winoScratch
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		plane := t.dst[o : o+wg.oh*wg.ow]
+		var bias float32
+		if t.bias != nil {
+			bias = t.bias[k]
+		}
+		m := t.src[k*t.ld+s*t.pcols:]
+		wg.winoPieces(t.c.r0, t.c.r1, func(th, tw0, n, col int) {
+			sc.winoOutputVec(m[col:], ms, n)
+			oh, ow := 2*th, 2*tw0
+			cols := min(2*n, wg.ow-ow)
+			for r := 0; r < 2 && oh+r < wg.oh; r++ {
+				finishRow(plane[(oh+r)*wg.ow+ow:][:cols], sc.rows[r][:cols], bias, t.acc, t.relu)
+			}
+		})
+	}
+}
