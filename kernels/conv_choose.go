@@ -45,7 +45,31 @@ const (
 	winoMinTileUse  = 0.7
 )
 
-func (g ConvGeom) winogradPays() bool {
+func (g ConvGeom) winogradPays() bool { return g.winogradPaysFrom(winoMinChannels) }
+
+// winogradPaysFrom is winogradPays with h = C*K/(C+K) from minH up.
+func (g ConvGeom) winogradPaysFrom(minH int) bool {
 	tiles := 4 * divUp(g.OH, 2) * divUp(g.OW, 2)
-	return g.C*g.K >= winoMinChannels*(g.C+g.K) && float64(g.OH*g.OW) >= winoMinTileUse*float64(tiles)
+	return g.C*g.K >= minH*(g.C+g.K) && float64(g.OH*g.OW) >= winoMinTileUse*float64(tiles)
 }
+
+// ChooseConvAlgoForward is ChooseConvAlgo for a pass that runs the forward
+// alone (an inference plan): Winograd's backward passes are what held its
+// threshold at h = 64, and its forward, with the vector tile transforms,
+// is ahead of the batched GEMM from lower channel counts
+// (winoForwardMinChannels). Like ChooseConvAlgo, a function of the
+// geometry alone.
+func ChooseConvAlgoForward(g ConvGeom) ConvAlgo {
+	a := ChooseConvAlgo(g)
+	if a == ConvGEMM && g.winogradOK() && g.winogradPaysFrom(winoForwardMinChannels) {
+		return ConvWinograd
+	}
+	return a
+}
+
+// winoForwardMinChannels: forward passes alone, AVX-512 Zen 4, batch 64,
+// GFLOP per CPU-second of Winograd (vector transforms) against the batched
+// GEMM, 4 alternating runs on one and on two threads: ResNet 64ch 24x24
+// (h=32) 94 vs 81; GoogLeNet 64->192 24x24 (h=48) 109 vs 88, 96->128
+// 12x12 (h=55) 82 vs 76; DenseNet growth 32 at 24x24 (h=21, 26) 72 vs 68.
+const winoForwardMinChannels = 20
