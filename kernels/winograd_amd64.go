@@ -2,7 +2,11 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // The AVX2 tile transforms of winograd_amd64.s: the forward and backward
 // data passes' input (Bᵀ d B) and output (Aᵀ M A) transforms, 8 tiles per
@@ -14,7 +18,7 @@ import "golang.org/x/sys/cpu"
 func winoInputAVX2(rows *float32, ldRows int, dst *float32, stride int, n int)
 
 //go:noescape
-func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32)
+func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32, bias, floor float32)
 
 // haveWinoVec selects the vector transforms; tests turn it off to compare.
 var haveWinoVec = cpu.X86.HasAVX2
@@ -29,12 +33,17 @@ func (s *winoScratch) winoInputVec(dst []float32, stride, n int) {
 	winoInputAVX2(&s.rows[0][0], len(s.rows[0]), &dst[0], stride, n)
 }
 
-// winoOutputVec computes Aᵀ M A for the n tiles at src[ξν*stride+j] into
-// s.rows[0] and s.rows[1] (tile j at columns 2j, 2j+1).
-func (s *winoScratch) winoOutputVec(src []float32, stride, n int) {
+// winoOutputVec computes Aᵀ M A + bias for the n tiles at
+// src[ξν*stride+j] into s.rows[0] and s.rows[1] (tile j at columns 2j,
+// 2j+1), with ReLU when relu.
+func (s *winoScratch) winoOutputVec(src []float32, stride, n int, bias float32, relu bool) {
 	if n <= 0 || n > winoSeg {
 		panic("kernels: winograd segment out of range")
 	}
 	_ = src[15*stride+n-1]
-	winoOutputAVX2(&src[0], stride, n, &s.rows[0][0], &s.rows[1][0])
+	floor := float32(math.Inf(-1))
+	if relu {
+		floor = 0
+	}
+	winoOutputAVX2(&src[0], stride, n, &s.rows[0][0], &s.rows[1][0], bias, floor)
 }

@@ -161,6 +161,21 @@ indone:
 	VPERM2F128 $0x31, Y13, Y12, Y14; \
 	VMOVUPS Y14, 32(B)(AX*1)
 
+// OUT_FINISH adds the bias (at R9, floor after it) to the four output vectors and takes max(floor,
+// .) with the value as the second operand: a NaN stays NaN and -0 stays -0,
+// as with the Go v < 0 test (floor 0), and floor -Inf changes nothing.
+#define OUT_FINISH \
+	VBROADCASTSS (R9), Y0; \
+	VBROADCASTSS 4(R9), Y1; \
+	VADDPS Y0, Y8, Y8; \
+	VADDPS Y0, Y9, Y9; \
+	VADDPS Y0, Y10, Y10; \
+	VADDPS Y0, Y11, Y11; \
+	VMAXPS Y8, Y1, Y8; \
+	VMAXPS Y9, Y1, Y9; \
+	VMAXPS Y10, Y1, Y10; \
+	VMAXPS Y11, Y1, Y11
+
 #define OUT_BLOCK(LD, OP) \
 	MOVQ SI, R11; \
 	OUT_COL(LD, OP, Y0, Y4); \
@@ -178,15 +193,16 @@ indone:
 	VADDPS Y6, Y10, Y10; \
 	VSUBPS Y6, Y5, Y11; \
 	VSUBPS Y7, Y11, Y11; \
+	OUT_FINISH; \
 	OUT_PAIR(Y8, Y9, DI); \
 	OUT_PAIR(Y10, Y11, R8)
 
-// func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32)
+// func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32, bias, floor float32)
 //
-// Tile j's 16 values are src[ξν*stride+j]; its two output rows go to
-// y0[2j], y0[2j+1] and y1[2j], y1[2j+1], each written up to column
-// 2*(n rounded up to 8)-1.
-TEXT ·winoOutputAVX2(SB), NOSPLIT, $0-40
+// Tile j's 16 values are src[ξν*stride+j]; its two output rows, plus bias
+// and then max(floor, .), go to y0[2j], y0[2j+1] and y1[2j], y1[2j+1],
+// each written up to column 2*(n rounded up to 8)-1.
+TEXT ·winoOutputAVX2(SB), NOSPLIT, $0-48
 	MOVQ src+0(FP), SI
 	MOVQ stride+8(FP), BX
 	SHLQ $2, BX           // one matrix, in bytes
@@ -195,6 +211,7 @@ TEXT ·winoOutputAVX2(SB), NOSPLIT, $0-40
 	MOVQ n+16(FP), R12
 	MOVQ y0+24(FP), DI
 	MOVQ y1+32(FP), R8
+	LEAQ bias+40(FP), R9
 	XORQ AX, AX           // byte offset of the block in the output rows
 	MOVQ R12, R13
 	SHRQ $3, R13

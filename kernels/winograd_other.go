@@ -11,6 +11,6 @@ func (s *winoScratch) winoInputVec(dst []float32, stride, n int) {
 	panic("kernels: no vector Winograd transforms in this build")
 }
 
-func (s *winoScratch) winoOutputVec(src []float32, stride, n int) {
+func (s *winoScratch) winoOutputVec(src []float32, stride, n int, bias float32, relu bool) {
 	panic("kernels: no vector Winograd transforms in this build")
 }

@@ -48,7 +48,8 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 	}
 }
 
-// winoOutputPieces is winoOutput by the vector transform.
+// winoOutputPieces is winoOutput by the vector transform, which also adds
+// the bias and applies the ReLU.
 func (t *convTask) winoOutputPieces(lo, hi int) {
 	wg := t.wg
 	ms := winoMat(wg.cout * t.ld)
@@ -63,11 +64,18 @@ func (t *convTask) winoOutputPieces(lo, hi int) {
 		}
 		m := t.src[k*t.ld+s*t.pcols:]
 		wg.winoPieces(t.c.r0, t.c.r1, func(th, tw0, n, col int) {
-			sc.winoOutputVec(m[col:], ms, n)
+			sc.winoOutputVec(m[col:], ms, n, bias, t.relu && !t.acc)
 			oh, ow := 2*th, 2*tw0
 			cols := min(2*n, wg.ow-ow)
 			for r := 0; r < 2 && oh+r < wg.oh; r++ {
-				finishRow(plane[(oh+r)*wg.ow+ow:][:cols], sc.rows[r][:cols], bias, t.acc, t.relu)
+				y, src := plane[(oh+r)*wg.ow+ow:][:cols], sc.rows[r][:cols]
+				if !t.acc {
+					copy(y, src)
+					continue
+				}
+				for i, v := range src { // v is already src + bias, as in finishRow
+					y[i] += v
+				}
 			}
 		})
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestWinogradVectorBitForBit runs Winograd's forward (with bias, ReLU)
+// TestWinogradVectorBitForBit runs Winograd's forward (with bias, ReLU, a NaN input)
 // and backward data (overwriting and accumulating) with the AVX2 tile
 // transforms and then with the Go ones (haveWinoVec flipped): the outputs
 // must be the same bits, as the vector code does the Go code's operations
@@ -38,6 +38,7 @@ func TestWinogradVectorBitForBit(t *testing.T) {
 				}
 				r := newRand(uint64(g.H*1000 + g.W))
 				x, _ := randVec(r, g.InLen())
+				x[len(x)/3] = float32(math.NaN()) // ReLU keeps the NaNs it makes, in both
 				w, _ := randVec(r, g.WeightLen())
 				bias, _ := randVec(r, g.K)
 				dy, _ := randVec(r, g.OutLen())
