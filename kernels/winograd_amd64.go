@@ -23,14 +23,14 @@ func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32, bias, floo
 // haveWinoVec selects the vector transforms; tests turn it off to compare.
 var haveWinoVec = cpu.X86.HasAVX2
 
-// winoInputVec transforms the n tiles whose raw 4-row windows are in
-// s.rows (tile j at columns 2j..2j+3) into dst[ξν*stride+j].
-func (s *winoScratch) winoInputVec(dst []float32, stride, n int) {
-	if n <= 0 || n > winoSeg {
-		panic("kernels: winograd segment out of range")
+// winoInputVec transforms the n tiles whose raw 4-row windows are band
+// rows row..row+3 (tile j at columns 2j..2j+3) into dst[ξν*stride+j].
+func (b *winoBand) winoInputVec(row int, dst []float32, stride, n int) {
+	if n <= 0 || n > winoSeg || row < 0 || row+4 > len(b) {
+		panic("kernels: winograd band out of range")
 	}
 	_ = dst[15*stride+n-1]
-	winoInputAVX2(&s.rows[0][0], len(s.rows[0]), &dst[0], stride, n)
+	winoInputAVX2(&b[row][0], len(b[row]), &dst[0], stride, n)
 }
 
 // winoOutputVec computes Aᵀ M A + bias for the n tiles at

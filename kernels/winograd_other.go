@@ -7,7 +7,7 @@ package kernels
 
 var haveWinoVec = false
 
-func (s *winoScratch) winoInputVec(dst []float32, stride, n int) {
+func (b *winoBand) winoInputVec(row int, dst []float32, stride, n int) {
 	panic("kernels: no vector Winograd transforms in this build")
 }
 
