@@ -26,7 +26,8 @@ func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 // winoForwardPacked is winoForward with U transformed and packed in pw.
 func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
 	skip := 16 * winoMat(g.K*g.C) // the workspace's U, unused
-	winoRun(g.winoForwardGeom(), g.winoSplit().fwd, x, nil, pw, bias, y, ws[skip:], relu, false)
+	wg := g.winoForwardGeom()
+	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, bias, y, ws[skip:], relu, false)
 }
 
 func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
