@@ -57,7 +57,43 @@ const (
 	winoMinTileUse  = 0.7
 )
 
-func (g ConvGeom) winogradPays() bool {
+func (g ConvGeom) winogradPays() bool { return g.winogradPaysFrom(winoMinChannels) }
+
+// winogradPaysFrom is winogradPays with h = C*K/(C+K) from minH up.
+func (g ConvGeom) winogradPaysFrom(minH int) bool {
 	tiles := 4 * divUp(g.OH, 2) * divUp(g.OW, 2)
-	return g.C*g.K >= winoMinChannels*(g.C+g.K) && float64(g.OH*g.OW) >= winoMinTileUse*float64(tiles)
+	return g.C*g.K >= minH*(g.C+g.K) && float64(g.OH*g.OW) >= winoMinTileUse*float64(tiles)
 }
+
+// ChooseConvAlgoForward is ChooseConvAlgo for a pass that runs the forward
+// alone (an inference plan): Winograd's backward passes are what held its
+// threshold at h = 64, and its forward, with the vector tile transforms,
+// is ahead of the batched GEMM from lower channel counts. Like
+// ChooseConvAlgo, a function of the geometry alone.
+func ChooseConvAlgoForward(g ConvGeom) ConvAlgo {
+	a := ChooseConvAlgo(g)
+	if a != ConvGEMM || !g.winogradOK() {
+		return a
+	}
+	if g.winogradPaysFrom(winoForwardMinChannels) ||
+		g.OH*g.OW >= winoForwardLargeMap && g.winogradPaysFrom(winoForwardMinChannelsLarge) {
+		return ConvWinograd
+	}
+	return a
+}
+
+// Forward passes alone, AVX-512 Zen 4, batch 64, GFLOP per CPU-second of
+// Winograd (vector tile transforms) against the batched GEMM, medians of 5
+// runs on one thread:
+//   - winoForwardMinChannels: ResNet 64ch 24x24 (h=32) 108 vs 88;
+//     GoogLeNet 64->192 24x24 (h=48) 109 vs 88, 96->128 12x12 (h=55) 82
+//     vs 76.
+//   - below it, Winograd still paid on large maps (winoForwardLargeMap
+//     outputs, winoForwardMinChannelsLarge): DenseNet growth 32 at 24x24,
+//     64->32 (h=21) 81 vs 78, 128->32 88 vs 76, 192->32 85 vs 77; but not
+//     on smaller ones: 128->32 at 12x12 48 vs 54, 160->32 at 6x6 32 vs 32.
+const (
+	winoForwardMinChannels      = 32
+	winoForwardMinChannelsLarge = 20
+	winoForwardLargeMap         = 400
+)

@@ -20,11 +20,12 @@ import (
 type chunkTask struct {
 	kind            chunkKind
 	g               ConvGeom
-	p               gemmPlan  // im2col and pointwise
-	wg              winoGeom  // Winograd
-	s               convSplit // Winograd
-	x, w, bias, y   []float32 // Winograd: w holds the transformed kernels U
-	ws              []float32 // the caller's workspace: thread 0's
+	p               gemmPlan           // im2col and pointwise
+	wg              winoGeom           // Winograd
+	s               convSplit          // Winograd
+	x, w, bias, y   []float32          // Winograd: w holds the transformed kernels U
+	pw              *ConvPackedWeights // forward: w (or U) packed once; then w is unused
+	ws              []float32          // the caller's workspace: thread 0's
 	relu, acc       bool
 	threads, chunks int
 	work            int // workspace one chunk needs, for the other threads
@@ -159,6 +160,15 @@ func sgemmOn(mm *gemm.Serial, transA, transB bool, m, n, k int, alpha float32, a
 	gemm.SgemmEpilogue(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep)
 }
 
+// sgemmPackedOn is sgemmOn (not transposed) with A packed in pa.
+func sgemmPackedOn(mm *gemm.Serial, pa *gemm.PackedA, n int, b []float32, ldb int, beta float32, c []float32, ldc int, ep gemm.Epilogue) {
+	if mm != nil {
+		mm.SgemmPacked(pa, false, n, 1, b, ldb, beta, c, ldc, ep)
+		return
+	}
+	gemm.SgemmPacked(pa, false, n, 1, b, ldb, beta, c, ldc, ep)
+}
+
 // gemm16Task is Winograd's 16 independent GEMMs of one chunk (one per tile
 // position ξν, matrix i at offset i*as, i*bs, i*cs), split over the threads
 // a run of whole GEMMs each, on their gemm.Serial: one fork-join for the 16
@@ -172,6 +182,7 @@ type gemm16Task struct {
 	as, bs, cs     int
 	beta           float32
 	threads        int
+	pa             []*gemm.PackedA // the 16 A matrices packed (forward), else a
 }
 
 var gemm16Shared struct{ t gemm16Task } // guarded by slotsMu
@@ -206,5 +217,9 @@ func (t *gemm16Task) Run(lo, hi int) {
 }
 
 func (t *gemm16Task) one(i int, mm *gemm.Serial) {
+	if t.pa != nil {
+		sgemmPackedOn(mm, t.pa[i], t.n, t.b[i*t.bs:], t.ldb, t.beta, t.c[i*t.cs:], t.ldc, gemm.Epilogue{})
+		return
+	}
 	sgemmOn(mm, t.transA, t.transB, t.m, t.n, t.k, 1, t.a[i*t.as:], t.lda, t.b[i*t.bs:], t.ldb, t.beta, t.c[i*t.cs:], t.ldc, gemm.Epilogue{})
 }

@@ -141,7 +141,16 @@ func gemmForwardChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 		if t.bias != nil {
 			ep.RowBias = t.bias[gi*kg : (gi+1)*kg]
 		}
-		a, bg := t.w[gi*kg*ckk:], b[gi*ckk*ldb:]
+		bg := b[gi*ckk*ldb:]
+		if t.pw != nil {
+			if multi {
+				sgemmPackedOn(mm, t.pw.mats[gi], cols, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
+			} else {
+				sgemmPackedOn(mm, t.pw.mats[gi], cols, bg, ldb, beta, y[c.n0*ys+gi*kg*ohw+c.r0*g.OW:], ohw, ep)
+			}
+			continue
+		}
+		a := t.w[gi*kg*ckk:]
 		if multi {
 			sgemmOn(mm, false, false, kg, cols, ckk, 1, a, ckk, bg, ldb, 0, out[gi*kg*cols:], cols, ep)
 		} else {

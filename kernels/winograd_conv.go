@@ -22,7 +22,14 @@ func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 	u := ws[:16*winoMat(g.K*g.C)]
 	t := convTask{op: opWinoWeights, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
-	winoRun(wg, g.winoSplit().fwd, x, u, bias, y, ws[len(u):], relu, false)
+	winoRun(wg, g.winoSplit().fwd, x, u, nil, bias, y, ws[len(u):], relu, false)
+}
+
+// winoForwardPacked is winoForward with U transformed and packed in pw.
+func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
+	skip := 16 * winoMat(g.K*g.C) // the workspace's U, unused
+	wg := g.winoForwardGeom()
+	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, bias, y, ws[skip:], relu, false)
 }
 
 func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
@@ -30,14 +37,15 @@ func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 	u := ws[:16*winoMat(g.K*g.C)]
 	t := convTask{op: opWinoWeightsFlip, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
-	winoRun(wg, g.winoSplit().data, dy, u, nil, dx, ws[len(u):], false, accumulate)
+	winoRun(wg, g.winoSplit().data, dy, u, nil, nil, dx, ws[len(u):], false, accumulate)
 }
 
 // winoRun computes out = conv(in, u) chunk by chunk: u holds the 16
-// transformed kernels [ξν][cout][cin]. Chunks write disjoint parts of out,
-// so with enough of them each thread takes a run of whole chunks.
-func winoRun(wg winoGeom, s convSplit, in, u, bias, out, ws []float32, relu, accumulate bool) {
-	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+// transformed kernels [ξν][cout][cin] (or pw, packed). Chunks write
+// disjoint parts of out, so with enough of them each thread takes a run of
+// whole chunks.
+func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, bias, out, ws []float32, relu, accumulate bool) {
+	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
 	if t.parallel(&t.s, winoChunkWork(wg, s)) {
 		return
 	}
@@ -61,10 +69,18 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: tiles, pcols: pc}
 	ct.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
 	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*tiles), winoMat(wg.cout*tiles)
-	if mm == nil {
+	switch {
+	case mm == nil:
 		gt := gemm16Task{m: wg.cout, n: tiles, k: wg.cin, a: t.w, lda: wg.cin, as: us, b: v, ldb: tiles, bs: vs, c: m, ldc: tiles, cs: ms}
+		if t.pw != nil {
+			gt.pa = t.pw.mats
+		}
 		gt.run()
-	} else {
+	case t.pw != nil:
+		for xn := 0; xn < 16; xn++ {
+			mm.SgemmPacked(t.pw.mats[xn], false, tiles, 1, v[xn*vs:], tiles, 0, m[xn*ms:], tiles, gemm.Epilogue{})
+		}
+	default:
 		for xn := 0; xn < 16; xn++ {
 			mm.Sgemm(false, false, wg.cout, tiles, wg.cin, 1, t.w[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles)
 		}
@@ -132,6 +148,10 @@ func (t *convTask) winoWeightGrad(lo, hi int) {
 // winoInput transforms item (sample s of the chunk, input channel ci) into
 // V[ξν][ci][s's columns].
 func (t *convTask) winoInput(lo, hi int) {
+	if haveWinoVec {
+		t.winoInputPieces(lo, hi)
+		return
+	}
 	wg := t.wg
 	vs := winoMat(wg.cin * t.ld)
 	var sc winoScratch
@@ -157,6 +177,10 @@ func (t *convTask) winoInput(lo, hi int) {
 // each tile, plus bias, then ReLU or accumulate, stored where the tile
 // lies inside the output plane.
 func (t *convTask) winoOutput(lo, hi int) {
+	if haveWinoVec {
+		t.winoOutputPieces(lo, hi)
+		return
+	}
 	wg := t.wg
 	ms := winoMat(wg.cout * t.ld)
 	var sc winoScratch

@@ -21,6 +21,9 @@ type convStep struct {
 	// shifted to (b - mean)*gamma/sqrt(var+eps) + beta.
 	fw, fb []float32
 	bn     foldedBN
+	// An inference plan's weights (folded or not) packed once for the GEMM
+	// when they change, rather than by every chunk of every forward.
+	pw *kernels.ConvPackedWeights
 }
 
 func convGeom(a ir.Attrs, in, out ir.Shape, batch, inStride, outStride int) kernels.ConvGeom {
@@ -65,6 +68,9 @@ func (n *Net) bindConv(s *plan.Step) (bound, error) {
 			return nil, err
 		}
 	}
+	if !n.Training() && kernels.PackedAlgo(algo) {
+		c.pw = new(kernels.ConvPackedWeights)
+	}
 	if s.FoldBN != "" {
 		bn, err := n.foldedBN(s.FoldBN)
 		if err != nil {
@@ -108,12 +114,17 @@ func (n *Net) foldedBN(name string) (foldedBN, error) {
 	return bn, nil
 }
 
-// fold computes the folded weights (w is [out, ...], one scale per output row).
+// fold computes the folded weights (w is [out, ...], one scale per output row)
+// and packs the weights the forward uses, for an inference plan.
 func (c *convStep) fold() {
-	if c.fw == nil {
-		return
+	w := c.w.Data
+	if c.fw != nil {
+		foldInto(c.w.Data, c.b, c.bn, c.fw, c.fb)
+		w = c.fw
 	}
-	foldInto(c.w.Data, c.b, c.bn, c.fw, c.fb)
+	if c.pw != nil {
+		c.pw.Pack(c.g, c.algo, w)
+	}
 }
 
 func foldInto(w []float32, b *Param, bn foldedBN, fw, fb []float32) {
@@ -142,10 +153,13 @@ func (c *convStep) forward(n *Net, train bool) {
 	}
 	x, y := n.value(c.s.In[0]), n.value(c.s.Out)
 	relu := c.s.Act == ir.OpReLU && !c.s.Residual // applied in the GEMM's epilogue
-	if c.algo == kernels.ConvIm2col {
+	switch {
+	case c.algo == kernels.ConvIm2col:
 		kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.ws)
 		relu = false
-	} else {
+	case c.pw != nil && !train:
+		kernels.ConvForwardPacked(c.g, c.algo, c.pw, x.Data, b, y.Data, c.ws, relu)
+	default:
 		kernels.ConvForwardAlgo(c.g, c.algo, x.Data, w, b, y.Data, c.ws, relu)
 	}
 	if c.s.Residual {

@@ -6,7 +6,7 @@ import (
 )
 
 // ConvChoice is the plan's conv callback: the kernels' cost model picks each
-// convolution's algorithm, and their workspace contract sizes its scratch, so the memory
+// convolution's algorithm (for an inference plan, by the forward pass's cost alone), and their workspace contract sizes its scratch, so the memory
 // planner places exactly what the kernels will use.
 func ConvChoice(c plan.ConvInfo) (algo string, forward, backward int64) {
 	g := convGeom(c.Attrs, c.In, c.Out, c.Batch, c.InStride, c.OutStride)
@@ -14,6 +14,9 @@ func ConvChoice(c plan.ConvInfo) (algo string, forward, backward int64) {
 		return kernels.ConvIm2col.String(), 0, 0 // the bind step reports the error
 	}
 	a := kernels.ChooseConvAlgo(g)
+	if c.Mode == plan.Inference {
+		a = kernels.ChooseConvAlgoForward(g)
+	}
 	fwd, bwd := g.Workspace(a)
 	return a.String(), int64(fwd), int64(bwd)
 }

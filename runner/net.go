@@ -141,7 +141,8 @@ func (n *Net) Backward() {
 	}
 }
 
-// refreshFolded recomputes weights that fold a batchnorm, after parameters changed.
+// refreshFolded recomputes weights that fold a batchnorm, and an inference plan's
+// packed conv weights, after parameters changed.
 func (n *Net) refreshFolded() {
 	for _, s := range n.steps {
 		if f, ok := s.(interface{ fold() }); ok {

@@ -27,6 +27,9 @@ type ConvInfo struct {
 	Batch   int
 	// Strides between samples of the input and output (a concat slice is strided).
 	InStride, OutStride int
+	// Mode: an inference plan runs the forward pass only, so the choice may
+	// weigh the forward alone.
+	Mode Mode
 }
 
 // MaxArenaBytes refuses plans that could not be allocated on any machine netc runs on;
@@ -183,7 +186,7 @@ func (b *builder) steps() {
 			bwd := fwd
 			if b.conv != nil {
 				ps.Algo, fwd, bwd = b.conv(ConvInfo{Attrs: s.Attrs, In: in, Out: g.Tensors[s.Out].Shape, Batch: int(b.batch),
-					InStride: b.stride(s.In[0]), OutStride: b.stride(s.Out)})
+					InStride: b.stride(s.In[0]), OutStride: b.stride(s.Out), Mode: g.Mode})
 			}
 			if fwd > 0 {
 				work = b.newBuffer("workspace", s.Name, fwd)

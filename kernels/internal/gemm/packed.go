@@ -25,7 +25,7 @@ func PackA(transA bool, m, k int, a []float32, lda int) *PackedA {
 // Repack packs a new A into p, reusing p's memory when it is large enough
 // (training repacks the weights once per step).
 func (p *PackedA) Repack(transA bool, m, k int, a []float32, lda int) {
-	p.repack(defaultKernels(), transA, m, k, a, lda)
+	p.repack(defaultKernels().forRows(m), transA, m, k, a, lda) // the kernels Sgemm would use
 }
 
 func (p *PackedA) repack(ks *kernelSet, transA bool, m, k int, a []float32, lda int) {

@@ -1,0 +1,44 @@
+package kernels
+
+import "testing"
+
+// TestChooseConvAlgoForward: an inference plan's choice moves the 3x3
+// layers whose forward is cheaper by Winograd (h = C*K/(C+K) from 32 up,
+// from 20 up on maps of 400 outputs or more) off the batched GEMM, and changes nothing else: training keeps
+// ChooseConvAlgo's choice, and layers Winograd cannot compute, or whose
+// maps waste too many tile outputs, stay where they were.
+func TestChooseConvAlgoForward(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		g            ConvGeom
+		train, infer ConvAlgo
+	}{
+		{"ResNet stage 1 (h=32)", cgeom(64, 64, 24, 24, 64, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvWinograd},
+		{"ResNet stage 2", cgeom(64, 128, 12, 12, 128, 3, 3, 1, 1, 1, 1), ConvWinograd, ConvWinograd},
+		{"ResNet stage 4: 3x3 maps", cgeom(64, 512, 3, 3, 512, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"DenseNet growth 32, 24x24 (h=21)", cgeom(64, 64, 24, 24, 32, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvWinograd},
+		{"DenseNet growth 32, 12x12 (h=26)", cgeom(64, 128, 12, 12, 32, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"h=32 at 12x12", cgeom(64, 64, 12, 12, 64, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvWinograd},
+		{"h=31 at 12x12", cgeom(64, 62, 12, 12, 62, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"GoogLeNet 96->128 (h=55)", cgeom(64, 96, 12, 12, 128, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvWinograd},
+		{"too few channels (h=8)", cgeom(64, 16, 24, 24, 16, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"h=19", cgeom(64, 38, 24, 24, 38, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"VGG's first layer", cgeom(8, 1, 224, 224, 64, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"stride 2", cgeom(64, 64, 24, 24, 128, 3, 3, 2, 1, 1, 1), ConvGEMM, ConvGEMM},
+		{"5x5", cgeom(64, 96, 12, 12, 256, 5, 5, 1, 2, 1, 1), ConvGEMM, ConvGEMM},
+		{"grouped", cgeom(64, 128, 12, 12, 128, 3, 3, 1, 1, 1, 2), ConvGEMM, ConvGEMM},
+		{"1x1", cgeom(64, 192, 12, 12, 64, 1, 1, 1, 0, 1, 1), ConvPointwise, ConvPointwise},
+		{"depthwise", cgeom(8, 144, 56, 56, 144, 3, 3, 1, 1, 1, 144), ConvDepthwise, ConvDepthwise},
+	} {
+		g := c.g
+		if err := g.Init(); err != nil {
+			t.Fatal(err)
+		}
+		if got := ChooseConvAlgo(g); got != c.train {
+			t.Errorf("%s: ChooseConvAlgo = %v, want %v", c.name, got, c.train)
+		}
+		if got := ChooseConvAlgoForward(g); got != c.infer {
+			t.Errorf("%s: ChooseConvAlgoForward = %v, want %v", c.name, got, c.infer)
+		}
+	}
+}

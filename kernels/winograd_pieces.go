@@ -1,0 +1,103 @@
+package kernels
+
+// The transforms' drivers for the vector tile transforms (haveWinoVec):
+// a plane's tiles of rows [r0, r1) are taken a piece at a time, a piece
+// being up to winoSeg consecutive tiles of one tile row, and transformed
+// straight between the plane and the 16 GEMM matrices (no staging copy).
+
+// winoPieces calls f for each piece of a chunk's plane: tile row th,
+// tiles [tw0, tw0+n), whose matrix column is col.
+func (wg winoGeom) winoPieces(r0, r1 int, f func(th, tw0, n, col int)) {
+	col := 0
+	for th := r0; th < r1; th++ {
+		for tw0 := 0; tw0 < wg.tw; tw0 += winoSeg {
+			n := min(winoSeg, wg.tw-tw0)
+			f(th, tw0, n, col)
+			col += n
+		}
+	}
+}
+
+// winoBandTileRows is how many tile rows winoInputPieces stages at once.
+// Consecutive tile rows share two input rows, so a band of them copies
+// each input row about once instead of twice, in one call per row.
+const winoBandTileRows = 8
+
+// winoBand holds the raw input rows of a band of tile rows (2 per tile row
+// and the 2 below), zero past the plane's edges: 18 x 130 floats, 9.4 KiB.
+type winoBand [2*winoBandTileRows + 2][2*winoSeg + 2]float32
+
+// winoInputPieces is winoInput by the vector transform: the raw input rows
+// of up to winoBandTileRows tile rows and winoSeg tiles a row are copied,
+// zero-padded past the plane's edges, into a band and each tile row is
+// transformed from there.
+func (t *convTask) winoInputPieces(lo, hi int) {
+	wg := t.wg
+	vs := winoMat(wg.cin * t.ld)
+	var band winoBand
+	for it := lo; it < hi; it++ {
+		s, ci := it/wg.cin, it%wg.cin
+		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
+		plane := t.src[o : o+wg.ih*wg.iw]
+		v := t.dst[ci*t.ld+s*t.pcols:]
+		for tw0 := 0; tw0 < wg.tw; tw0 += winoSeg {
+			n := min(winoSeg, wg.tw-tw0)
+			iw0, w := 2*tw0+wg.offW, 2*n+2
+			lo, hi := max(0, -iw0), min(w, wg.iw-iw0) // columns inside the plane
+			for th0 := t.c.r0; th0 < t.c.r1; th0 += winoBandTileRows {
+				k := min(winoBandTileRows, t.c.r1-th0)
+				ih0 := 2*th0 + wg.offH
+				for i := range 2*k + 2 {
+					r, y := band[i][:w], ih0+i
+					if y < 0 || y >= wg.ih || lo >= hi {
+						clear(r)
+						continue
+					}
+					for j := range lo {
+						r[j] = 0
+					}
+					copy(r[lo:hi], plane[y*wg.iw+iw0+lo:y*wg.iw+iw0+hi])
+					for j := hi; j < w; j++ {
+						r[j] = 0
+					}
+				}
+				for j := range k {
+					band.winoInputVec(2*j, v[(th0+j-t.c.r0)*wg.tw+tw0:], vs, n)
+				}
+			}
+		}
+	}
+}
+
+// winoOutputPieces is winoOutput by the vector transform, which also adds
+// the bias and applies the ReLU.
+func (t *convTask) winoOutputPieces(lo, hi int) {
+	wg := t.wg
+	ms := winoMat(wg.cout * t.ld)
+	var sc winoScratch
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		plane := t.dst[o : o+wg.oh*wg.ow]
+		var bias float32
+		if t.bias != nil {
+			bias = t.bias[k]
+		}
+		m := t.src[k*t.ld+s*t.pcols:]
+		wg.winoPieces(t.c.r0, t.c.r1, func(th, tw0, n, col int) {
+			sc.winoOutputVec(m[col:], ms, n, bias, t.relu && !t.acc)
+			oh, ow := 2*th, 2*tw0
+			cols := min(2*n, wg.ow-ow)
+			for r := 0; r < 2 && oh+r < wg.oh; r++ {
+				y, src := plane[(oh+r)*wg.ow+ow:][:cols], sc.rows[r][:cols]
+				if !t.acc {
+					copy(y, src)
+					continue
+				}
+				for i, v := range src { // v is already src + bias, as in finishRow
+					y[i] += v
+				}
+			}
+		})
+	}
+}
