@@ -10,6 +10,7 @@ import (
 
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/internal/units"
+	"github.com/netc/netc/kernels"
 )
 
 // MemoryLimitEnv overrides the available memory netc compares its allocations with, in
@@ -126,8 +127,11 @@ func ParamBytes(ps []plan.Param) int64 {
 	return total
 }
 
-// NetBytes is the memory New allocates to run p: its arena and its labels.
-func NetBytes(p *plan.Plan) int64 { return satAdd(p.ArenaBytes, satMul(int64(p.Batch), 4)) }
+// NetBytes is the memory New allocates to run p: its arena, its labels, and what runs
+// outside the arena on the kernels' threads (OutsideArena).
+func NetBytes(p *plan.Plan) int64 {
+	return satAdd(satAdd(p.ArenaBytes, satMul(int64(p.Batch), 4)), OutsideArenaOf(p).Total(kernels.Threads()))
+}
 
 // PlanBytes is what running p needs: its parameters with their gradients, and its arena.
 func PlanBytes(p *plan.Plan) int64 { return satAdd(ParamBytes(p.Params), NetBytes(p)) }

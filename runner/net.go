@@ -43,7 +43,7 @@ func New(p *plan.Plan, params *Params, rng *kernels.RNG) (*Net, error) {
 	if p.ArenaBytes%4 != 0 {
 		return nil, fmt.Errorf("plan: arena of %d bytes is not whole float32s", p.ArenaBytes)
 	}
-	if err := CheckMemory(fmt.Sprintf("the %s arena of %s at batch %d", p.Mode, p.Spec, p.Batch), NetBytes(p)); err != nil {
+	if err := CheckMemory(fmt.Sprintf("running the %s plan of %s at batch %d", p.Mode, p.Spec, p.Batch), NetBytes(p)); err != nil {
 		return nil, err
 	}
 	n := &Net{Plan: p, Params: params, Batch: p.Batch, rng: rng, version: -1}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,7 +19,7 @@ func init() { commands = append(commands, newPlanCmd) }
 func newPlanCmd() *cobra.Command {
 	var cf compileFlags
 	var train, asJSON, showPasses bool
-	var batch int
+	var batch, threads int
 	var disable []string
 	c := &cobra.Command{
 		Use:   "plan SPEC",
@@ -30,7 +31,9 @@ work in place; then every tensor gets an offset in one arena.
 
 It prints the steps in order with the layers each one computes, every buffer's size, offset
 and live range, and three totals: the planned arena, the naive size (every tensor its own
-buffer) and the lower bound (the most bytes live at once over the schedule).
+buffer) and the lower bound (the most bytes live at once over the schedule). Then what
+running it takes besides the arena on this machine's kernels and --threads: parameters,
+weights an inference plan keeps folded and packed for the GEMM, and each thread's scratch.
 
 Passes: ` + passList() + `.`,
 		Example: `  # the inference plan at batch 128
@@ -82,6 +85,9 @@ Passes: ` + passList() + `.`,
 				}
 				return &exitError{exitInvalid, err}
 			}
+			if threads > 0 {
+				setThreads(threads)
+			}
 			// A plan only describes the memory; running it is what needs it, so a plan too
 			// large for this machine is still printed (it is how one sizes a bigger one),
 			// with a warning that the commands that run it will refuse.
@@ -97,6 +103,7 @@ Passes: ` + passList() + `.`,
 				return enc.Encode(p)
 			}
 			report.WritePlan(out, p)
+			writeOutsideArena(out, p)
 			return nil
 		},
 	}
@@ -105,6 +112,7 @@ Passes: ` + passList() + `.`,
 	c.Flags().IntVar(&batch, "batch", 0, "batch size (default: the spec's [train] batch, else 1)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the whole plan as JSON (arena_bytes, naive_bytes, lower_bound_bytes, steps, buffers, values)")
 	c.Flags().BoolVar(&showPasses, "passes", false, "print the step graph after each pass")
+	c.Flags().IntVar(&threads, "threads", 0, "size the per-thread memory for this many threads (default: every core)")
 	c.Flags().StringSliceVar(&disable, "disable", nil, "switch off passes by name (comma-separated); outputs stay the same")
 	return c
 }
@@ -121,4 +129,32 @@ func splitList(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// writeOutsideArena prints what running p takes besides its arena and parameters, on
+// this machine's kernels and the pool's thread count, and the total the runner checks
+// against the memory available.
+func writeOutsideArena(w io.Writer, p *plan.Plan) {
+	o, t := runner.OutsideArenaOf(p), runner.Threads()
+	fmt.Fprintf(w, "\nbesides the arena and parameters, on this machine's kernels and %d thread%s:\n", t, plural(t))
+	if p.Mode == plan.Inference {
+		fmt.Fprintf(w, "folded        %s  (weights with a batchnorm folded in)\n", report.Bytes(o.Folded))
+		fmt.Fprintf(w, "packed        %s  (conv weights packed once into the GEMM's panels)\n", report.Bytes(o.Packed))
+	}
+	if t > 1 {
+		fmt.Fprintf(w, "per thread    %s  x %d more (a conv chunk's workspace", report.Bytes(o.PerThread), t-1)
+		if p.Mode == plan.Training {
+			fmt.Fprint(w, " and a weight-gradient partial")
+		}
+		fmt.Fprintln(w, ")")
+	}
+	fmt.Fprintf(w, "GEMM          %s  x %d (packing buffers, at most)\n", report.Bytes(o.GEMM), t)
+	fmt.Fprintf(w, "to run        %s  (all of it, parameter gradients included; netc refuses to start what does not fit)\n", report.Bytes(runner.PlanBytes(p)))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -30,3 +30,23 @@ func TestPlanPassesShowChanges(t *testing.T) {
 		t.Errorf("--disable deadcode: exit %d: %s", code, stderr)
 	}
 }
+
+// `netc plan` reports what running the plan takes besides the arena, for --threads:
+// folded and packed weights at inference, per-thread scratch beyond the first thread,
+// and the total the runner checks against the memory available.
+func TestPlanReportsMemoryOutsideTheArena(t *testing.T) {
+	out, stderr, code := netc(t, "plan", "specs/resnet18.toml", "--batch", "4", "--threads", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"kernels and 2 threads:", "\nfolded ", "\npacked ", "\nper thread ", "x 1 more", "\nGEMM ", "\nto run "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in the inference plan's totals:\n%s", want, out[strings.LastIndex(out, "arena "):])
+		}
+	}
+	out, _, _ = netc(t, "plan", "specs/resnet18.toml", "--batch", "4", "--train", "--threads", "1")
+	tail := out[strings.LastIndex(out, "arena "):]
+	if strings.Contains(tail, "packed") || strings.Contains(tail, "per thread") || !strings.Contains(tail, "1 thread:") {
+		t.Errorf("a training plan on one thread lists no packed weights and no per-thread scratch:\n%s", tail)
+	}
+}

@@ -240,7 +240,7 @@ func TestBeyondMemoryIsRefused(t *testing.T) {
 		t.Errorf("init with a linear of 2^24 outputs: exit %d\n%s", code, errOut)
 	}
 	_, errOut, code = netcEnv(t, env, "bench", "specs/lenet-bn.toml", "--batch", "10000000", "--steps", "1")
-	if code != 1 || !strings.Contains(errOut, "not enough memory for the training arena") {
+	if code != 1 || !strings.Contains(errOut, "not enough memory for running the training plan") {
 		t.Errorf("bench at batch 10,000,000: exit %d\n%s", code, errOut)
 	}
 	out, errOut, code := netcEnv(t, env, "plan", "specs/lenet-bn.toml", "--train", "--batch", "10000000")

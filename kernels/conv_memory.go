@@ -1,0 +1,54 @@
+package kernels
+
+import "github.com/netc/netc/kernels/internal/gemm"
+
+// The memory a conv's kernels keep outside the workspace the plan gives
+// them (Workspace), so that a plan's report and the runner's memory check
+// can count it before anything is allocated.
+
+// PackedLen is the float32 elements ConvPackedWeights holds for g and algo:
+// the weights in the GEMM's panels (per group), and for Winograd the 16
+// transformed kernels before and after packing. Zero for algorithms that
+// have no packed weights.
+func (g ConvGeom) PackedLen(algo ConvAlgo) int {
+	if !PackedAlgo(algo) {
+		return 0
+	}
+	if algo != ConvWinograd {
+		return g.Groups * gemm.PackedLen(g.K/g.Groups, g.C/g.Groups*g.KH*g.KW)
+	}
+	return 16*winoMat(g.K*g.C) + 16*gemm.PackedLen(g.K, g.C)
+}
+
+// ThreadScratch bounds what each thread beyond the first keeps in the
+// package's per-thread slots for g and algo (float32 elements): a chunk's
+// workspace (at most thread 0's, Workspace), and when training a partial
+// weight gradient (dw, or Winograd's 16 transformed gradients). The slots
+// grow to the largest layer's workspace and partial and keep them.
+func (g ConvGeom) ThreadScratch(algo ConvAlgo, train bool) (workspace, partial int) {
+	fwd, bwd := g.Workspace(algo)
+	if !train {
+		return fwd, 0
+	}
+	switch algo {
+	case ConvGEMM, ConvPointwise:
+		partial = g.WeightLen()
+	case ConvWinograd:
+		partial = 16 * winoMat(g.K*g.C)
+	}
+	return max(fwd, bwd), partial
+}
+
+// GEMMThreadLen bounds the float32 elements of packing buffers each thread
+// keeps: one set for the shared GEMM's workers and one in its slot's
+// single-threaded GEMM.
+func GEMMThreadLen() int { return 2 * gemm.ThreadBufferLen() }
+
+// Len is the float32 elements p holds (PackedLen of what it last packed).
+func (p *ConvPackedWeights) Len() int {
+	n := len(p.u)
+	for _, m := range p.mats {
+		n += m.Len()
+	}
+	return n
+}
