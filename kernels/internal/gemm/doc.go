@@ -13,7 +13,7 @@
 //	driver.go         the five-loop Goto/BLIS nest and the macro-kernel
 //	pack.go           packing of A and B blocks into micro-panels
 //	pack_amd64.go     AVX packing: 16-wide row copies, and 8x8 register
-//	                  transposes for A panels of 6 rows and transposed B
+//	                  transposes for A panels of 6 or 24 rows and transposed B
 //	threads.go        SetThreads (the shared kernels/internal/threadpool) and the fixed partition
 //	kernel.go         micro-kernel contract and kernel sets
 //	kernel_amd64.go   AVX2 and AVX-512 kernel sets, CPU dispatch

@@ -117,6 +117,7 @@ func main() {
 		ConstraintExpr("!purego")
 		packB16()
 		packB16x4()
+		transposeRows(24)
 		transposeRows(16)
 		transposeRows(6)
 		Generate()
@@ -415,7 +416,7 @@ func packB16x4() {
 // transposeRows emits transpose<n>AVX(blocks int, src *float32, ld int, dst
 // *float32): for p < 8*blocks and r < n, dst[p*n + r] = src[r*ld + p]. It
 // interleaves n source rows into a packed panel with stride n, the
-// transposing copy behind packA (n = MR = 6) and a transposed packB (n = NR =
+// transposing copy behind packA (n = MR = 6 or 24) and a transposed packB (n = NR =
 // 16), eight k steps at a time: eight rows of eight floats are loaded,
 // transposed in registers (unpack, shuffle, 128-bit permute: BLIS's and
 // every AVX code's 8x8 transpose) and stored as eight runs of eight.
@@ -437,7 +438,7 @@ func transposeRows(n int) {
 	LEAQ(Mem{Base: ld, Index: ld, Scale: 2}, ld3)
 	// One pointer per group of four rows: rows 4q..4q+3 at rowp[q] + {0, ld, 2ld, 3ld}.
 	groups := (n + 3) / 4
-	rowp := []reg.Register{src, reg.R9, reg.R10, reg.R11}[:groups]
+	rowp := []reg.Register{src, reg.R9, reg.R10, reg.R11, reg.R12, reg.R13}[:groups]
 	for q := 1; q < groups; q++ {
 		LEAQ(Mem{Base: rowp[q-1], Index: ld, Scale: 4}, rowp[q])
 	}
