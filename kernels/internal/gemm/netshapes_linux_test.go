@@ -38,6 +38,8 @@ var netShapes = []struct {
 	{2400, 676, 256, true, false, "nin conv2 bwd data"},
 	{96, 2916, 96, false, false, "nin cccp1 fwd"},
 	{384, 180, 256, false, false, "nin winograd"},
+	{64, 1024, 576, false, false, "1024 columns (4 KiB rows of B)"},
+	{128, 1008, 1152, false, false, "resnet18 layer2 fwd"},
 }
 
 // BenchmarkNetShapes times netShapes on one thread, with each shape's
@@ -64,22 +66,27 @@ func BenchmarkNetShapes(b *testing.B) {
 		for _, base := range envSets("NETC_GEMM_SETS", def) {
 			for _, kc := range envInts("NETC_GEMM_KC", base.kc) {
 				for _, mc := range envInts("NETC_GEMM_MC", base.mc) {
-					ks := *base
-					ks.kc, ks.mc = kc, roundUp(mc, ks.mr)
-					name := fmt.Sprintf("%dx%dx%d/tA=%v/tB=%v/%s/kc=%d/mc=%d", sh.m, sh.n, sh.k, sh.transA, sh.transB, ks.name, ks.kc, ks.mc)
-					b.Run(name, func(b *testing.B) {
-						g := gemmArgs{ks: &ks, transA: sh.transA, transB: sh.transB, m: sh.m, n: sh.n, k: sh.k, alpha: 1,
-							a: a, lda: lda, b: bm, ldb: ldb, c: c, ldc: sh.n}
-						var w workCtx
-						runtime.LockOSThread()
-						defer runtime.UnlockOSThread()
-						w.run(&g, 0, sh.m, 0, sh.n)
-						start := threadCPU()
-						for b.Loop() {
-							w.run(&g, 0, sh.m, 0, sh.n)
+					for _, inPlace := range []bool{base.inPlaceB != nil, false}[:envInts("NETC_GEMM_PACKEDB", 1)[0]] {
+						ks := *base
+						ks.kc, ks.mc = kc, roundUp(mc, ks.mr)
+						if !inPlace {
+							ks.inPlaceB = nil
 						}
-						b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/(threadCPU()-start)/1e9, "GFLOP/s")
-					})
+						name := fmt.Sprintf("%dx%dx%d/tA=%v/tB=%v/%s/kc=%d/mc=%d/inplaceB=%v", sh.m, sh.n, sh.k, sh.transA, sh.transB, ks.name, ks.kc, ks.mc, inPlace)
+						b.Run(name, func(b *testing.B) {
+							g := gemmArgs{ks: &ks, transA: sh.transA, transB: sh.transB, m: sh.m, n: sh.n, k: sh.k, alpha: 1,
+								a: a, lda: lda, b: bm, ldb: ldb, c: c, ldc: sh.n}
+							var w workCtx
+							runtime.LockOSThread()
+							defer runtime.UnlockOSThread()
+							w.run(&g, 0, sh.m, 0, sh.n)
+							start := threadCPU()
+							for b.Loop() {
+								w.run(&g, 0, sh.m, 0, sh.n)
+							}
+							b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/(threadCPU()-start)/1e9, "GFLOP/s")
+						})
+					}
 				}
 			}
 		}
