@@ -27,6 +27,10 @@
 // Micro-kernels: AVX2+FMA 6x16 (12 ymm accumulators) and AVX-512F 24x16
 // (24 zmm accumulators), one function per row count so ragged bottom
 // panels need no scratch; ragged right edges go through a scratch tile.
+// The AVX-512 sets also have kernels that read a non-transposed B in place
+// (row stride tileArgs.ldb), used when an M block is the whole product and
+// B's rows lie on cache lines: conv GEMMs with few output channels reuse
+// a B panel too little to pay for packing it.
 // Block sizes and their reasons are next to each kernel set. The build
 // tag purego forces the pure-Go kernel.
 //

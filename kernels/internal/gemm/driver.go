@@ -94,7 +94,9 @@ const fusedPanels = 4
 
 // macro runs the micro-kernel over one packed A block and B block.
 // With fused, B micro-panels are packed here, fusedPanels at a time, right
-// before their use.
+// before their use, or, when the kernel set can and B's rows lie on cache
+// lines, not packed at all: each is used by only ceil(mc/MR) A panels, too
+// few to pay for the copy.
 func (w *workCtx) macro(g *gemmArgs, ablk unsafe.Pointer, ic, mc, jc, nc, pc, kc int, fused bool) {
 	ks := g.ks
 	MR, NR := ks.mr, ks.nr
