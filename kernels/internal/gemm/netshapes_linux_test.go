@@ -55,7 +55,7 @@ func BenchmarkNetShapes(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, sh := range netShapes {
 		def := defaultKernels().forRows(sh.m)
-		a, bm, c := randSlice(r, sh.m*sh.k), randSlice(r, sh.k*sh.n), randSlice(r, sh.m*sh.n)
+		a, bm, c := randSlice(r, sh.m*sh.k), alignedCopy(randSlice(r, sh.k*sh.n)), randSlice(r, sh.m*sh.n)
 		lda, ldb := sh.k, sh.n
 		if sh.transA {
 			lda = sh.m
