@@ -26,14 +26,21 @@ var avx2Kernels = &kernelSet{
 // AVX-512F: 24x16 tile (24 zmm accumulators, A by embedded broadcast).
 // They come from the same generator code as the AVX2 ones and are the
 // default wherever the CPU has AVX512F (AMD Zen 4, recent Intel); the tests
-// run every kernel set the CPU supports (availableKernels). The block sizes
-// follow BLIS's zen4 configuration; BenchmarkBlockSizes measures others.
-// KC=256 keeps the 16 KiB B micro-panel in L1; MC=480 (multiple of 24)
-// makes the A block 480 KiB, half of Zen 4's 1 MiB L2 (BLIS zen4: MC 512).
+// run every kernel set the CPU supports (availableKernels).
+// KC=256 keeps the 16 KiB B micro-panel in L1. On this Zen 4 (thread CPU
+// time, BenchmarkNetShapes and BenchmarkBlockSizes) KC 128-512 ran within
+// the noise of each other on the nets' shapes, so KC stays at AVX2's 256
+// (it decides where partial sums round through C).
+// MC=720 (multiple of 24): the A block is 720 KiB, under Zen 4's 1 MiB L2,
+// and products of up to 720 rows (ResNet's 512-channel convs, 576-row
+// backward-data products) are one M block, so their B panels are packed
+// just before use or read in place (workCtx.macro): 512x288x4608 and
+// 576x576x192 ran 3-5% faster than with MC=480, 1024^3 and 2400- or
+// 4608-row products the same.
 var avx512Kernels = &kernelSet{
 	name: "avx512",
 	mr:   24, nr: 16,
-	kc: 256, mc: 480, nc: 4080,
+	kc: 256, mc: 720, nc: 4080,
 	fns: []kfunc{nil,
 		kernAVX512_1, kernAVX512_2, kernAVX512_3, kernAVX512_4, kernAVX512_5, kernAVX512_6,
 		kernAVX512_7, kernAVX512_8, kernAVX512_9, kernAVX512_10, kernAVX512_11, kernAVX512_12,
