@@ -171,8 +171,8 @@ func (w *workCtx) macro(g *gemmArgs, ablk unsafe.Pointer, ic, mc, jc, nc, pc, kc
 // panel is one line. Read in place, a panel whose rows straddle two lines
 // costs twice the lines and L1 capacity its packed copy would: on Zen 4,
 // thread CPU time, in-place B gained 2-24% on aligned one-M-block products
-// (32x576x1440: 84 -> 104 GFLOP/s) and lost 7-8% on unaligned ones
-// (ld = 676 or 2916).
+// (32x576x1440: 84 -> 104 GFLOP/s) and lost up to 7% on unaligned ones
+// (ld = 676).
 func lineAligned(b []float32, ld int) bool {
 	return ld%16 == 0 && uintptr(unsafe.Pointer(unsafe.SliceData(b)))%64 == 0
 }
