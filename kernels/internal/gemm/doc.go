@@ -44,7 +44,9 @@
 // of a given size, calls do not allocate (TestSgemmNoAllocs).
 //
 // Benchmarks: BenchmarkSgemm / BenchmarkSgemmPacked (GFLOP/s, 1 and 2
-// threads), BenchmarkKernel (micro-kernel in L1), BenchmarkPack, and
-// BenchmarkBlockSizes (per-thread CPU time, for retuning KC/MC).
+// threads), BenchmarkKernel (micro-kernel in L1), BenchmarkPack,
+// BenchmarkBlockSizes (per-thread CPU time, for retuning KC/MC) and
+// BenchmarkNetShapes (per-thread CPU time on the GEMMs the benchmarked nets
+// run, sweeping kernel sets, KC, MC and in-place B).
 // tools/gemm_torch.py prints torch.mm on the same shapes.
 package gemm
