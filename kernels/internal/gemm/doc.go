@@ -13,7 +13,7 @@
 //	driver.go         the five-loop Goto/BLIS nest and the macro-kernel
 //	pack.go           packing of A and B blocks into micro-panels
 //	pack_amd64.go     AVX packing: 16-wide row copies, and 8x8 register
-//	                  transposes for A panels of 6 rows and transposed B
+//	                  transposes for A panels of 6 or 24 rows and transposed B
 //	threads.go        SetThreads (the shared kernels/internal/threadpool) and the fixed partition
 //	kernel.go         micro-kernel contract and kernel sets
 //	kernel_amd64.go   AVX2 and AVX-512 kernel sets, CPU dispatch
@@ -27,6 +27,10 @@
 // Micro-kernels: AVX2+FMA 6x16 (12 ymm accumulators) and AVX-512F 24x16
 // (24 zmm accumulators), one function per row count so ragged bottom
 // panels need no scratch; ragged right edges go through a scratch tile.
+// The AVX-512 sets also have kernels that read a non-transposed B in place
+// (row stride tileArgs.ldb), used when an M block is the whole product and
+// B's rows lie on cache lines: conv GEMMs with few output channels reuse
+// a B panel too little to pay for packing it.
 // Block sizes and their reasons are next to each kernel set. The build
 // tag purego forces the pure-Go kernel.
 //
@@ -40,7 +44,9 @@
 // of a given size, calls do not allocate (TestSgemmNoAllocs).
 //
 // Benchmarks: BenchmarkSgemm / BenchmarkSgemmPacked (GFLOP/s, 1 and 2
-// threads), BenchmarkKernel (micro-kernel in L1), BenchmarkPack, and
-// BenchmarkBlockSizes (per-thread CPU time, for retuning KC/MC).
+// threads), BenchmarkKernel (micro-kernel in L1), BenchmarkPack,
+// BenchmarkBlockSizes (per-thread CPU time, for retuning KC/MC) and
+// BenchmarkNetShapes (per-thread CPU time on the GEMMs the benchmarked nets
+// run, sweeping kernel sets, KC, MC and in-place B).
 // tools/gemm_torch.py prints torch.mm on the same shapes.
 package gemm

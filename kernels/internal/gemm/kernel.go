@@ -21,6 +21,7 @@ type tileArgs struct {
 	colBias     *float32 // colBias[j] for the tile's columns
 	res         *float32 // residual tile, row stride ldr
 	ldr         int
+	ldb         int // row stride of B for the kernels that read it in place (kernelSet.inPlaceB)
 }
 
 // tileArgs.flags bits.
@@ -43,6 +44,10 @@ type kernelSet struct {
 	// mc is a multiple of mr and nc of nr.
 	kc, mc, nc int
 	fns        []kfunc // fns[mr] handles a panel with mr valid rows, 1 <= mr <= MR
+	// inPlaceB[mr], when set, is fns[mr] reading a full NR-wide panel of a
+	// non-transposed B where it lies (row stride tileArgs.ldb) instead of
+	// from a packed copy; see workCtx.macro for when it is used.
+	inPlaceB []kfunc
 	// smallM, when set, is the set for products of one or two of its full
 	// panels (m = smallM.mr or 2*smallM.mr), where this set's tile leaves a
 	// ragged panel.

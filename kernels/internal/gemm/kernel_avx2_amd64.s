@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// func kernAVX2_1(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX2_1(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, FMA3, MMX+
 TEXT ·kernAVX2_1(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -132,7 +132,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX2_2(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX2_2(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, FMA3, MMX+
 TEXT ·kernAVX2_2(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -298,7 +298,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX2_3(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX2_3(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, FMA3, MMX+
 TEXT ·kernAVX2_3(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -502,7 +502,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX2_4(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX2_4(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, FMA3, MMX+
 TEXT ·kernAVX2_4(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -744,7 +744,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX2_5(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX2_5(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, FMA3, MMX+
 TEXT ·kernAVX2_5(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1024,7 +1024,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX2_6(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX2_6(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, FMA3, MMX+
 TEXT ·kernAVX2_6(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX

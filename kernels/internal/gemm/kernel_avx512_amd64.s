@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// func kernAVX512_1(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_1(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_1(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -108,7 +108,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_2(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_2(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_2(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -232,7 +232,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_3(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_3(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_3(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -376,7 +376,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_4(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_4(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_4(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -540,7 +540,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_5(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_5(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_5(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -724,7 +724,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_6(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_6(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_6(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -928,7 +928,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_7(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_7(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_7(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1152,7 +1152,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_8(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_8(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_8(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1396,7 +1396,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_9(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_9(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_9(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1660,7 +1660,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_10(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_10(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_10(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1944,7 +1944,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_11(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_11(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_11(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -2248,7 +2248,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_12(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_12(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_12(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -2572,7 +2572,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_13(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_13(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_13(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -2916,7 +2916,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_14(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_14(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_14(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -3280,7 +3280,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_15(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_15(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_15(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -3664,7 +3664,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_16(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_16(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_16(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -4068,7 +4068,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_17(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_17(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_17(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -4492,7 +4492,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_18(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_18(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_18(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -4936,7 +4936,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_19(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_19(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_19(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -5400,7 +5400,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_20(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_20(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_20(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -5884,7 +5884,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_21(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_21(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_21(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -6388,7 +6388,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_22(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_22(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_22(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -6912,7 +6912,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_23(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_23(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_23(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -7456,7 +7456,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512_24(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512_24(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512_24(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX

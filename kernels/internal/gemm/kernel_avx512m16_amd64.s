@@ -4,7 +4,7 @@
 
 #include "textflag.h"
 
-// func kernAVX512m16_1(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_1(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_1(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -108,7 +108,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_2(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_2(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_2(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -232,7 +232,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_3(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_3(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_3(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -376,7 +376,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_4(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_4(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_4(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -540,7 +540,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_5(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_5(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_5(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -724,7 +724,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_6(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_6(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_6(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -928,7 +928,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_7(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_7(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_7(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1152,7 +1152,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_8(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_8(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_8(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1396,7 +1396,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_9(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_9(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_9(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1660,7 +1660,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_10(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_10(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_10(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -1944,7 +1944,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_11(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_11(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_11(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -2248,7 +2248,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_12(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_12(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_12(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -2572,7 +2572,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_13(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_13(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_13(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -2916,7 +2916,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_14(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_14(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_14(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -3280,7 +3280,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_15(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_15(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_15(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
@@ -3664,7 +3664,7 @@ norelu:
 	VZEROUPPER
 	RET
 
-// func kernAVX512m16_16(kc int, a *float32, b *float32, c *float32, ldc int, p *[6]uint64)
+// func kernAVX512m16_16(kc int, a *float32, b *float32, c *float32, ldc int, p *[7]uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·kernAVX512m16_16(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX

@@ -106,7 +106,7 @@ func packB16Go(d, s *float32, kc, ldb int) {
 // pass over the destination per row.
 func gatherRows(d []float32, stride int, src []float32, ld, off, n, kc int) {
 	if n == stride {
-		// Whole panels (AVX2's MR = 6, NR = 16): eight k steps at a time
+		// Whole panels (MR = 6 or 24, NR = 16): eight k steps at a time
 		// through an in-register transpose, the rest below.
 		done := transposeBlocks(d, n, src, ld, off, kc)
 		if done == kc {

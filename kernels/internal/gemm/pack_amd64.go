@@ -13,6 +13,9 @@ func packB16AVX(kc int, src *float32, ldb int, dst *float32)
 func packB16x4AVX(kc int, src *float32, ldb int, dst *float32)
 
 //go:noescape
+func transpose24AVX(blocks int, src *float32, ld int, dst *float32)
+
+//go:noescape
 func transpose16AVX(blocks int, src *float32, ld int, dst *float32)
 
 //go:noescape
@@ -20,7 +23,7 @@ func transpose6AVX(blocks int, src *float32, ld int, dst *float32)
 
 var hasAVX = cpu.X86.HasAVX
 
-// transposeBlocks interleaves n = 6 or 16 rows of src (stride ld) into d
+// transposeBlocks interleaves n = 6, 16 or 24 rows of src (stride ld) into d
 // with stride n for the first k steps it can do eight at a time, and
 // returns how many it did (gatherRows does the rest). transpose6AVX
 // writes two floats past each block's last run, so it stops at least one
@@ -30,6 +33,12 @@ func transposeBlocks(d []float32, n int, src []float32, ld, off, kc int) int {
 		return 0
 	}
 	switch n {
+	case 24:
+		b := kc / 8
+		if b > 0 {
+			transpose24AVX(b, (*float32)(at(src, off)), ld, (*float32)(at(d, 0)))
+		}
+		return 8 * b
 	case 16:
 		b := kc / 8
 		if b > 0 {

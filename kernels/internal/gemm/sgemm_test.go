@@ -325,6 +325,7 @@ func TestTileArgsLayout(t *testing.T) {
 		{"colBias", unsafe.Offsetof(p.colBias), 24},
 		{"res", unsafe.Offsetof(p.res), 32},
 		{"ldr", unsafe.Offsetof(p.ldr), 40},
+		{"ldb", unsafe.Offsetof(p.ldb), 48},
 	} {
 		if f.got != f.want {
 			t.Errorf("tileArgs.%s at offset %d, asm expects %d", f.name, f.got, f.want)
@@ -334,7 +335,8 @@ func TestTileArgsLayout(t *testing.T) {
 
 func TestKernelSetInvariants(t *testing.T) {
 	for _, ks := range availableKernels() {
-		if ks.mc%ks.mr != 0 || ks.nc%ks.nr != 0 || ks.mr > maxMR || ks.nr > maxNR || len(ks.fns) != ks.mr+1 {
+		if ks.mc%ks.mr != 0 || ks.nc%ks.nr != 0 || ks.mr > maxMR || ks.nr > maxNR || len(ks.fns) != ks.mr+1 ||
+			ks.inPlaceB != nil && len(ks.inPlaceB) != ks.mr+1 {
 			t.Errorf("%s: bad block sizes %+v", ks.name, ks)
 		}
 	}

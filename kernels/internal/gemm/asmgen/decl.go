@@ -10,7 +10,7 @@ import (
 
 // writeDecls writes the Go declarations of the generated micro-kernels, so that
 // the assembly and the functions package gemm calls come from one run. The
-// assembly's signature spells the parameter block as *[6]uint64 (avo resolves no
+// assembly's signature spells the parameter block as *[7]uint64 (avo resolves no
 // package types); the declarations use gemm's tileArgs, of the same size, whose
 // layout TestTileArgsLayout pins.
 func writeDecls(path string, names []string) error {

@@ -45,6 +45,7 @@ const (
 	offColBias = 24
 	offRes     = 32
 	offLdr     = 40
+	offLdb     = 48
 )
 
 // Flag bits of tileArgs.flags (must match flag* constants in package gemm).
@@ -70,6 +71,9 @@ type isa struct {
 	// bcstFMA: fold the A broadcast into the FMA (AVX-512 embedded broadcast)
 	// instead of a separate VBROADCASTSS; only useful when nv == 1.
 	bcstFMA bool
+	// stridedB: B is read in place, k step p at b + p*ldb (ldb from
+	// tileArgs, in floats), rather than from a packed panel; see rowB.
+	stridedB bool
 }
 
 var (
@@ -108,7 +112,8 @@ func main() {
 	// 4x24 AVX2 kernel (measured: same in-L1 speed as 6x16 on Zen 3).
 	mrFlag := flag.Int("mr", 0, "override MR (experiments)")
 	nvFlag := flag.Int("nv", 0, "override vectors per tile row (experiments)")
-	suffix := flag.String("suffix", "", "function name suffix (experiments)")
+	suffix := flag.String("suffix", "", "function name suffix")
+	stridedB := flag.Bool("stridedb", false, "read B in place with row stride tileArgs.ldb instead of from a packed panel")
 	decl := flag.String("decl", "", "also write the Go declarations of the kernels to this file")
 	flag.Parse()
 	var s isa
@@ -117,6 +122,7 @@ func main() {
 		ConstraintExpr("!purego")
 		packB16()
 		packB16x4()
+		transposeRows(24)
 		transposeRows(16)
 		transposeRows(6)
 		Generate()
@@ -141,6 +147,7 @@ func main() {
 		s.nv = *nvFlag
 	}
 	s.name += *suffix
+	s.stridedB = *stridedB
 	ConstraintExpr("!purego") // the file name adds amd64
 	var names []string
 	for mr := 1; mr <= s.mr; mr++ {
@@ -159,9 +166,14 @@ func main() {
 // and returns its name.
 func kernel(s isa, mr int) string {
 	name := fmt.Sprintf("kern%s_%d", s.name, mr)
-	TEXT(name, NOSPLIT, "func(kc int, a, b, c *float32, ldc int, p *[6]uint64)")
-	Doc(fmt.Sprintf("%s computes a %dx%d tile of C from an MR=%d packed A panel and an NR=%d packed B panel.",
-		name, mr, s.nv*s.width, s.mr, s.nv*s.width))
+	TEXT(name, NOSPLIT, "func(kc int, a, b, c *float32, ldc int, p *[7]uint64)")
+	if s.stridedB {
+		Doc(fmt.Sprintf("%s computes a %dx%d tile of C from an MR=%d packed A panel and %d columns of B read in place (row stride p.ldb).",
+			name, mr, s.nv*s.width, s.mr, s.nv*s.width))
+	} else {
+		Doc(fmt.Sprintf("%s computes a %dx%d tile of C from an MR=%d packed A panel and an NR=%d packed B panel.",
+			name, mr, s.nv*s.width, s.mr, s.nv*s.width))
+	}
 
 	nacc := mr * s.nv
 	acc := func(r, v int) reg.VecPhysical { return s.vec(r*s.nv + v) }
@@ -180,6 +192,15 @@ func kernel(s isa, mr int) string {
 	ldc := Load(Param("ldc"), reg.R8)
 	p := Load(Param("p"), reg.R9)
 	SHLQ(U8(2), ldc) // ldc in bytes
+	// Strided B: ldb in bytes, and b2 = b + 2*ldb so that the four k steps
+	// of an unrolled iteration address b, b+ldb, b2, b2+ldb. Both
+	// registers are free until the epilogue.
+	ldb, b2 := reg.R11, reg.RBX
+	if s.stridedB {
+		MOVQ(Mem{Base: p, Disp: offLdb}, ldb)
+		SHLQ(U8(2), ldb)
+		LEAQ(Mem{Base: b, Index: ldb, Scale: 2}, b2)
+	}
 
 	Comment("Prefetch the C tile: it is read (beta != 0) or written after the k loop.")
 	row := reg.R10
@@ -197,10 +218,20 @@ func kernel(s isa, mr int) string {
 		s.zero(s.vec(i))
 	}
 
-	// step emits one k step reading A at a+aoff and B at b+boff.
-	step := func(aoff, boff int) {
+	// rowB is where k step u of an unrolled iteration reads B: packed,
+	// nrBytes further per step; strided, a row of B (ldb bytes) further.
+	rowB := func(u int) Mem {
+		if !s.stridedB {
+			return Mem{Base: b, Disp: u * nrBytes}
+		}
+		return []Mem{{Base: b}, {Base: b, Index: ldb, Scale: 1}, {Base: b2}, {Base: b2, Index: ldb, Scale: 1}}[u]
+	}
+	// step emits one k step reading A at a+aoff and B at bm.
+	step := func(aoff int, bm Mem) {
 		for v := 0; v < s.nv; v++ {
-			VMOVUPS(Mem{Base: b, Disp: boff + v*vbytes}, bvec(v))
+			bv := bm
+			bv.Disp += v * vbytes
+			VMOVUPS(bv, bvec(v))
 		}
 		for r := 0; r < mr; r++ {
 			am := Mem{Base: a, Disp: aoff + 4*r}
@@ -222,10 +253,15 @@ func kernel(s isa, mr int) string {
 	JZ(LabelRef("tail"))
 	Label("loop4")
 	for u := 0; u < unroll; u++ {
-		step(u*mrBytes, u*nrBytes)
+		step(u*mrBytes, rowB(u))
 	}
 	ADDQ(U32(unroll*mrBytes), a)
-	ADDQ(U32(unroll*nrBytes), b)
+	if s.stridedB {
+		LEAQ(Mem{Base: b, Index: ldb, Scale: 4}, b)
+		LEAQ(Mem{Base: b, Index: ldb, Scale: 2}, b2)
+	} else {
+		ADDQ(U32(unroll*nrBytes), b)
+	}
 	DECQ(n4)
 	JNZ(LabelRef("loop4"))
 
@@ -233,9 +269,13 @@ func kernel(s isa, mr int) string {
 	ANDQ(U8(unroll-1), kc)
 	JZ(LabelRef("store"))
 	Label("loop1")
-	step(0, 0)
+	step(0, rowB(0))
 	ADDQ(U32(mrBytes), a)
-	ADDQ(U32(nrBytes), b)
+	if s.stridedB {
+		ADDQ(ldb, b)
+	} else {
+		ADDQ(U32(nrBytes), b)
+	}
 	DECQ(kc)
 	JNZ(LabelRef("loop1"))
 
@@ -415,7 +455,7 @@ func packB16x4() {
 // transposeRows emits transpose<n>AVX(blocks int, src *float32, ld int, dst
 // *float32): for p < 8*blocks and r < n, dst[p*n + r] = src[r*ld + p]. It
 // interleaves n source rows into a packed panel with stride n, the
-// transposing copy behind packA (n = MR = 6) and a transposed packB (n = NR =
+// transposing copy behind packA (n = MR = 6 or 24) and a transposed packB (n = NR =
 // 16), eight k steps at a time: eight rows of eight floats are loaded,
 // transposed in registers (unpack, shuffle, 128-bit permute: BLIS's and
 // every AVX code's 8x8 transpose) and stored as eight runs of eight.
@@ -437,7 +477,7 @@ func transposeRows(n int) {
 	LEAQ(Mem{Base: ld, Index: ld, Scale: 2}, ld3)
 	// One pointer per group of four rows: rows 4q..4q+3 at rowp[q] + {0, ld, 2ld, 3ld}.
 	groups := (n + 3) / 4
-	rowp := []reg.Register{src, reg.R9, reg.R10, reg.R11}[:groups]
+	rowp := []reg.Register{src, reg.R9, reg.R10, reg.R11, reg.R12, reg.R13}[:groups]
 	for q := 1; q < groups; q++ {
 		LEAQ(Mem{Base: rowp[q-1], Index: ld, Scale: 4}, rowp[q])
 	}
