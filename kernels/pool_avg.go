@@ -75,6 +75,10 @@ func avgForwardPlane(g *PoolGeom, xp, yp []float32) {
 }
 
 func avgBackwardPlane(g *PoolGeom, dyp, dxp []float32, acc bool) {
+	if g.avg2x2BackwardFast() {
+		avg2x2BackwardPlane(g, dyp, dxp, acc)
+		return
+	}
 	if !acc {
 		clear(dxp)
 	}

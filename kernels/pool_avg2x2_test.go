@@ -72,3 +72,46 @@ func TestAvg2x2Kernel(t *testing.T) {
 		}
 	}
 }
+
+// TestAvg2x2BackwardSpecialValues holds the 2x2 stride-2 backward path to
+// the per-window scan on LeNet's shapes and odd planes whose last row and
+// column no window covers, with dy holding both zeros, subnormals (where
+// dy/4 rounds) and infinities.
+func TestAvg2x2BackwardSpecialValues(t *testing.T) {
+	r := newRand(1601)
+	special := []float32{0, float32(math.Copysign(0, -1)), math.SmallestNonzeroFloat32, -3 * math.SmallestNonzeroFloat32,
+		1.5e-38, float32(math.Inf(1)), float32(math.Inf(-1)), math.MaxFloat32}
+	for _, g := range []PoolGeom{
+		{N: 3, C: 6, H: 28, W: 28, KH: 2, KW: 2, SH: 2, SW: 2},
+		{N: 3, C: 16, H: 10, W: 10, KH: 2, KW: 2, SH: 2, SW: 2},
+		{N: 2, C: 3, H: 7, W: 9, KH: 2, KW: 2, SH: 2, SW: 2},
+	} {
+		if err := g.Init(); err != nil {
+			t.Fatal(err)
+		}
+		if !g.avg2x2BackwardFast() {
+			t.Fatalf("%+v does not take the 2x2 backward path", g)
+		}
+		x, _ := randVec(r, g.InLen())
+		dy, _ := randVec(r, g.OutLen())
+		for i := range dy {
+			if i%3 == 0 {
+				dy[i] = special[r.IntN(len(special))]
+			}
+		}
+		for _, acc := range []bool{false, true} {
+			base, _ := randVec(r, g.InLen())
+			want := append([]float32(nil), base...)
+			poolScanRef(g, true, x, dy, want, acc)
+			got := append([]float32(nil), base...)
+			if !acc {
+				got = garbage(g.InLen())
+			}
+			AvgPoolBackward(g, dy, got, acc)
+			if i := samebits(got, want); i >= 0 {
+				t.Fatalf("%+v acc=%v: dx[%d] = %v (bits %08x), scan gives %v (bits %08x)", g, acc, i,
+					got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+			}
+		}
+	}
+}
