@@ -124,6 +124,8 @@ func maskedSpan(y, dy, dx []float32, hiBits uint32, acc bool) {
 
 func sigmoidBackSpan(y, dy, dx []float32, acc bool) {
 	dy, dx = dy[:len(y)], dx[:len(y)]
+	v := vecSigmoidBack(y, dy, dx, acc)
+	y, dy, dx = y[v:], dy[v:], dx[v:]
 	if acc {
 		for i, v := range y {
 			dx[i] += dy[i] * v * (1 - v)

@@ -14,3 +14,5 @@ func vecGradSums(dy, x, y []float32, mean float64) (s, p float64, n int) { retur
 func vecGradInput(dy, x, y, dx []float32, mean, ka, kb, kc float32, acc bool) int { return 0 }
 
 func vecSigmoid(x, y []float32) int { return 0 }
+
+func vecSigmoidBack(y, dy, dx []float32, acc bool) int { return 0 }
