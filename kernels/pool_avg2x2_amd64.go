@@ -9,3 +9,6 @@ var haveAvg2x2AVX512 = cpu.X86.HasAVX512F
 
 //go:noescape
 func avg2x2s2AVX512(a *avg2x2Args)
+
+//go:noescape
+func avg2x2s2BackAVX512(a *avg2x2Args)

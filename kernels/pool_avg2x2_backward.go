@@ -46,3 +46,30 @@ func avg2x2BackwardPlane(g *PoolGeom, dyp, dxp []float32, acc bool) {
 		clear(dxp[2*g.OH*w : g.H*w])
 	}
 }
+
+// avg2x2BackwardWhole reports whether the AVX-512 kernel computes g's
+// backward without accumulation: the windows tile the whole plane
+// (H = 2*OH, W = 2*OW), so every dx element is stored once and nothing is
+// left to clear, and a sample's channel planes are one tall plane.
+func (g *PoolGeom) avg2x2BackwardWhole() bool {
+	return haveAvg2x2AVX512 && g.avg2x2BackwardFast() && g.H == 2*g.OH && g.W == 2*g.OW
+}
+
+// avg2x2BackwardPlanes stores planes [lo, hi) of dx (sample-major, as
+// poolTask numbers them) from dy, one kernel call per sample's run of
+// planes.
+func avg2x2BackwardPlanes(g *PoolGeom, dy, dx []float32, lo, hi int) {
+	for p := lo; p < hi; {
+		n, c := p/g.C, p%g.C
+		planes := min(hi-p, g.C-c)
+		dxs, dys := g.xPlane(dx, n, c), g.yPlane(dy, n, c)
+		rows := planes * g.OH
+		dxs, dys = dxs[:planes*g.H*g.W], dys[:rows*g.OW] // the run of planes, within capacity
+		tail := g.OW % 16
+		in := uint64(1)<<(2*tail) - 1
+		a := avg2x2Args{x: &dxs[0], y: &dys[0], rowBytes: 4 * g.W, rows: rows, full: g.OW / 16,
+			ka: in & 0xffff, kb: in >> 16, ks: uint64(1)<<tail - 1, scale: 0.25, tailBytes: 4 * tail}
+		avg2x2s2BackAVX512(&a)
+		p += planes
+	}
+}

@@ -73,8 +73,9 @@ func TestAvg2x2Kernel(t *testing.T) {
 	}
 }
 
-// TestAvg2x2BackwardSpecialValues holds the 2x2 stride-2 backward path to
-// the per-window scan on LeNet's shapes and odd planes whose last row and
+// TestAvg2x2BackwardSpecialValues holds the 2x2 stride-2 backward paths
+// (the AVX-512 kernel when the windows tile the plane, the Go loop
+// otherwise) to the per-window scan on LeNet's shapes, a wide plane, and odd planes whose last row and
 // column no window covers, with dy holding both zeros, subnormals (where
 // dy/4 rounds) and infinities.
 func TestAvg2x2BackwardSpecialValues(t *testing.T) {
@@ -85,6 +86,7 @@ func TestAvg2x2BackwardSpecialValues(t *testing.T) {
 		{N: 3, C: 6, H: 28, W: 28, KH: 2, KW: 2, SH: 2, SW: 2},
 		{N: 3, C: 16, H: 10, W: 10, KH: 2, KW: 2, SH: 2, SW: 2},
 		{N: 2, C: 3, H: 7, W: 9, KH: 2, KW: 2, SH: 2, SW: 2},
+		{N: 2, C: 2, H: 4, W: 70, KH: 2, KW: 2, SH: 2, SW: 2}, // two whole 16-output chunks and a tail per row
 	} {
 		if err := g.Init(); err != nil {
 			t.Fatal(err)

@@ -80,6 +80,10 @@ func (t *poolTask) Run(lo, hi int) {
 		avg2x2Planes(g, t.x, t.y, lo, hi)
 		return
 	}
+	if t.op == poolAvgBackward && !t.acc && g.avg2x2BackwardWhole() {
+		avg2x2BackwardPlanes(g, t.y, t.dx, lo, hi)
+		return
+	}
 	var scratch poolScratch // on the stack: Run may run concurrently
 	for p := lo; p < hi; p++ {
 		n, c := p/g.C, p%g.C
