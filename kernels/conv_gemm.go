@@ -100,6 +100,11 @@ func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool)
 // split over the threads.
 func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, accumulate bool) {
 	t := chunkTask{g: g, p: p, x: x, w: w, bias: bias, y: y, ws: ws, relu: relu, acc: accumulate}
+	if lockOnceA(p.split.chunks) {
+		defer unlockOnceA()
+		onceA.packGroups(g, w)
+		t.pw = &onceA
+	}
 	if t.parallel(&t.p.split, p.workspace(g)) {
 		return
 	}

@@ -46,6 +46,11 @@ func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 // whole chunks.
 func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, bias, out, ws []float32, relu, accumulate bool) {
 	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+	if pw == nil && lockOnceA(s.chunks) {
+		defer unlockOnceA()
+		onceA.packWino(wg.cout, wg.cin, u, winoMat(wg.cout*wg.cin))
+		t.pw = &onceA
+	}
 	if t.parallel(&t.s, winoChunkWork(wg, s)) {
 		return
 	}
