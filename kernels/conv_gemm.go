@@ -84,9 +84,9 @@ func (p gemmPlan) workspace(g ConvGeom) int {
 	case p.direct && s.nb == 1:
 		return 0
 	case s.nb == 1:
-		return g.C * kk * s.maxCols
+		return g.C * kk * lineCols(s.maxCols)
 	}
-	return (g.C*kk + g.K) * s.maxCols
+	return (g.C*kk + g.K) * lineCols(s.maxCols)
 }
 
 func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool) {
@@ -100,6 +100,11 @@ func gemmForward(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu bool)
 // split over the threads.
 func gemmForwardInto(g ConvGeom, p gemmPlan, x, w, bias, y, ws []float32, relu, accumulate bool) {
 	t := chunkTask{g: g, p: p, x: x, w: w, bias: bias, y: y, ws: ws, relu: relu, acc: accumulate}
+	if lockOnceA(p.split.chunks) {
+		defer unlockOnceA()
+		onceA.packGroups(g, w)
+		t.pw = &onceA
+	}
 	if t.parallel(&t.p.split, p.workspace(g)) {
 		return
 	}
@@ -125,16 +130,16 @@ func gemmForwardChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	c := s.chunk(i)
 	cols, pc := s.cols(c), s.sampleCols(c)
 	multi := c.samples() > 1
-	b, ldb := ws, cols
+	b, ldb := ws, lineCols(cols)
 	if p.direct && !multi {
 		b, ldb = x[c.n0*xs+c.r0*g.W:], g.H*g.W
 	} else {
-		ct := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: cols, pcols: pc}
+		ct := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: ldb, pcols: pc}
 		ct.runOn(mm == nil, c.samples()*g.C, kk*pc)
 	}
 	var out []float32
 	if multi {
-		out = ws[g.C*kk*cols:]
+		out = ws[g.C*kk*ldb:]
 	}
 	for gi := 0; gi < g.Groups; gi++ {
 		ep := gemm.Epilogue{ReLU: t.relu}

@@ -20,6 +20,27 @@ func (g ConvGeom) PackedLen(algo ConvAlgo) int {
 	return 16*winoMat(g.K*g.C) + 16*gemm.PackedLen(g.K, g.C)
 }
 
+// PackOnceLen is the float32 elements a forward pass without packed weights
+// (training's forward, and Winograd's backward data) grows the package's
+// shared panels (onceA) to for g and algo. They keep the largest conv's.
+// The batched GEMM's backward data may run as a conv of dy (dataAsConv),
+// and the direct kernel falls back on the batched GEMM.
+func (g ConvGeom) PackOnceLen(algo ConvAlgo) int {
+	groups := func(g ConvGeom) int { return g.Groups * gemm.PackedLen(g.K/g.Groups, g.C/g.Groups*g.KH*g.KW) }
+	switch algo {
+	case ConvPointwise:
+		return groups(g)
+	case ConvGEMM, ConvDirect:
+		if t, ok := g.dataAsConv(); ok {
+			return max(groups(g), groups(t))
+		}
+		return groups(g)
+	case ConvWinograd:
+		return 16 * max(gemm.PackedLen(g.K, g.C), gemm.PackedLen(g.C, g.K))
+	}
+	return 0
+}
+
 // ThreadScratch bounds what each thread beyond the first keeps in the
 // package's per-thread slots for g and algo (float32 elements): a chunk's
 // workspace (at most thread 0's, Workspace), and when training a partial

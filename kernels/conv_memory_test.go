@@ -87,3 +87,56 @@ func TestThreadScratchBoundsTheSlots(t *testing.T) {
 		}
 	}
 }
+
+// PackOnceLen must bound what a training step's passes grow the shared
+// panels (onceA) to, on every chunking the tunings give.
+func TestPackOnceLenBoundsTheSharedPanels(t *testing.T) {
+	defer SetThreads(Threads())
+	for _, threads := range []int{1, 2} {
+		SetThreads(threads)
+		for _, tu := range convTunings {
+			for _, g := range memoryCases {
+				if err := g.Init(); err != nil {
+					t.Fatal(err)
+				}
+				for _, algo := range []ConvAlgo{ConvGEMM, ConvPointwise, ConvWinograd} {
+					if !g.Supports(algo) {
+						continue
+					}
+					name := fmt.Sprintf("%dthreads/%s/%v/%dx%dx%dx%d_k%d_g%d", threads, tu.name, algo, g.N, g.C, g.H, g.W, g.K, g.Groups)
+					restore := tu.set()
+					onceMu.Lock()
+					onceA = ConvPackedWeights{}
+					onceMu.Unlock()
+					newConvStep(t, g, algo, 4).run()
+					restore()
+					onceMu.Lock()
+					if got, most := onceA.Len(), g.PackOnceLen(algo); got > most {
+						t.Errorf("%s: the shared panels hold %d elements, PackOnceLen says at most %d", name, got, most)
+					}
+					onceMu.Unlock()
+				}
+			}
+		}
+	}
+}
+
+// TestPackOnceIsUsed: a forward of several chunks packs its weights once
+// into the shared panels, which then hold them.
+func TestPackOnceIsUsed(t *testing.T) {
+	defer SetThreads(Threads())
+	SetThreads(2)
+	for algo, g := range map[ConvAlgo]ConvGeom{ // several chunks each
+		ConvGEMM:     cgeom(16, 16, 24, 24, 16, 3, 3, 1, 1, 1, 1),
+		ConvWinograd: cgeom(64, 64, 12, 12, 64, 3, 3, 1, 1, 1, 1),
+	} {
+		onceMu.Lock()
+		onceA = ConvPackedWeights{}
+		onceMu.Unlock()
+		s := newConvStep(t, g, algo, 5)
+		ConvForwardAlgo(s.g, algo, s.x, s.w, s.b, s.y, s.fwd, true)
+		if onceA.Len() == 0 || onceA.algo != algo {
+			t.Errorf("%v: the forward did not pack its weights once (shared panels: %d elements, %v)", algo, onceA.Len(), onceA.algo)
+		}
+	}
+}

@@ -61,3 +61,20 @@ func (s convSplit) sampleCols(c chunk) int { return (c.r1 - c.r0) * s.rowCols }
 
 // divUp is ceil(a/b) for a >= 0, b > 0.
 func divUp(a, b int) int { return (a + b - 1) / b }
+
+// lineCols is the row stride of a chunk matrix of n columns that the GEMM
+// reads as B: n rounded up to 16 floats, so that every row starts on a
+// 64-byte line and the AVX-512 GEMM reads B in place instead of packing it
+// (kernels/internal/gemm lineAligned). The columns past n are never read:
+// the GEMM's tile grid and K blocking do not depend on the stride, so the
+// results are the same bits as with stride n.
+func lineCols(n int) int {
+	if !padLines {
+		return n
+	}
+	return divUp(n, 16) * 16
+}
+
+// padLines is a variable only so that tests can compare against the
+// unpadded layout.
+var padLines = true

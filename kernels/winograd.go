@@ -109,7 +109,7 @@ type winoPlan struct {
 // filter) and backward data's, whose output is the input's H x W.
 func (g ConvGeom) winoSplit() winoPlan {
 	p := winoPlan{fwd: g.winoForwardGeom().split(g.N), data: g.winoDataGeom().split(g.N)}
-	cols := max(p.fwd.maxCols, p.data.maxCols)
+	cols := lineCols(max(p.fwd.maxCols, p.data.maxCols))
 	p.work = 16 * (winoMat(g.K*g.C) + winoMat(g.C*cols) + winoMat(g.K*cols))
 	return p
 }

@@ -46,6 +46,11 @@ func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 // whole chunks.
 func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, bias, out, ws []float32, relu, accumulate bool) {
 	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+	if pw == nil && lockOnceA(s.chunks) {
+		defer unlockOnceA()
+		onceA.packWino(wg.cout, wg.cin, u, winoMat(wg.cout*wg.cin))
+		t.pw = &onceA
+	}
 	if t.parallel(&t.s, winoChunkWork(wg, s)) {
 		return
 	}
@@ -54,9 +59,11 @@ func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, b
 	}
 }
 
-// winoChunkWork is the scratch one chunk needs: its V and M.
+// winoChunkWork is the scratch one chunk needs: its V and M, rows padded
+// to lineCols.
 func winoChunkWork(wg winoGeom, s convSplit) int {
-	return 16*winoMat(wg.cin*s.maxCols) + 16*winoMat(wg.cout*s.maxCols)
+	ld := lineCols(s.maxCols)
+	return 16*winoMat(wg.cin*ld) + 16*winoMat(wg.cout*ld)
 }
 
 // winoChunk computes chunk i of t in workspace ws, serially when mm is set.
@@ -64,28 +71,29 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	wg, s := t.wg, t.s
 	c := s.chunk(i)
 	tiles, pc := s.cols(c), s.sampleCols(c)
-	v := ws[:16*winoMat(wg.cin*tiles)]
-	m := ws[len(v):][:16*winoMat(wg.cout*tiles)]
-	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: tiles, pcols: pc}
+	ld := lineCols(tiles) // rows of V (the GEMMs' B) and M on 64-byte lines
+	v := ws[:16*winoMat(wg.cin*ld)]
+	m := ws[len(v):][:16*winoMat(wg.cout*ld)]
+	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: ld, pcols: pc}
 	ct.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
-	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*tiles), winoMat(wg.cout*tiles)
+	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*ld), winoMat(wg.cout*ld)
 	switch {
 	case mm == nil:
-		gt := gemm16Task{m: wg.cout, n: tiles, k: wg.cin, a: t.w, lda: wg.cin, as: us, b: v, ldb: tiles, bs: vs, c: m, ldc: tiles, cs: ms}
+		gt := gemm16Task{m: wg.cout, n: tiles, k: wg.cin, a: t.w, lda: wg.cin, as: us, b: v, ldb: ld, bs: vs, c: m, ldc: ld, cs: ms}
 		if t.pw != nil {
 			gt.pa = t.pw.mats
 		}
 		gt.run()
 	case t.pw != nil:
 		for xn := 0; xn < 16; xn++ {
-			mm.SgemmPacked(t.pw.mats[xn], false, tiles, 1, v[xn*vs:], tiles, 0, m[xn*ms:], tiles, gemm.Epilogue{})
+			mm.SgemmPacked(t.pw.mats[xn], false, tiles, 1, v[xn*vs:], ld, 0, m[xn*ms:], ld, gemm.Epilogue{})
 		}
 	default:
 		for xn := 0; xn < 16; xn++ {
-			mm.Sgemm(false, false, wg.cout, tiles, wg.cin, 1, t.w[xn*us:], wg.cin, v[xn*vs:], tiles, 0, m[xn*ms:], tiles)
+			mm.Sgemm(false, false, wg.cout, tiles, wg.cin, 1, t.w[xn*us:], wg.cin, v[xn*vs:], ld, 0, m[xn*ms:], ld)
 		}
 	}
-	ct = convTask{op: opWinoOutput, wg: wg, c: c, src: m, dst: t.y, bias: t.bias, ld: tiles, pcols: pc,
+	ct = convTask{op: opWinoOutput, wg: wg, c: c, src: m, dst: t.y, bias: t.bias, ld: ld, pcols: pc,
 		relu: t.relu, acc: t.acc}
 	ct.runOn(mm == nil, c.samples()*wg.cout, 20*pc)
 }

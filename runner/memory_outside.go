@@ -15,12 +15,13 @@ type OutsideArena struct {
 	Packed    int64 // inference: conv weights packed once into the GEMM's panels
 	PerThread int64 // each thread beyond the first: a conv chunk's workspace and a weight-gradient partial
 	GEMM      int64 // each thread: the GEMM's packing buffers
+	PackOnce  int64 // the largest conv's weights packed once per pass that has none packed (training's forward)
 }
 
 // OutsideArenaOf estimates p's OutsideArena (an upper bound for the per-thread parts).
 func OutsideArenaOf(p *plan.Plan) OutsideArena {
 	var o OutsideArena
-	var work, part int
+	var work, part, once int
 	train := p.Mode == plan.Training
 	for i := range p.Steps {
 		s := &p.Steps[i]
@@ -48,6 +49,9 @@ func OutsideArenaOf(p *plan.Plan) OutsideArena {
 					o.Folded = satAdd(o.Folded, 4*int64(g.WeightLen()+g.K))
 				}
 			}
+			if train || !kernels.PackedAlgo(algo) {
+				once = max(once, g.PackOnceLen(algo))
+			}
 			w, pt := g.ThreadScratch(algo, train)
 			work, part = max(work, w), max(part, pt)
 		case ir.OpLinear:
@@ -59,11 +63,12 @@ func OutsideArenaOf(p *plan.Plan) OutsideArena {
 	}
 	o.PerThread = 4 * (int64(work) + int64(part))
 	o.GEMM = 4 * int64(kernels.GEMMThreadLen())
+	o.PackOnce = 4 * int64(once)
 	return o
 }
 
 // Total is the memory o takes on threads threads.
 func (o OutsideArena) Total(threads int) int64 {
 	t := int64(max(threads, 1))
-	return satAdd(satAdd(o.Folded, o.Packed), satAdd(satMul(t-1, o.PerThread), satMul(t, o.GEMM)))
+	return satAdd(satAdd(satAdd(o.Folded, o.Packed), o.PackOnce), satAdd(satMul(t-1, o.PerThread), satMul(t, o.GEMM)))
 }

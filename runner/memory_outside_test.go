@@ -39,7 +39,7 @@ func TestOutsideArenaCountsFoldedAndPackedWeights(t *testing.T) {
 		if o.GEMM <= 0 || o.PerThread <= 0 {
 			t.Errorf("%s: per-thread memory %d + GEMM %d: expected both positive", name, o.PerThread, o.GEMM)
 		}
-		if got, want := o.Total(2), o.Folded+o.Packed+o.PerThread+2*o.GEMM; got != want {
+		if got, want := o.Total(2), o.Folded+o.Packed+o.PackOnce+o.PerThread+2*o.GEMM; got != want {
 			t.Errorf("%s: Total(2) = %d, want %d", name, got, want)
 		}
 	}

@@ -149,6 +149,9 @@ func writeOutsideArena(w io.Writer, p *plan.Plan) {
 		fmt.Fprintln(w, ")")
 	}
 	fmt.Fprintf(w, "GEMM          %s  x %d (packing buffers, at most)\n", report.Bytes(o.GEMM), t)
+	if o.PackOnce > 0 {
+		fmt.Fprintf(w, "shared panels %s  (the largest conv's weights in the GEMM's panels, once per pass for its chunks)\n", report.Bytes(o.PackOnce))
+	}
 	fmt.Fprintf(w, "to run        %s  (all of it, parameter gradients included; netc refuses to start what does not fit)\n", report.Bytes(runner.PlanBytes(p)))
 }
 

@@ -49,4 +49,7 @@ func TestPlanReportsMemoryOutsideTheArena(t *testing.T) {
 	if strings.Contains(tail, "packed") || strings.Contains(tail, "per thread") || !strings.Contains(tail, "1 thread:") {
 		t.Errorf("a training plan on one thread lists no packed weights and no per-thread scratch:\n%s", tail)
 	}
+	if !strings.Contains(tail, "\nshared panels ") {
+		t.Errorf("a training plan lists no shared panels for its forward passes:\n%s", tail)
+	}
 }
