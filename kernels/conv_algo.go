@@ -125,19 +125,25 @@ func (g ConvGeom) Workspace(algo ConvAlgo) (forward, backward int) {
 	panic(fmt.Sprintf("kernels: conv: unknown algorithm %d", int(algo)))
 }
 
-// ConvForwardAlgo computes y = conv(x, w) + bias with algo, and y =
-// max(y, 0) when relu (fused where the algorithm writes y). bias may be
-// nil; ws needs Workspace's forward elements.
-func ConvForwardAlgo(g ConvGeom, algo ConvAlgo, x, w, bias, y, ws []float32, relu bool) {
+// checkForward panics unless algo computes g and x, bias (when set), y and
+// the workspace ws have the lengths a forward pass reads and writes.
+func (g ConvGeom) checkForward(algo ConvAlgo, x, bias, y, ws []float32) {
 	g.checkAlgo(algo)
 	need("conv x", x, g.InSpan())
-	need("conv w", w, g.WeightLen())
 	need("conv y", y, g.OutSpan())
 	if bias != nil {
 		need("conv bias", bias, g.K)
 	}
 	fwd, _ := g.Workspace(algo)
 	need("conv workspace", ws, fwd)
+}
+
+// ConvForwardAlgo computes y = conv(x, w) + bias with algo, and y =
+// max(y, 0) when relu (fused where the algorithm writes y). bias may be
+// nil; ws needs Workspace's forward elements.
+func ConvForwardAlgo(g ConvGeom, algo ConvAlgo, x, w, bias, y, ws []float32, relu bool) {
+	g.checkForward(algo, x, bias, y, ws)
+	need("conv w", w, g.WeightLen())
 	switch algo {
 	case ConvIm2col:
 		ConvForward(g, x, w, bias, y, ws)

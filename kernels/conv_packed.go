@@ -70,17 +70,10 @@ func growFloats(s []float32, n int) []float32 {
 // ConvForwardPacked is ConvForwardAlgo with the weights taken from pw,
 // which must have been packed for g and algo.
 func ConvForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
-	g.checkAlgo(algo)
+	g.checkForward(algo, x, bias, y, ws)
 	if pw.g != g || pw.algo != algo {
 		panic(fmt.Sprintf("kernels: conv: weights packed for %v %+v, used for %v %+v", pw.algo, pw.g, algo, g))
 	}
-	need("conv x", x, g.InSpan())
-	need("conv y", y, g.OutSpan())
-	if bias != nil {
-		need("conv bias", bias, g.K)
-	}
-	fwd, _ := g.Workspace(algo)
-	need("conv workspace", ws, fwd)
 	switch algo {
 	case ConvGEMM:
 		gemmForwardPacked(g, g.gemmSplit(false), pw, x, bias, y, ws, relu)
