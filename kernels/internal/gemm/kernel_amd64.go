@@ -5,6 +5,7 @@ package gemm
 import "golang.org/x/sys/cpu"
 
 //go:generate sh -c "cd asmgen && go run . -isa avx2 -pkg gemm -out ../kernel_avx2_amd64.s -decl ../kernel_avx2_decl_amd64.go"
+//go:generate sh -c "cd asmgen && go run . -isa avx2 -stridedb -suffix u -pkg gemm -out ../kernel_avx2u_amd64.s -decl ../kernel_avx2u_decl_amd64.go"
 //go:generate sh -c "cd asmgen && go run . -isa avx512 -pkg gemm -out ../kernel_avx512_amd64.s -decl ../kernel_avx512_decl_amd64.go"
 //go:generate sh -c "cd asmgen && go run . -isa avx512 -mr 16 -suffix m16 -pkg gemm -out ../kernel_avx512m16_amd64.s -decl ../kernel_avx512m16_decl_amd64.go"
 //go:generate sh -c "cd asmgen && go run . -isa avx512 -stridedb -suffix u -pkg gemm -out ../kernel_avx512u_amd64.s -decl ../kernel_avx512u_decl_amd64.go"
@@ -20,7 +21,8 @@ var avx2Kernels = &kernelSet{
 	name: "avx2",
 	mr:   6, nr: 16,
 	kc: 256, mc: 144, nc: 4080,
-	fns: []kfunc{nil, kernAVX2_1, kernAVX2_2, kernAVX2_3, kernAVX2_4, kernAVX2_5, kernAVX2_6},
+	fns:      []kfunc{nil, kernAVX2_1, kernAVX2_2, kernAVX2_3, kernAVX2_4, kernAVX2_5, kernAVX2_6},
+	inPlaceB: []kfunc{nil, kernAVX2u_1, kernAVX2u_2, kernAVX2u_3, kernAVX2u_4, kernAVX2u_5, kernAVX2u_6},
 }
 
 // AVX-512F: 24x16 tile (24 zmm accumulators, A by embedded broadcast).
