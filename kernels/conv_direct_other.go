@@ -9,6 +9,8 @@ var haveDirectAVX2 = false
 
 func directConvAVX2(a *directAVX2Args) { panic("kernels: direct conv kernel needs AVX2") }
 
+func directFilterAVX2(a *directFilterAVX2Args) { panic("kernels: direct conv kernel needs AVX2") }
+
 func directConvAVX512(a *directArgs) { panic("kernels: direct conv kernel needs AVX-512") }
 
 func directConvHalfAVX512(a *directHalfArgs) {

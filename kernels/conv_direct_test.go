@@ -77,10 +77,14 @@ func TestConvDirectKernel(t *testing.T) {
 		dy, dy64 := randVec(r, g.OutSpan())
 		wantDw, wantDb := convFilterRef(dense, denseOf(x64, g.N, g.C*g.H*g.W, g.XStride), denseOf(dy64, g.N, g.K*g.OH*g.OW, g.YStride))
 		_, bwd := g.Workspace(ConvDirect)
-		dw, db := garbage(g.WeightLen()), garbage(g.K)
-		ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, db, garbage(bwd))
-		expect(t, "direct weight gradient", fmt.Sprintf("case %d %+v", ci, g), dw, wantDw, algoTol)
-		expect(t, "direct bias gradient", fmt.Sprintf("case %d %+v", ci, g), db, wantDb, 1e-6)
+		for _, isa := range directISAs() {
+			isa.set()
+			dw, db := garbage(g.WeightLen()), garbage(g.K)
+			ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, db, garbage(bwd))
+			isa.restore()
+			expect(t, "direct weight gradient "+isa.name, fmt.Sprintf("case %d %+v", ci, g), dw, wantDw, algoTol)
+			expect(t, "direct bias gradient "+isa.name, fmt.Sprintf("case %d %+v", ci, g), db, wantDb, 1e-6)
+		}
 
 		// The input gradient (ConvGEMM's), into strided dx, set and
 		// accumulated.
