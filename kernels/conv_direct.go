@@ -14,7 +14,8 @@ package kernels
 // The weight gradient is direct too (conv_direct_filter.go); the input
 // gradient is ConvGEMM's: as a direct conv of zero-padded dy it measured
 // slower (25 against 33 GFLOP per CPU-second on LeNet's conv2, most of its
-// multiplies by the padding's zeros). Without AVX-512 every pass is
+// multiplies by the padding's zeros). With AVX2 but not AVX-512 the
+// forward runs conv_direct_avx2.go's kernel; with neither, every pass is
 // ConvGEMM's, so the workspace covers both.
 //
 // Samples are independent items split over the threads; every output
@@ -42,7 +43,7 @@ func (g ConvGeom) directWorkspace() int {
 }
 
 func directForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
-	if !haveDirectAVX512 {
+	if !haveDirectAVX512 && !haveDirectAVX2 {
 		gemmForward(g, g.gemmSplit(false), x, w, bias, y, ws, relu)
 		return
 	}
@@ -116,7 +117,11 @@ func (t *convTask) directForward(lo, hi int) {
 	var offs [directMaxTaps]int64
 	directOffsets(g, &offs)
 	for n := lo; n < hi; n++ {
-		directSample(g, t.src[n*g.xStride():], t.dst[n*g.yStride():], t.w, t.bias, &offs, t.relu)
+		if haveDirectAVX512 {
+			directSample(g, t.src[n*g.xStride():], t.dst[n*g.yStride():], t.w, t.bias, &offs, t.relu)
+		} else {
+			directSampleAVX2(g, t.src[n*g.xStride():], t.dst[n*g.yStride():], t.w, t.bias, &offs, t.relu)
+		}
 	}
 }
 

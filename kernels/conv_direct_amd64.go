@@ -8,6 +8,22 @@ import "golang.org/x/sys/cpu"
 // clear it to run ConvDirect's GEMM fallback.
 var haveDirectAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 
+// haveDirectAVX2 selects the AVX2 forward and weight-gradient kernels
+// (conv_direct_avx2.go, conv_direct_filter_avx2.go)
+// where AVX-512 is missing; tests clear it as haveDirectAVX512.
+var haveDirectAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// directFilterAVX2 computes one directFilterAVX2Args tile
+// (conv_direct_filter_avx2_amd64.s).
+//
+//go:noescape
+func directFilterAVX2(a *directFilterAVX2Args)
+
+// directConvAVX2 computes one directAVX2Args call (conv_direct_avx2_amd64.s).
+//
+//go:noescape
+func directConvAVX2(a *directAVX2Args)
+
 // directConvAVX512 computes one directArgs call (conv_direct_amd64.s).
 //
 //go:noescape

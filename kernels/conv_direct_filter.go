@@ -34,6 +34,11 @@ type directFilterArgs struct {
 
 func directBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 	if !haveDirectAVX512 {
+		if haveDirectAVX2 {
+			t := convTask{op: opDirectFilterAVX2, g: g, src: x, src2: dy, dst: dw}
+			t.run(directFilterAVX2Tiles(g), g.N*g.OH*g.OW*(directFilterAVX2Taps+directFilterAVX2Chans)/8)
+			return
+		}
 		gemmBackwardFilter(g, g.gemmSplit(false), x, dy, dw, ws)
 		return
 	}

@@ -21,6 +21,7 @@ var directCases = []ConvGeom{
 	cgeom(2, 2, 6, 20, 5, 3, 5, 1, 0, 1, 1), // rows of 16
 	cgeom(3, 3, 5, 32, 9, 2, 3, 1, 0, 1, 1), // rows of 30: two segments, the second ragged
 	cgeom(1, 1, 4, 15, 2, 2, 3, 1, 0, 1, 1), // rows of 13, an odd segment count
+	cgeom(2, 2, 5, 12, 8, 2, 3, 1, 0, 1, 1), // 8 channels, rows of 10: the last store of a sample is masked
 }
 
 // TestDirectHalves pins which rows take the half-segment kernel.
@@ -56,22 +57,34 @@ func TestConvDirectKernel(t *testing.T) {
 			y := garbage(g.OutSpan())
 			directRef(g, x, w, b, y, relu)
 			expect(t, "direct reference", name, denseOf32(y, g.N, g.K*g.OH*g.OW, g.YStride), wantR, algoTol)
-			if haveDirectAVX512 {
+			var prev []float32
+			for _, isa := range directISAs() {
+				isa.set()
 				fwd, _ := g.Workspace(ConvDirect)
 				y := garbage(g.OutSpan())
 				ConvForwardAlgo(g, ConvDirect, x, w, b, y, garbage(fwd), relu)
-				expect(t, "direct kernel", name, denseOf32(y, g.N, g.K*g.OH*g.OW, g.YStride), wantR, algoTol)
-				checkGaps(t, name, y, g.N, g.K*g.OH*g.OW, g.YStride)
+				isa.restore()
+				expect(t, "direct kernel "+isa.name, name, denseOf32(y, g.N, g.K*g.OH*g.OW, g.YStride), wantR, algoTol)
+				checkGaps(t, name+" "+isa.name, y, g.N, g.K*g.OH*g.OW, g.YStride)
+				// Every kernel is bias then the taps' FMAs in order: the same bits.
+				if prev != nil {
+					sameBits(t, name+" "+isa.name+" against the previous kernel", y, prev)
+				}
+				prev = y
 			}
 		}
 		// The weight gradient, from strided x and dy.
 		dy, dy64 := randVec(r, g.OutSpan())
 		wantDw, wantDb := convFilterRef(dense, denseOf(x64, g.N, g.C*g.H*g.W, g.XStride), denseOf(dy64, g.N, g.K*g.OH*g.OW, g.YStride))
 		_, bwd := g.Workspace(ConvDirect)
-		dw, db := garbage(g.WeightLen()), garbage(g.K)
-		ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, db, garbage(bwd))
-		expect(t, "direct weight gradient", fmt.Sprintf("case %d %+v", ci, g), dw, wantDw, algoTol)
-		expect(t, "direct bias gradient", fmt.Sprintf("case %d %+v", ci, g), db, wantDb, 1e-6)
+		for _, isa := range directISAs() {
+			isa.set()
+			dw, db := garbage(g.WeightLen()), garbage(g.K)
+			ConvBackwardFilterAlgo(g, ConvDirect, x, dy, dw, db, garbage(bwd))
+			isa.restore()
+			expect(t, "direct weight gradient "+isa.name, fmt.Sprintf("case %d %+v", ci, g), dw, wantDw, algoTol)
+			expect(t, "direct bias gradient "+isa.name, fmt.Sprintf("case %d %+v", ci, g), db, wantDb, 1e-6)
+		}
 
 		// The input gradient (ConvGEMM's), into strided dx, set and
 		// accumulated.
@@ -88,6 +101,33 @@ func TestConvDirectKernel(t *testing.T) {
 		expect(t, "direct input gradient", fmt.Sprintf("case %d accumulated %+v", ci, g), denseOf32(dx, g.N, g.C*g.H*g.W, g.XStride), twice, algoTol)
 	}
 }
+
+// directISA is one forward kernel of ConvDirect that this CPU runs.
+type directISA struct {
+	name         string
+	avx512, avx2 bool
+	saved        [2]bool
+}
+
+// directISAs lists the kernels this CPU can run: AVX-512 (which takes
+// precedence) and AVX2 (run with AVX-512 switched off).
+func directISAs() []*directISA {
+	var out []*directISA
+	if haveDirectAVX512 {
+		out = append(out, &directISA{name: "avx512", avx512: true, avx2: haveDirectAVX2})
+	}
+	if haveDirectAVX2 {
+		out = append(out, &directISA{name: "avx2", avx2: true})
+	}
+	return out
+}
+
+func (d *directISA) set() {
+	d.saved = [2]bool{haveDirectAVX512, haveDirectAVX2}
+	haveDirectAVX512, haveDirectAVX2 = d.avx512, d.avx2
+}
+
+func (d *directISA) restore() { haveDirectAVX512, haveDirectAVX2 = d.saved[0], d.saved[1] }
 
 func denseOf(v []float64, n, per, stride int) []float64 {
 	out := make([]float64, 0, n*per)
@@ -121,23 +161,27 @@ func checkGaps(t *testing.T, name string, y []float32, n, per, stride int) {
 // TestConvDirectReLUKeepsNaN: the fused ReLU keeps NaN and clamps -Inf,
 // like reluOutput and the GEMM epilogue.
 func TestConvDirectReLUKeepsNaN(t *testing.T) {
-	for _, w := range []int{20, 17} { // rows of 19 (halves) and 16 (full segments)
-		g := cgeom(1, 1, 5, w, 2, 1, 2, 1, 0, 1, 1)
-		if err := g.Init(); err != nil {
-			t.Fatal(err)
-		}
-		x := make([]float32, g.InLen())
-		x[3] = float32(math.NaN())
-		x[10] = float32(math.Inf(-1))
-		fwd, _ := g.Workspace(ConvDirect)
-		y := garbage(g.OutLen())
-		ConvForwardAlgo(g, ConvDirect, x, []float32{1, 1, 1, 1}, nil, y, garbage(fwd), true)
-		for k := 0; k < g.K; k++ {
-			for i := 0; i < g.OH*g.OW; i++ {
-				v := y[k*g.OH*g.OW+i]
-				nan := i == 2 || i == 3 // outputs (0,2) and (0,3) read x[3]
-				if nan != math.IsNaN(float64(v)) || !nan && v != 0 {
-					t.Errorf("width %d: channel %d output %d = %v, want NaN=%v else 0", w, k, i, v, nan)
+	for _, isa := range directISAs() {
+		for _, w := range []int{20, 17, 9} { // rows of 19 (halves; AVX2: a partial segment), 16 and 8 (full segments)
+			g := cgeom(1, 1, 5, w, 2, 1, 2, 1, 0, 1, 1)
+			if err := g.Init(); err != nil {
+				t.Fatal(err)
+			}
+			x := make([]float32, g.InLen())
+			x[3] = float32(math.NaN())
+			x[w/2] = float32(math.Inf(-1))
+			fwd, _ := g.Workspace(ConvDirect)
+			y := garbage(g.OutLen())
+			isa.set()
+			ConvForwardAlgo(g, ConvDirect, x, []float32{1, 1, 1, 1}, nil, y, garbage(fwd), true)
+			isa.restore()
+			for k := 0; k < g.K; k++ {
+				for i := 0; i < g.OH*g.OW; i++ {
+					v := y[k*g.OH*g.OW+i]
+					nan := i == 2 || i == 3 // outputs (0,2) and (0,3) read x[3]
+					if nan != math.IsNaN(float64(v)) || !nan && v != 0 {
+						t.Errorf("%s width %d: channel %d output %d = %v, want NaN=%v else 0", isa.name, w, k, i, v, nan)
+					}
 				}
 			}
 		}
@@ -149,6 +193,9 @@ func TestConvDirectReLUKeepsNaN(t *testing.T) {
 func TestConvDirectFallback(t *testing.T) {
 	have := haveDirectAVX512
 	defer func() { haveDirectAVX512 = have }()
+	have2 := haveDirectAVX2
+	haveDirectAVX2 = false
+	defer func() { haveDirectAVX2 = have2 }()
 	for ci, g := range directCases {
 		if err := g.Init(); err != nil {
 			t.Fatal(err)

@@ -44,6 +44,7 @@ const (
 	opDepthwiseFilter
 	opDirectForward
 	opDirectFilter
+	opDirectFilterAVX2
 )
 
 func (t *convTask) Run(lo, hi int) {
@@ -80,6 +81,8 @@ func (t *convTask) Run(lo, hi int) {
 		t.directForward(lo, hi)
 	case opDirectFilter:
 		t.directFilter(lo, hi)
+	case opDirectFilterAVX2:
+		t.directFilterAVX2(lo, hi)
 	}
 }
 

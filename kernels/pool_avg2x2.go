@@ -23,7 +23,7 @@ type avg2x2Args struct {
 // stride 2, no padding, every window inside the plane (so each divisor
 // is 4, a power of two: scaling by 1/4 is the division's bits).
 func (g *PoolGeom) avg2x2Fast() bool {
-	return haveAvg2x2AVX512 && g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 &&
+	return (haveAvg2x2AVX512 || haveAvg2x2AVX2 && avg2x2AVX2Width(g.OW)) && g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 &&
 		2*g.OH <= g.H && 2*g.OW <= g.W
 }
 
@@ -45,6 +45,10 @@ func avg2x2Plane(g *PoolGeom, xp, yp []float32) { avg2x2Rows(g, xp, yp, g.OH) }
 
 // avg2x2Rows pools rows output rows from xp (2*rows input rows) into yp.
 func avg2x2Rows(g *PoolGeom, xp, yp []float32, rows int) {
+	if !haveAvg2x2AVX512 {
+		avg2x2RowsAVX2(g, xp, yp, rows)
+		return
+	}
 	_, _ = xp[2*rows*g.W-1], yp[rows*g.OW-1]
 	tail := g.OW % 16
 	in := uint64(1)<<(2*tail) - 1

@@ -11,64 +11,78 @@ import (
 // around its 16-output chunks, odd input sizes (a last row or column no
 // window reads), sample strides, and signed zeros, NaN and infinities.
 func TestAvg2x2Kernel(t *testing.T) {
-	have := haveAvg2x2AVX512
-	defer func() { haveAvg2x2AVX512 = have }()
-	for _, ow := range []int{1, 4, 7, 12, 15, 16, 17, 31, 32, 33, 40} {
-		for _, extra := range []int{0, 1} {
-			g := PoolGeom{N: 3, C: 2, H: 6 + extra, W: 2*ow + extra, KH: 2, KW: 2, SH: 2, SW: 2}
-			g.XStride = g.C*g.H*g.W + 3
-			if err := g.Init(); err != nil {
-				t.Fatal(err)
-			}
-			g.YStride = g.C*g.OH*g.OW + 2
-			name := fmt.Sprintf("%dx%d -> %dx%d", g.H, g.W, g.OH, g.OW)
-			if !g.avg2x2Fast() && have {
-				t.Fatalf("%s: not taken by the kernel", name)
-			}
-			r := newRand(uint64(31 + ow*2 + extra))
-			x, x64 := randVec(r, g.InSpan())
-			x[0], x[1], x[g.W], x[g.W+1] = float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1))
-			x64[0], x64[1], x64[g.W], x64[g.W+1] = 0, 0, 0, 0
-			last := g.XStride + g.W + 2*(g.OW-1) // sample 1, output row 0, last window
-			x[last] = float32(math.NaN())
-			x[last-2] = float32(math.Inf(1)) // the window before: +Inf
-			want := make([]float64, 0, g.N*g.C*g.OH*g.OW)
-			for n := 0; n < g.N; n++ {
-				for c := 0; c < g.C; c++ {
-					p := x64[n*g.XStride+c*g.H*g.W:]
-					for oh := 0; oh < g.OH; oh++ {
-						for j := 0; j < g.OW; j++ {
-							i := 2*oh*g.W + 2*j
-							want = append(want, (p[i]+p[i+1]+p[i+g.W]+p[i+g.W+1])/4)
+	have, have2 := haveAvg2x2AVX512, haveAvg2x2AVX2
+	defer func() { haveAvg2x2AVX512, haveAvg2x2AVX2 = have, have2 }()
+	// Each kernel the CPU runs: AVX-512 (taking precedence), then AVX2 alone.
+	type isa struct {
+		name         string
+		avx512, avx2 bool
+	}
+	var isas []isa
+	if have {
+		isas = append(isas, isa{"avx512", true, have2})
+	}
+	if have2 {
+		isas = append(isas, isa{"avx2", false, true})
+	}
+	for _, k := range isas {
+		for _, ow := range []int{1, 4, 7, 8, 12, 15, 16, 17, 20, 31, 32, 33, 40} {
+			for _, extra := range []int{0, 1} {
+				haveAvg2x2AVX512, haveAvg2x2AVX2 = k.avx512, k.avx2
+				g := PoolGeom{N: 3, C: 2, H: 6 + extra, W: 2*ow + extra, KH: 2, KW: 2, SH: 2, SW: 2}
+				g.XStride = g.C*g.H*g.W + 3
+				if err := g.Init(); err != nil {
+					t.Fatal(err)
+				}
+				g.YStride = g.C*g.OH*g.OW + 2
+				name := fmt.Sprintf("%s %dx%d -> %dx%d", k.name, g.H, g.W, g.OH, g.OW)
+				if !g.avg2x2Fast() && (k.avx512 || g.OW%4 == 0) {
+					t.Fatalf("%s: not taken by the kernel", name)
+				}
+				r := newRand(uint64(31 + ow*2 + extra))
+				x, x64 := randVec(r, g.InSpan())
+				x[0], x[1], x[g.W], x[g.W+1] = float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1))
+				x64[0], x64[1], x64[g.W], x64[g.W+1] = 0, 0, 0, 0
+				last := g.XStride + g.W + 2*(g.OW-1) // sample 1, output row 0, last window
+				x[last] = float32(math.NaN())
+				x[last-2] = float32(math.Inf(1)) // the window before: +Inf
+				want := make([]float64, 0, g.N*g.C*g.OH*g.OW)
+				for n := 0; n < g.N; n++ {
+					for c := 0; c < g.C; c++ {
+						p := x64[n*g.XStride+c*g.H*g.W:]
+						for oh := 0; oh < g.OH; oh++ {
+							for j := 0; j < g.OW; j++ {
+								i := 2*oh*g.W + 2*j
+								want = append(want, (p[i]+p[i+1]+p[i+g.W]+p[i+g.W+1])/4)
+							}
 						}
 					}
 				}
+				got := garbage(g.OutSpan())
+				AvgPoolForward(g, x, got)
+				haveAvg2x2AVX512, haveAvg2x2AVX2 = false, false
+				ref := garbage(g.OutSpan())
+				AvgPoolForward(g, x, ref)
+				sameBits(t, name+" against the scalar loop", got, ref)
+				dense := denseOf32(got, g.N, g.C*g.OH*g.OW, g.YStride)
+				if v := dense[0]; math.Float32bits(v) != 0 {
+					t.Errorf("%s: four -0 average to %v (bits %#x), want +0 as 0 + each term", name, v, math.Float32bits(v))
+				}
+				nan := g.C*g.OH*g.OW + g.OW - 1
+				if !math.IsNaN(float64(dense[nan])) {
+					t.Errorf("%s: NaN window gave %v", name, dense[nan])
+				}
+				if g.OW > 1 && !math.IsInf(float64(dense[nan-1]), 1) {
+					t.Errorf("%s: +Inf window gave %v", name, dense[nan-1])
+				}
+				dense[nan] = 0
+				want[nan] = 0
+				if g.OW > 1 {
+					dense[nan-1], want[nan-1] = 0, 0
+				}
+				expect(t, "avgpool 2x2", name, dense, want, 1e-6)
+				checkGaps(t, name, got, g.N, g.C*g.OH*g.OW, g.YStride)
 			}
-			got := garbage(g.OutSpan())
-			AvgPoolForward(g, x, got)
-			haveAvg2x2AVX512 = false
-			ref := garbage(g.OutSpan())
-			AvgPoolForward(g, x, ref)
-			haveAvg2x2AVX512 = have
-			sameBits(t, name+" against the scalar loop", got, ref)
-			dense := denseOf32(got, g.N, g.C*g.OH*g.OW, g.YStride)
-			if v := dense[0]; math.Float32bits(v) != 0 {
-				t.Errorf("%s: four -0 average to %v (bits %#x), want +0 as 0 + each term", name, v, math.Float32bits(v))
-			}
-			nan := g.C*g.OH*g.OW + g.OW - 1
-			if !math.IsNaN(float64(dense[nan])) {
-				t.Errorf("%s: NaN window gave %v", name, dense[nan])
-			}
-			if g.OW > 1 && !math.IsInf(float64(dense[nan-1]), 1) {
-				t.Errorf("%s: +Inf window gave %v", name, dense[nan-1])
-			}
-			dense[nan] = 0
-			want[nan] = 0
-			if g.OW > 1 {
-				dense[nan-1], want[nan-1] = 0, 0
-			}
-			expect(t, "avgpool 2x2", name, dense, want, 1e-6)
-			checkGaps(t, name, got, g.N, g.C*g.OH*g.OW, g.YStride)
 		}
 	}
 }
