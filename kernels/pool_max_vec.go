@@ -22,7 +22,7 @@ type poolVecScratch struct {
 
 // maxVecOK reports whether maxForwardVec takes g's planes.
 func (g *PoolGeom) maxVecOK() bool {
-	return haveMax3AVX512 && g.KH == 3 && g.KW == 3 && g.SH == g.SW && (g.SH == 1 || g.SH == 2) &&
+	return (haveMax3AVX512 || haveMax3AVX2) && g.KH == 3 && g.KW == 3 && g.SH == g.SW && (g.SH == 1 || g.SH == 2) &&
 		g.PH == g.PW && g.PH <= 1 && g.W >= 2 && g.H*g.W <= poolVecLen && g.W <= poolMaxW &&
 		(g.OH-1)*g.SH+3 <= g.H+2*g.PH && (g.OW-1)*g.SW+3 <= g.W+2*g.PW
 }
@@ -100,5 +100,9 @@ func max3Into(dst, a, b, c []float32) {
 		return
 	}
 	_, _, _ = a[n-1], b[n-1], c[n-1]
-	max3AVX512(n, &dst[0], &a[0], &b[0], &c[0])
+	if haveMax3AVX512 {
+		max3AVX512(n, &dst[0], &a[0], &b[0], &c[0])
+	} else {
+		max3AVX2(n, &dst[0], &a[0], &b[0], &c[0])
+	}
 }
