@@ -20,8 +20,7 @@ GLOBL max3Tail<>(SB), RODATA|NOPTR, $64
 // Requires: AVX, AVX2.
 // As max3AVX512: VMAXPS with the new value first and the running maximum
 // second keeps the running maximum unless the new value is strictly
-// greater. The tail's masked loads read and its masked store writes only
-// the r lanes inside the slices.
+// greater. dst must not overlap a, b or c (see tail).
 TEXT ·max3AVX2(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ dst+8(FP), DI
@@ -62,17 +61,33 @@ one:
 	ADDQ    $8, AX
 
 tail:
+	// r = n%8 elements left. With a whole vector before them, redo the
+	// last eight (dst does not overlap a, b or c, so the overlap
+	// recomputes the same values); else one at a time. Not a masked
+	// store: VMASKMOVPS to memory is microcoded and slow on AMD cores.
 	ANDQ $7, CX
 	JZ   done
-	NEGQ CX
-	LEAQ max3Tail<>+32(SB), DX
-	VMOVUPS (DX)(CX*4), Y7
-	VMASKMOVPS (SI)(AX*4), Y7, Y0
-	VMASKMOVPS (R8)(AX*4), Y7, Y1
+	CMPQ AX, $0
+	JEQ  scalar
+	LEAQ -8(AX)(CX*1), AX
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS (R8)(AX*4), Y1
 	VMAXPS  Y0, Y1, Y0
-	VMASKMOVPS (R9)(AX*4), Y7, Y2
+	VMOVUPS (R9)(AX*4), Y2
 	VMAXPS  Y0, Y2, Y0
-	VMASKMOVPS Y0, Y7, (DI)(AX*4)
+	VMOVUPS Y0, (DI)(AX*4)
+	JMP     done
+
+scalar:
+	VMOVSS (SI)(AX*4), X0
+	VMOVSS (R8)(AX*4), X1
+	VMAXSS X0, X1, X0
+	VMOVSS (R9)(AX*4), X2
+	VMAXSS X0, X2, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ   AX
+	DECQ   CX
+	JNZ    scalar
 
 done:
 	VZEROUPPER
