@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestMaxForwardStacked: stride-1 pad-1 3x3 max pooling over runs of
+// TestMaxForwardStacked: stride-1 and stride-2 pad-1 3x3 max pooling over runs of
 // planes against PyTorch's per-window scan (PoolGeom.argmax), bit for bit,
 // with more channels than one run holds (runs cut by the scratch, by the
 // sample's end and by the thread split [lo, hi)), a plane of signed zeros
@@ -14,14 +14,15 @@ import (
 func TestMaxForwardStacked(t *testing.T) {
 	max3Variants(t, func(t *testing.T) {
 		negZero := float32(math.Copysign(0, -1))
-		for _, hw := range [][2]int{{7, 7}, {14, 14}, {28, 28}, {1, 5}, {2, 9}, {5, 40}} {
-			g := PoolGeom{N: 2, C: 37, H: hw[0], W: hw[1], KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
+		for _, hws := range [][3]int{{7, 7, 1}, {14, 14, 1}, {28, 28, 1}, {1, 5, 1}, {2, 9, 1}, {5, 40, 1}, {3, 3, 1},
+			{6, 6, 2}, {12, 12, 2}, {24, 24, 2}, {2, 2, 2}, {2, 8, 2}, {4, 10, 2}, {6, 4, 2}} {
+			g := PoolGeom{N: 2, C: 37, H: hws[0], W: hws[1], KH: 3, KW: 3, SH: hws[2], SW: hws[2], PH: 1, PW: 1}
 			g.XStride = g.C*g.H*g.W + 3
 			if err := g.Init(); err != nil {
 				t.Fatal(err)
 			}
 			g.YStride = g.C*g.OH*g.OW + 5
-			name := fmt.Sprintf("%dx%d", g.H, g.W)
+			name := fmt.Sprintf("%dx%d stride %d", g.H, g.W, g.SH)
 			if haveMax3AVX2 && !g.maxStackOK() {
 				t.Fatalf("%s: not taken by the stacked path", name)
 			}

@@ -9,6 +9,12 @@ import (
 // max3Variants runs f with each max-pooling kernel set the CPU has: the Go
 // paths (no vector kernel), AVX2 and AVX-512.
 func max3Variants(t *testing.T, f func(t *testing.T)) {
+	forEachMax3Kernels(func(name string) { t.Run(name, f) })
+}
+
+// forEachMax3Kernels selects each max-pooling kernel set the CPU has in
+// turn and calls f with its name.
+func forEachMax3Kernels(f func(name string)) {
 	have512, have2 := haveMax3AVX512, haveMax3AVX2
 	defer func() { haveMax3AVX512, haveMax3AVX2 = have512, have2 }()
 	for _, v := range []struct {
@@ -20,7 +26,7 @@ func max3Variants(t *testing.T, f func(t *testing.T)) {
 			continue
 		}
 		haveMax3AVX512, haveMax3AVX2 = v.avx512, v.avx2
-		t.Run(v.name, f)
+		f(v.name)
 	}
 }
 
