@@ -242,13 +242,11 @@ func TestPoolKeyOrder(t *testing.T) {
 	}
 }
 
-// TestNonFinite runs the Go loop and, where the CPU has it, the AVX-512
-// one (lengths past 16: whole vectors and a masked tail).
+// TestNonFinite runs the Go loop and, where the CPU has them, the AVX2 and
+// AVX-512 ones (lengths past 16: whole vectors and a masked tail, which
+// must not see a non-finite value just past the slice).
 func TestNonFinite(t *testing.T) {
-	have := haveMax3AVX512
-	defer func() { haveMax3AVX512 = have }()
-	for _, vec := range []bool{false, have} {
-		haveMax3AVX512 = vec
+	max3Variants(t, func(t *testing.T) {
 		buf := make([]float32, 64)
 		for i := range buf {
 			buf[i] = float32(i) - 30
@@ -258,13 +256,19 @@ func TestNonFinite(t *testing.T) {
 				for n := 0; n <= 40; n++ {
 					s := buf[off : off+n]
 					if nonFinite(s) {
-						t.Fatalf("vector %v: finite slice at offset %d, length %d reported", vec, off, n)
+						t.Fatalf("finite slice at offset %d, length %d reported", off, n)
 					}
+					next := buf[off+n]
+					buf[off+n] = bad
+					if nonFinite(s) {
+						t.Fatalf("%v just past a slice at offset %d, length %d reported", bad, off, n)
+					}
+					buf[off+n] = next
 					for i := range s {
 						old := s[i]
 						s[i] = bad
 						if !nonFinite(s) {
-							t.Fatalf("vector %v: %v at %d of a slice at offset %d, length %d missed", vec, bad, i, off, n)
+							t.Fatalf("%v at %d of a slice at offset %d, length %d missed", bad, i, off, n)
 						}
 						s[i] = old
 					}
@@ -272,7 +276,7 @@ func TestNonFinite(t *testing.T) {
 			}
 		}
 		if nonFinite([]float32{math.MaxFloat32, -math.MaxFloat32}) {
-			t.Errorf("vector %v: MaxFloat32 reported", vec)
+			t.Errorf("MaxFloat32 reported")
 		}
-	}
+	})
 }

@@ -61,6 +61,9 @@ func nonFinite(p []float32) bool {
 	if haveMax3AVX512 && len(p) > 0 {
 		return nonFiniteAVX512(len(p), &p[0])
 	}
+	if haveMax3AVX2 && len(p) > 0 {
+		return nonFiniteAVX2(len(p), &p[0])
+	}
 	var acc uint32
 	if len(p) > 0 && uintptr(unsafe.Pointer(&p[0]))%8 != 0 {
 		acc = math.Float32bits(p[0])&0x7fffffff + 0x00800000

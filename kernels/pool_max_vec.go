@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // Max pooling forward without indices (inference) for 3x3 windows, stride
 // 1 or 2, padding 0 or 1: GoogLeNet's pools, which took 27% of its
 // one-thread inference step through the argmax row kernels. Here the
@@ -22,7 +24,7 @@ type poolVecScratch struct {
 
 // maxVecOK reports whether maxForwardVec takes g's planes.
 func (g *PoolGeom) maxVecOK() bool {
-	return haveMax3AVX512 && g.KH == 3 && g.KW == 3 && g.SH == g.SW && (g.SH == 1 || g.SH == 2) &&
+	return (haveMax3AVX512 || haveMax3AVX2) && g.KH == 3 && g.KW == 3 && g.SH == g.SW && (g.SH == 1 || g.SH == 2) &&
 		g.PH == g.PW && g.PH <= 1 && g.W >= 2 && g.H*g.W <= poolVecLen && g.W <= poolMaxW &&
 		(g.OH-1)*g.SH+3 <= g.H+2*g.PH && (g.OW-1)*g.SW+3 <= g.W+2*g.PW
 }
@@ -85,20 +87,29 @@ func maxForwardVec(g *PoolGeom, xp, yp []float32, s *poolVecScratch) {
 	}
 }
 
-// firstMax is b if b > a, else a: the first maximum of a, b.
+// firstMax is b if b > a, else a: the first maximum of a, b (neither NaN).
+// It compares poolKeys so that the choice compiles to a conditional move:
+// a float compare is a branch, which mispredicts on real data (the edge
+// columns of every row of every plane).
 func firstMax(a, b float32) float32 {
-	if b > a {
-		return b
+	ba, bb := math.Float32bits(a), math.Float32bits(b)
+	if poolKey(bb) > poolKey(ba) {
+		ba = bb
 	}
-	return a
+	return math.Float32frombits(ba)
 }
 
-// max3Into sets dst[i] to the first maximum of a[i], b[i], c[i].
+// max3Into sets dst[i] to the first maximum of a[i], b[i], c[i]; dst does
+// not overlap a, b or c.
 func max3Into(dst, a, b, c []float32) {
 	n := len(dst)
 	if n == 0 {
 		return
 	}
 	_, _, _ = a[n-1], b[n-1], c[n-1]
-	max3AVX512(n, &dst[0], &a[0], &b[0], &c[0])
+	if haveMax3AVX512 {
+		max3AVX512(n, &dst[0], &a[0], &b[0], &c[0])
+	} else {
+		max3AVX2(n, &dst[0], &a[0], &b[0], &c[0])
+	}
 }

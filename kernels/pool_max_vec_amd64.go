@@ -4,8 +4,12 @@ package kernels
 
 import "golang.org/x/sys/cpu"
 
-// haveMax3AVX512 selects maxForwardVec (pool_max_vec.go).
-var haveMax3AVX512 = cpu.X86.HasAVX512F
+// haveMax3AVX512 and haveMax3AVX2 select maxForwardVec (pool_max_vec.go)
+// and its kernels, the AVX-512 ones where both are set.
+var (
+	haveMax3AVX512 = cpu.X86.HasAVX512F
+	haveMax3AVX2   = cpu.X86.HasAVX2
+)
 
 // max3AVX512 sets dst[i] to the first maximum of a[i], b[i], c[i], i < n.
 //
@@ -16,3 +20,13 @@ func max3AVX512(n int, dst, a, b, c *float32)
 //
 //go:noescape
 func nonFiniteAVX512(n int, p *float32) bool
+
+// max3AVX2 is max3AVX512 for AVX2.
+//
+//go:noescape
+func max3AVX2(n int, dst, a, b, c *float32)
+
+// nonFiniteAVX2 is nonFiniteAVX512 for AVX2.
+//
+//go:noescape
+func nonFiniteAVX2(n int, p *float32) bool

@@ -6,12 +6,88 @@ import (
 	"testing"
 )
 
+// max3Variants runs f with each max-pooling kernel set the CPU has: the Go
+// paths (no vector kernel), AVX2 and AVX-512.
+func max3Variants(t *testing.T, f func(t *testing.T)) {
+	forEachMax3Kernels(func(name string) { t.Run(name, f) })
+}
+
+// forEachMax3Kernels selects each max-pooling kernel set the CPU has in
+// turn and calls f with its name.
+func forEachMax3Kernels(f func(name string)) {
+	have512, have2 := haveMax3AVX512, haveMax3AVX2
+	defer func() { haveMax3AVX512, haveMax3AVX2 = have512, have2 }()
+	for _, v := range []struct {
+		name         string
+		avx512, avx2 bool
+		ok           bool
+	}{{"go", false, false, true}, {"avx2", false, true, have2}, {"avx512", true, have2, have512}} {
+		if !v.ok {
+			continue
+		}
+		haveMax3AVX512, haveMax3AVX2 = v.avx512, v.avx2
+		f(v.name)
+	}
+}
+
+// TestMax3Into: the vector kernels' elementwise first maximum against a
+// float scan (replace on strictly greater), on every length up to 40
+// (whole vectors and each tail), at three offsets, with signed zeros, and
+// nothing written past dst's end.
+func TestMax3Into(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
+	max3Variants(t, func(t *testing.T) {
+		if !haveMax3AVX2 {
+			t.Skip("no vector kernel")
+		}
+		r := newRand(7)
+		src, _ := randVec(r, 3*64)
+		for i := range src {
+			if i%5 == 0 {
+				src[i] = 0
+			} else if i%5 == 1 {
+				src[i] = negZero
+			}
+		}
+		for off := 0; off < 3; off++ {
+			for n := 0; n <= 40; n++ {
+				a, b, c := src[off:off+n], src[64+off:64+off+n], src[128+2*off:128+2*off+n]
+				buf := garbage(n + 16)
+				dst := buf[off : off+n]
+				max3Into(dst, a, b, c)
+				for i := range dst {
+					want := a[i]
+					for _, v := range []float32{b[i], c[i]} {
+						if v > want {
+							want = v
+						}
+					}
+					if math.Float32bits(dst[i]) != math.Float32bits(want) {
+						t.Fatalf("offset %d length %d: [%d] = %v, want %v", off, n, i, dst[i], want)
+					}
+				}
+				ref := garbage(n + 16)
+				for i := range buf {
+					if (i < off || i >= off+n) && math.Float32bits(buf[i]) != math.Float32bits(ref[i]) {
+						t.Fatalf("offset %d length %d: wrote [%d] outside dst", off, n, i-off)
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestMaxForwardVec: 3x3 max pooling without indices against PyTorch's
 // per-window scan (PoolGeom.argmax), bit for bit, on the strides and
-// paddings the vector path takes, ragged widths around its 16 lanes,
-// planes holding zeros of both signs (the first maximum's sign must win)
-// and planes with a NaN or an infinity (the scan's own path).
+// paddings the vector path takes, ragged widths around its 8 and 16
+// lanes, planes holding zeros of both signs (the first maximum's sign must
+// win) and planes with a NaN or an infinity (the scan's own path), with
+// each kernel set the CPU has.
 func TestMaxForwardVec(t *testing.T) {
+	max3Variants(t, testMaxForwardVec)
+}
+
+func testMaxForwardVec(t *testing.T) {
 	negZero := float32(math.Copysign(0, -1))
 	for _, s := range []int{1, 2} {
 		for _, p := range []int{0, 1} {
@@ -24,7 +100,7 @@ func TestMaxForwardVec(t *testing.T) {
 					}
 					g.YStride = g.C*g.OH*g.OW + 2
 					name := fmt.Sprintf("%dx%d stride %d pad %d", h, w, s, p)
-					if haveMax3AVX512 && !g.maxVecOK() {
+					if (haveMax3AVX512 || haveMax3AVX2) && !g.maxVecOK() {
 						t.Fatalf("%s: not taken by the vector path", name)
 					}
 					r := newRand(uint64(h*1000 + w*10 + s*2 + p))

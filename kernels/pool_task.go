@@ -85,6 +85,10 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	var scratch poolScratch // on the stack: Run may run concurrently
+	if t.op == poolMaxForward && t.arg == nil && g.maxStackOK() {
+		maxForwardStacked(g, t.x, t.y, lo, hi, &scratch)
+		return
+	}
 	for p := lo; p < hi; p++ {
 		n, c := p/g.C, p%g.C
 		switch t.op {

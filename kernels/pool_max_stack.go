@@ -1,0 +1,116 @@
+package kernels
+
+// 3x3 pad-1 max pooling at inference over several planes at once:
+// GoogLeNet's pools run on 12x12, 6x6 and 3x3 planes (96x96 input), where
+// maxForwardVec's per-plane calls (the non-finite scan, the kernel calls,
+// the edge loop) cost more than the maxima. Consecutive channels of one
+// sample are contiguous in x and in y, so a run of planes is one stacked
+// plane for the row pass and for the column pass; only each plane's top
+// output row (and at stride 1 its bottom one), whose window is cut by the
+// padding, is redone with its own rows. At stride 2 the planes have even
+// heights, so every plane starts on an even row of the stack and its
+// output rows are the stack's even rows. Every output is the same
+// three-way maximum of the same values, in the same order, as
+// maxForwardVec's: the same bits.
+
+// maxStackOK reports whether maxForwardStacked takes g's planes: stride 1
+// keeping the plane's shape, or stride 2 on even sides (the row maxima
+// and the column maxima of a stack share s.h, so two planes must fit in
+// half of it).
+func (g *PoolGeom) maxStackOK() bool {
+	if g.PH != 1 || !g.maxVecOK() {
+		return false
+	}
+	hw := g.H * g.W
+	switch g.SH {
+	case 1:
+		return g.OH == g.H && g.OW == g.W && 2*hw <= poolVecLen
+	case 2:
+		return g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2 && 4*hw <= poolVecLen
+	}
+	return false
+}
+
+// maxForwardStacked sets the window maxima of planes [lo, hi) (maxStackOK
+// holds), in runs of channels of one sample that fit the scratch; a run
+// holding a NaN or an infinity goes plane by plane through maxForwardPlane.
+func maxForwardStacked(g *PoolGeom, x, y []float32, lo, hi int, s *poolScratch) {
+	hw, ohw := g.H*g.W, g.OH*g.OW
+	k := poolVecLen / hw
+	if g.SH == 2 {
+		k = poolVecLen / 2 / hw
+	}
+	for p := lo; p < hi; {
+		n, c := p/g.C, p%g.C
+		m := min(k, hi-p, g.C-c)
+		xo := n*orDense(g.XStride, g.C*hw) + c*hw
+		yo := n*orDense(g.YStride, g.C*ohw) + c*ohw
+		xs, ys := x[xo:xo+m*hw], y[yo:yo+m*ohw]
+		switch {
+		case m == 1 || nonFinite(xs):
+			for q := 0; q < m; q++ {
+				maxForwardPlane(g, xs[q*hw:(q+1)*hw], ys[q*ohw:(q+1)*ohw], nil, s)
+			}
+		case g.SH == 1:
+			maxForwardVecStack(g, xs, ys, m, &s.vec)
+		default:
+			maxForwardVecStack2(g, xs, ys, m, &s.vec)
+		}
+		p += m
+	}
+}
+
+// maxForwardVecStack is maxForwardVec (stride 1, pad 1) on the m planes
+// stacked in xs, into ys.
+func maxForwardVecStack(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
+	w, hw := g.W, g.H*g.W
+	all, rows := m*hw, m*g.H
+	h := s.h[:all]
+	rowMaxStack(h, xs, w)
+	// Rows next to a plane boundary come out wrong here and are redone.
+	if rows > 2 {
+		max3Into(ys[w:all-w], h, h[w:], h[2*w:])
+	}
+	for q := 0; q < m; q++ {
+		hq, yq := h[q*hw:(q+1)*hw], ys[q*hw:(q+1)*hw]
+		max3Into(yq[:w], hq, hq, hq[min(w, hw-w):])
+		if g.H > 1 {
+			last := (g.H - 1) * w
+			max3Into(yq[last:last+w], hq[last-w:], hq[last:], hq[last:])
+		}
+	}
+}
+
+// maxForwardVecStack2 is maxForwardVec (stride 2, pad 1, even sides) on
+// the m planes stacked in xs, into ys.
+func maxForwardVecStack2(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
+	w, hw, ow := g.W, g.H*g.W, g.OW
+	all := m * hw
+	h, v := s.h[:all], s.h[poolVecLen/2:][:all]
+	rowMaxStack(h, xs, w)
+	// v's row r: the maximum of h's rows r-1, r, r+1 (wrong on each
+	// plane's first row, redone below; the stack's last row is odd, unused).
+	max3Into(v[w:all-w], h, h[w:], h[2*w:])
+	for q := 0; q < m; q++ {
+		hq, vq, yq := h[q*hw:(q+1)*hw], v[q*hw:(q+1)*hw], ys[q*g.OH*ow:(q+1)*g.OH*ow]
+		max3Into(vq[:w], hq, hq, hq[w:]) // the window's rows are 0 and 1
+		for oh := 0; oh < g.OH; oh++ {
+			vr, yr := vq[2*oh*w:], yq[oh*ow:(oh+1)*ow]
+			for j := range yr {
+				yr[j] = vr[2*j]
+			}
+		}
+	}
+}
+
+// rowMaxStack sets h[i] to the first maximum of the 3-wide window (pad 1)
+// around xs[i], rows w wide.
+func rowMaxStack(h, xs []float32, w int) {
+	all := len(h)
+	max3Into(h[1:all-1], xs, xs[1:], xs[2:])
+	for r := 0; r < all/w; r++ {
+		x := xs[r*w : (r+1)*w]
+		h[r*w] = firstMax(x[0], x[1])
+		h[r*w+w-1] = firstMax(x[w-2], x[w-1])
+	}
+}
