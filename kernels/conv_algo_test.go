@@ -302,6 +302,7 @@ func TestStridedConvAlgos(t *testing.T) {
 					y := newStrided(r, mode, g.N, g.K, g.OH*g.OW)
 					w, b := plain(r, g.WeightLen()).fill(r), plain(r, g.K).fill(r)
 					ws := plain(r, max(fwd, bwd))
+					ws.scratch = true
 					geom := func(c call, xi, yi int) ConvGeom {
 						gg := g
 						gg.XStride, gg.YStride = c.stride(xi), c.stride(yi)

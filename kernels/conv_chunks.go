@@ -9,14 +9,18 @@ import (
 
 // chunkTask is a conv pass whose chunks write disjoint outputs (forward by
 // batched im2col + GEMM, pointwise or Winograd; backward data by the same
-// engines over whole samples) split over the threads a run of whole chunks
-// at a time: thread s computes chunks [s*chunks/T, (s+1)*chunks/T) from
-// unfolding to stored output with its own workspace and a single-threaded GEMM. A chunk writes
-// only its own outputs, and every output element is computed by the same
-// arithmetic whichever thread runs its chunk, so results do not depend on
-// the thread count. One fork-join per conv replaces three or more per
-// chunk (unfold, GEMM, scatter), which is where the second core was lost
-// on layers of many small chunks.
+// engines over whole samples) split over the threads whole chunks at a
+// time: each thread claims the next chunk not yet taken (chunkNext) and
+// computes it from unfolding to stored output with its own workspace and a
+// single-threaded GEMM. A chunk writes only its own outputs, and every
+// output element is computed by the same arithmetic whichever thread runs
+// its chunk, so results do not depend on the thread count nor on which
+// thread took which chunk. One fork-join per conv replaces three or more
+// per chunk (unfold, GEMM, scatter), which is where the second core was
+// lost on layers of many small chunks. Claiming instead of a fixed run per
+// thread matters on a shared machine: a worker that wakes late or loses
+// its core for a while leaves its chunks to the others instead of holding
+// up the join (thread CPU time per conv is balanced either way).
 type chunkTask struct {
 	kind            chunkKind
 	g               ConvGeom
@@ -44,6 +48,14 @@ const (
 )
 
 var chunkShared struct{ t chunkTask }
+
+// forkChunks runs a chunked pass's slots [0, threads) on the threads; a
+// variable only so that a test can hold the other threads back.
+var forkChunks = func(threads int, t Task) { Parallel(threads, 1, t) }
+
+// chunkNext is the next chunk of chunkShared.t to claim; guarded, like the
+// task, by slotsMu (one chunked pass at a time).
+var chunkNext atomic.Int64
 
 // convSlots[s] is thread s's private state in a chunked pass or a split of
 // Winograd's 16 GEMMs: a GEMM with its own packing buffers and (for s > 0)
@@ -95,7 +107,8 @@ func (t *chunkTask) parallel(split *convSplit, work int) bool {
 	chunkedPasses.Add(1)
 	t.threads, t.chunks, t.work = threads, chunks, work
 	chunkShared.t = *t
-	Parallel(threads, 1, &chunkShared.t)
+	chunkNext.Store(0)
+	forkChunks(threads, &chunkShared.t)
 	chunkShared.t = chunkTask{} // do not pin the caller's slices
 	return true
 }
@@ -127,7 +140,11 @@ func (t *chunkTask) Run(lo, hi int) {
 		if s > 0 {
 			ws = sl.ws[:t.work]
 		}
-		for i := s * t.chunks / t.threads; i < (s+1)*t.chunks/t.threads; i++ {
+		for {
+			i := int(chunkNext.Add(1) - 1)
+			if i >= t.chunks {
+				break
+			}
 			switch t.kind {
 			case chunkWino:
 				winoChunk(t, i, ws, &sl.mm)
