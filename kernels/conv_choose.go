@@ -76,7 +76,7 @@ func ChooseConvAlgoForward(g ConvGeom) ConvAlgo {
 		return a
 	}
 	if g.winogradPaysFrom(winoForwardMinChannels) ||
-		g.OH*g.OW >= winoForwardLargeMap && g.winogradPaysFrom(winoForwardMinChannelsLarge) {
+		g.OH*g.OW >= winoForwardMinMap && g.winogradPaysFrom(winoForwardMinChannelsLarge) {
 		return ConvWinograd
 	}
 	return a
@@ -97,3 +97,22 @@ const (
 	winoForwardMinChannelsLarge = 20
 	winoForwardLargeMap         = 400
 )
+
+// winoForwardMinMap is the smallest map (outputs) on which ChooseConvAlgoForward
+// takes Winograd from h = winoForwardMinChannelsLarge on this machine: fixed
+// for the process, so a plan is the same on every run.
+var winoForwardMinMap = winoForwardMinMapFor(haveWinoVec, chooseAVX512)
+
+// winoForwardMinMapFor is winoForwardLargeMap, or no bound where the tile
+// transforms are vectorised (vec) and the GEMM is the AVX2 one (!avx512):
+// its lower peak leaves Winograd's 2.25x fewer multiplies ahead on the small
+// maps too. AVX2 Zen 3, batch 64, forward GFLOP per CPU-second of Winograd
+// against the batched GEMM (BenchmarkConvAlgo, best of 3, -cpu 1 / -cpu 2):
+// DenseNet growth 32, 128->32 at 12x12 (h=26) 60/54 vs 48/41, 160->32 at
+// 6x6 (h=27) 39/41 vs 33/31.
+func winoForwardMinMapFor(vec, avx512 bool) int {
+	if vec && !avx512 {
+		return 0
+	}
+	return winoForwardLargeMap
+}
