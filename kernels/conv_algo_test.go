@@ -195,7 +195,9 @@ func TestConvAlgoSupport(t *testing.T) {
 			t.Errorf("%+v: chose %v, which does not support it", g, ch)
 		}
 	}
-	// The cost model on typical layers (batch 64).
+	// The cost model on typical layers (batch 64), with the threshold
+	// measured with AVX-512 (TestChooseConvAlgoAVX2 has AVX2's).
+	defer pinWinoTrainMinChannels(winoMinChannels)()
 	for _, c := range []struct {
 		g    ConvGeom
 		want ConvAlgo

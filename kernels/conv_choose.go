@@ -57,7 +57,34 @@ const (
 	winoMinTileUse  = 0.7
 )
 
-func (g ConvGeom) winogradPays() bool { return g.winogradPaysFrom(winoMinChannels) }
+// winoMinChannelsAVX2 is winoMinChannels where the tile transforms are
+// vectorised (haveWinoVec) and the GEMM is the AVX2 one, whose lower peak
+// leaves Winograd's 2.25x fewer multiplies ahead from h = 32. AVX2 Zen 3,
+// batch 64, GFLOP per CPU-second of Winograd against the batched GEMM
+// (BenchmarkConvAlgo, forward / backward data / backward filter):
+//   - ResNet 64ch 24x24 (h=32): 105/95/74 vs 79/58/67, the step's three
+//     passes 25% less CPU; in `netc bench specs/resnet18.toml --layers
+//     --threads 2` each of stage 1's four convs took 90 ms against 130.
+//   - GoogLeNet 64->192 24x24 (h=48): 118/108/79 vs 84/75/76; 96->128
+//     12x12 (h=55): 96/93/75 vs 72/62/69.
+//
+// AVX-512 and the Go transforms keep winoMinChannels, measured with them.
+const winoMinChannelsAVX2 = 32
+
+// winoTrainMinChannels is winogradPays's threshold on this machine: fixed
+// for the process, so a plan is still the same on every run.
+var winoTrainMinChannels = winoMinChannelsFor(haveWinoVec, chooseAVX512)
+
+// winoMinChannelsFor is the threshold for vector transforms (vec) or not
+// and the AVX-512 GEMM (avx512) or not.
+func winoMinChannelsFor(vec, avx512 bool) int {
+	if vec && !avx512 {
+		return winoMinChannelsAVX2
+	}
+	return winoMinChannels
+}
+
+func (g ConvGeom) winogradPays() bool { return g.winogradPaysFrom(winoTrainMinChannels) }
 
 // winogradPaysFrom is winogradPays with h = C*K/(C+K) from minH up.
 func (g ConvGeom) winogradPaysFrom(minH int) bool {

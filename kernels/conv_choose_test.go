@@ -8,6 +8,7 @@ import "testing"
 // ChooseConvAlgo's choice, and layers Winograd cannot compute, or whose
 // maps waste too many tile outputs, stay where they were.
 func TestChooseConvAlgoForward(t *testing.T) {
+	defer pinWinoTrainMinChannels(winoMinChannels)()
 	for _, c := range []struct {
 		name         string
 		g            ConvGeom
@@ -42,5 +43,55 @@ func TestChooseConvAlgoForward(t *testing.T) {
 			t.Errorf("%s: ChooseConvAlgoForward = %v, want %v", c.name, got, c.infer)
 		}
 		restore()
+	}
+}
+
+// pinWinoTrainMinChannels sets the training threshold for a test and
+// returns what restores this machine's.
+func pinWinoTrainMinChannels(h int) func() {
+	old := winoTrainMinChannels
+	winoTrainMinChannels = h
+	return func() { winoTrainMinChannels = old }
+}
+
+// TestChooseConvAlgoAVX2: with the AVX2 threshold (h from 32 up) training
+// moves the 3x3 layers from h = 32 to 64 onto Winograd, the ones an
+// inference plan already runs there, and nothing else; the threshold is
+// the AVX2 one only with the vector transforms and without AVX-512.
+func TestChooseConvAlgoAVX2(t *testing.T) {
+	for _, c := range []struct {
+		vec, avx512 bool
+		want        int
+	}{{true, false, 32}, {true, true, 64}, {false, false, 64}, {false, true, 64}} {
+		if got := winoMinChannelsFor(c.vec, c.avx512); got != c.want {
+			t.Errorf("winoMinChannelsFor(vec %v, avx512 %v) = %d, want %d", c.vec, c.avx512, got, c.want)
+		}
+	}
+	defer pinWinoTrainMinChannels(winoMinChannelsAVX2)()
+	for _, c := range []struct {
+		name string
+		g    ConvGeom
+		want ConvAlgo
+	}{
+		{"ResNet stage 1 (h=32)", cgeom(64, 64, 24, 24, 64, 3, 3, 1, 1, 1, 1), ConvWinograd},
+		{"ResNet stage 2", cgeom(64, 128, 12, 12, 128, 3, 3, 1, 1, 1, 1), ConvWinograd},
+		{"ResNet stage 4: 3x3 maps", cgeom(64, 512, 3, 3, 512, 3, 3, 1, 1, 1, 1), ConvGEMM},
+		{"GoogLeNet 64->192 (h=48)", cgeom(64, 64, 24, 24, 192, 3, 3, 1, 1, 1, 1), ConvWinograd},
+		{"GoogLeNet 96->128 (h=55)", cgeom(64, 96, 12, 12, 128, 3, 3, 1, 1, 1, 1), ConvWinograd},
+		{"h=31 at 12x12", cgeom(64, 62, 12, 12, 62, 3, 3, 1, 1, 1, 1), ConvGEMM},
+		{"DenseNet growth 32, 24x24 (h=21)", cgeom(64, 64, 24, 24, 32, 3, 3, 1, 1, 1, 1), ConvGEMM},
+		{"stride 2", cgeom(64, 64, 24, 24, 128, 3, 3, 2, 1, 1, 1), ConvGEMM},
+		{"1x1", cgeom(64, 192, 12, 12, 64, 1, 1, 1, 0, 1, 1), ConvPointwise},
+	} {
+		g := c.g
+		if err := g.Init(); err != nil {
+			t.Fatal(err)
+		}
+		if got := ChooseConvAlgo(g); got != c.want {
+			t.Errorf("%s: ChooseConvAlgo = %v, want %v", c.name, got, c.want)
+		}
+		if got := ChooseConvAlgoForward(g); c.want == ConvWinograd && got != ConvWinograd {
+			t.Errorf("%s: ChooseConvAlgoForward = %v, want %v as in training", c.name, got, ConvWinograd)
+		}
 	}
 }
