@@ -101,3 +101,43 @@ func (t *convTask) winoOutputPieces(lo, hi int) {
 		})
 	}
 }
+
+// winoGradRows holds the two output-gradient rows of up to winoSeg tiles
+// (tile j at columns 2j, 2j+1), zero past the plane's edges; the vector
+// transform reads whole blocks of 8 tiles, so the rows are 2*winoSeg long.
+type winoGradRows [2][2 * winoSeg]float32
+
+// winoGradOutPieces is winoGradOut by the vector transform: the same
+// segments of up to winoSeg tiles, spanning tile rows when rows are short,
+// gathered into two rows and transformed straight into the 16 matrices.
+func (t *convTask) winoGradOutPieces(lo, hi int) {
+	wg := t.wg
+	zs := winoMat(wg.cout * t.ld)
+	var rows winoGradRows
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		plane := t.src[o : o+wg.oh*wg.ow]
+		z := t.dst[k*t.ld+s*t.pcols:]
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			for at := 0; at < n; {
+				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+				cnt := min(n-at, wg.tw-tw)
+				oh, ow := 2*th, 2*tw
+				cols := min(2*cnt, wg.ow-ow)
+				for r := range 2 {
+					row := rows[r][2*at : 2*(at+cnt)]
+					if oh+r < wg.oh {
+						copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
+						clear(row[cols:])
+					} else {
+						clear(row)
+					}
+				}
+				at += cnt
+			}
+			rows.winoGradOutVec(z[t0:], zs, n)
+		}
+	}
+}
