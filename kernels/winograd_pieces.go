@@ -62,11 +62,27 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 					}
 				}
 				for j := range k {
-					band.winoInputVec(2*j, v[(th0+j-t.c.r0)*wg.tw+tw0:], vs, n)
+					col := (th0+j-t.c.r0)*wg.tw + tw0
+					band.winoInputVec(2*j, v[col:], vs, wg.inputStoreTiles(n, t.pcols-col))
 				}
 			}
 		}
 	}
+}
+
+// inputStoreTiles is how many tiles the vector input transform of a piece
+// of n tiles, left tiles before the end of its plane's columns, stores:
+// n rounded up to whole vectors of 8 when the extra columns belong to the
+// plane's later tile rows, which the same item transforms afterwards and
+// so overwrites (rows of at most one segment are done in column order);
+// else n, whose last partial vector then takes masked stores, which are
+// microcoded on AMD and cost more than the transform on maps of 3-12
+// tiles a row (ResNet's and GoogLeNet's).
+func (wg winoGeom) inputStoreTiles(n, left int) int {
+	if r := (n + 7) &^ 7; wg.tw <= winoSeg && r <= left {
+		return r
+	}
+	return n
 }
 
 // winoOutputPieces is winoOutput by the vector transform, which also adds
