@@ -222,6 +222,10 @@ func (t *convTask) winoOutput(lo, hi int) {
 // winoGradOut transforms item (sample s, output channel k) of dy: Z = A e Aᵀ
 // for each 2x2 tile e (zero past the plane's edge).
 func (t *convTask) winoGradOut(lo, hi int) {
+	if haveWinoVec {
+		t.winoGradOutPieces(lo, hi)
+		return
+	}
 	wg := t.wg
 	zs := winoMat(wg.cout * t.ld)
 	var sc winoScratch

@@ -62,11 +62,27 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 					}
 				}
 				for j := range k {
-					band.winoInputVec(2*j, v[(th0+j-t.c.r0)*wg.tw+tw0:], vs, n)
+					col := (th0+j-t.c.r0)*wg.tw + tw0
+					band.winoInputVec(2*j, v[col:], vs, wg.inputStoreTiles(n, t.pcols-col))
 				}
 			}
 		}
 	}
+}
+
+// inputStoreTiles is how many tiles the vector input transform of a piece
+// of n tiles, left tiles before the end of its plane's columns, stores:
+// n rounded up to whole vectors of 8 when the extra columns belong to the
+// plane's later tile rows, which the same item transforms afterwards and
+// so overwrites (rows of at most one segment are done in column order);
+// else n, whose last partial vector then takes masked stores, which are
+// microcoded on AMD and cost more than the transform on maps of 3-12
+// tiles a row (ResNet's and GoogLeNet's).
+func (wg winoGeom) inputStoreTiles(n, left int) int {
+	if r := (n + 7) &^ 7; wg.tw <= winoSeg && r <= left {
+		return r
+	}
+	return n
 }
 
 // winoOutputPieces is winoOutput by the vector transform, which also adds
@@ -99,5 +115,45 @@ func (t *convTask) winoOutputPieces(lo, hi int) {
 				}
 			}
 		})
+	}
+}
+
+// winoGradRows holds the two output-gradient rows of up to winoSeg tiles
+// (tile j at columns 2j, 2j+1), zero past the plane's edges; the vector
+// transform reads whole blocks of 8 tiles, so the rows are 2*winoSeg long.
+type winoGradRows [2][2 * winoSeg]float32
+
+// winoGradOutPieces is winoGradOut by the vector transform: the same
+// segments of up to winoSeg tiles, spanning tile rows when rows are short,
+// gathered into two rows and transformed straight into the 16 matrices.
+func (t *convTask) winoGradOutPieces(lo, hi int) {
+	wg := t.wg
+	zs := winoMat(wg.cout * t.ld)
+	var rows winoGradRows
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		plane := t.src[o : o+wg.oh*wg.ow]
+		z := t.dst[k*t.ld+s*t.pcols:]
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			for at := 0; at < n; {
+				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+				cnt := min(n-at, wg.tw-tw)
+				oh, ow := 2*th, 2*tw
+				cols := min(2*cnt, wg.ow-ow)
+				for r := range 2 {
+					row := rows[r][2*at : 2*(at+cnt)]
+					if oh+r < wg.oh {
+						copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
+						clear(row[cols:])
+					} else {
+						clear(row)
+					}
+				}
+				at += cnt
+			}
+			rows.winoGradOutVec(z[t0:], zs, n)
+		}
 	}
 }
