@@ -27,15 +27,16 @@ const (
 // maxArgScratch is maxForwardArgStack's buffers (in poolScratch).
 type maxArgScratch struct {
 	words [poolVecLen]int32
-	n     int       // words filled for the planes below
-	h, w  int       // plane of the filled words
-	taps  [18]int32 // per tap: validity bits, offset
+	full  [poolVecLen / 2]int32 // stride 2: the argmax of every stride-1 window
+	n     int                   // words filled for the planes below
+	h, w  int                   // plane of the filled words
+	taps  [18]int32             // per tap: validity bits, offset
 }
 
 // maxArgOK reports whether maxForwardStacked records g's argmax with
-// maxForwardArgStack: stride 1 on the stacked path, AVX2.
+// maxForwardArgStack or maxForwardArgStack2: the stacked path, AVX2.
 func (g *PoolGeom) maxArgOK() bool {
-	return haveMax3AVX2 && g.SH == 1 && g.maxStackOK()
+	return haveMax3AVX2 && g.maxStackOK()
 }
 
 // prepare fills the words of a run of all positions of h x w planes and
@@ -109,4 +110,39 @@ func maxForwardArgStack(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *po
 	}
 	scan(0, lo)
 	scan(hi, all)
+}
+
+// maxForwardArgStack2 is maxForwardVecStack2 (stride 2, pad 1, even
+// sides) with the argmax: a stride-2 window is the stride-1 window at
+// (2*oh, 2*ow), so the stride-1 argmax runs over the whole run against
+// the stride-1 maxima maxForwardVecStack2 leaves in its scratch (right on
+// every even row) and every other row and column of it is kept. Four
+// times the windows, but eight at a time and without the scalar scan.
+func maxForwardArgStack2(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *poolScratch) {
+	maxForwardVecStack2(g, xs, ys, m, &s.vec)
+	w, hw, ow, ohw := g.W, g.H*g.W, g.OW, g.OH*g.OW
+	all := m * hw
+	v := s.vec.h[poolVecLen/2:][:all] // the stride-1 maxima, see maxForwardVecStack2
+	a := &s.arg
+	a.prepare(g.H, w, all)
+	full := a.full[:all]
+	first := 0 // outputs of the run's first row, scanned one at a time
+	if all-2*w >= 8 {
+		argmax3s1AVX2(all-2*w, &xs[w], &v[w], &a.words[w], &full[w], w, &a.taps[0])
+	} else {
+		first = m * ohw
+	}
+	for q := 0; q < m; q++ {
+		for oh := 0; oh < g.OH; oh++ {
+			src, dst := full[q*hw+2*oh*w:], arg[q*ohw+oh*ow:(q*ohw+(oh+1)*ow)]
+			for j := range dst {
+				dst[j] = src[2*j]
+			}
+		}
+	}
+	first = max(first, ow)
+	for o := 0; o < first; o++ {
+		q, i := o/ohw, o%ohw
+		arg[o] = int32(g.argmaxKeys(float32Bits(xs[q*hw:(q+1)*hw]), i/ow, i%ow))
+	}
 }

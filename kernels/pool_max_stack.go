@@ -60,8 +60,10 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, arg []int32, lo, hi int, s *
 				}
 				maxForwardPlane(g, xs[q*hw:(q+1)*hw], ys[q*ohw:(q+1)*ohw], aq, s)
 			}
-		case as != nil:
+		case as != nil && g.SH == 1:
 			maxForwardArgStack(g, xs, ys, as, m, s)
+		case as != nil:
+			maxForwardArgStack2(g, xs, ys, as, m, s)
 		case g.SH == 1:
 			maxForwardVecStack(g, xs, ys, m, &s.vec)
 		default:
