@@ -7,7 +7,8 @@ package kernels
 // x, y, dx and dy read and written where they lie and no scratch at all;
 // small ones are gathered, several samples side by side, into one wide
 // matrix, as in the batched im2col engine (conv_gemm.go), which runs both
-// algorithms.
+// algorithms; the forward and backward data take small planes in place too
+// when their rows are whole cache lines (inPlaceSplit).
 
 // pointwiseTargetCols caps a chunk's columns, like gemmTargetCols (512)
 // for im2col, but wider: a one-sample chunk reads x in place, so there is
