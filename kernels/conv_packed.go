@@ -78,7 +78,7 @@ func ConvForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, x, bias
 	case ConvGEMM:
 		gemmForwardPacked(g, g.gemmSplit(false), pw, x, bias, y, ws, relu)
 	case ConvPointwise:
-		gemmForwardPacked(g, g.gemmSplit(true), pw, x, bias, y, ws, relu)
+		gemmForwardPacked(g, g.inPlaceSplit(), pw, x, bias, y, ws, relu)
 	case ConvWinograd:
 		winoForwardPacked(g, pw, x, bias, y, ws, relu)
 	}

@@ -32,9 +32,10 @@ func (g *PoolGeom) maxStackOK() bool {
 }
 
 // maxForwardStacked sets the window maxima of planes [lo, hi) (maxStackOK
-// holds), in runs of channels of one sample that fit the scratch; a run
-// holding a NaN or an infinity goes plane by plane through maxForwardPlane.
-func maxForwardStacked(g *PoolGeom, x, y []float32, lo, hi int, s *poolScratch) {
+// holds) and, when arg is not nil (maxArgOK holds), their argmax, in runs
+// of channels of one sample that fit the scratch; a run holding a NaN or
+// an infinity goes plane by plane through maxForwardPlane.
+func maxForwardStacked(g *PoolGeom, x, y []float32, arg []int32, lo, hi int, s *poolScratch) {
 	hw, ohw := g.H*g.W, g.OH*g.OW
 	k := poolVecLen / hw
 	if g.SH == 2 {
@@ -46,11 +47,23 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, lo, hi int, s *poolScratch) 
 		xo := n*orDense(g.XStride, g.C*hw) + c*hw
 		yo := n*orDense(g.YStride, g.C*ohw) + c*ohw
 		xs, ys := x[xo:xo+m*hw], y[yo:yo+m*ohw]
+		var as []int32
+		if arg != nil {
+			as = arg[p*ohw : (p+m)*ohw]
+		}
 		switch {
 		case m == 1 || nonFinite(xs):
 			for q := 0; q < m; q++ {
-				maxForwardPlane(g, xs[q*hw:(q+1)*hw], ys[q*ohw:(q+1)*ohw], nil, s)
+				var aq []int32
+				if as != nil {
+					aq = as[q*ohw : (q+1)*ohw]
+				}
+				maxForwardPlane(g, xs[q*hw:(q+1)*hw], ys[q*ohw:(q+1)*ohw], aq, s)
 			}
+		case as != nil && g.SH == 1:
+			maxForwardArgStack(g, xs, ys, as, m, s)
+		case as != nil:
+			maxForwardArgStack2(g, xs, ys, as, m, s)
 		case g.SH == 1:
 			maxForwardVecStack(g, xs, ys, m, &s.vec)
 		default:

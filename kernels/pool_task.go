@@ -85,8 +85,8 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	var scratch poolScratch // on the stack: Run may run concurrently
-	if t.op == poolMaxForward && t.arg == nil && g.maxStackOK() {
-		maxForwardStacked(g, t.x, t.y, lo, hi, &scratch)
+	if t.op == poolMaxForward && (t.arg == nil && g.maxStackOK() || t.arg != nil && g.maxArgOK()) {
+		maxForwardStacked(g, t.x, t.y, t.arg, lo, hi, &scratch)
 		return
 	}
 	for p := lo; p < hi; p++ {
