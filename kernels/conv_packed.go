@@ -76,17 +76,18 @@ func ConvForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, x, bias
 	}
 	switch algo {
 	case ConvGEMM:
-		gemmForwardPacked(g, g.gemmSplit(false), pw, x, bias, y, ws, relu)
+		gemmForwardPacked(g, g.gemmSplit(false), pw, nil, x, bias, y, ws, relu)
 	case ConvPointwise:
-		gemmForwardPacked(g, g.inPlaceSplit(), pw, x, bias, y, ws, relu)
+		gemmForwardPacked(g, g.inPlaceSplit(), pw, nil, x, bias, y, ws, relu)
 	case ConvWinograd:
-		winoForwardPacked(g, pw, x, bias, y, ws, relu)
+		winoForwardPacked(g, pw, nil, x, bias, y, ws, relu)
 	}
 }
 
-// gemmForwardPacked is gemmForward with the weights in pw.
-func gemmForwardPacked(g ConvGeom, p gemmPlan, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
-	t := chunkTask{g: g, p: p, x: x, pw: pw, bias: bias, y: y, ws: ws, relu: relu}
+// gemmForwardPacked is gemmForward with the weights in pw, of pre(x) when
+// pre is set.
+func gemmForwardPacked(g ConvGeom, p gemmPlan, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
+	t := chunkTask{g: g, p: p, x: x, pw: pw, pre: pre, bias: bias, y: y, ws: ws, relu: relu}
 	if t.parallel(&t.p.split, p.workspace(g)) {
 		return
 	}

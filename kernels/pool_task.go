@@ -16,7 +16,8 @@ type poolTask struct {
 	x   []float32 // input (max pool forward and backward, forward ops)
 	y   []float32 // output, or dy for backward ops
 	dx  []float32
-	arg []int32 // max pooling's argmax indices, dense N*C*OH*OW (nil: not kept)
+	arg []int32  // max pooling's argmax indices, dense N*C*OH*OW (nil: not kept)
+	pre *PreNorm // average pooling forward: normalise x as it is read
 	acc bool
 }
 
@@ -76,6 +77,10 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	g := &t.g
+	if t.pre != nil {
+		t.avgPreNorm(lo, hi)
+		return
+	}
 	if t.op == poolAvgForward && g.avg2x2Fast() && g.H == 2*g.OH {
 		avg2x2Planes(g, t.x, t.y, lo, hi)
 		return

@@ -22,14 +22,15 @@ func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 	u := ws[:16*winoMat(g.K*g.C)]
 	t := convTask{op: opWinoWeights, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
-	winoRun(wg, g.winoSplit().fwd, x, u, nil, bias, y, ws[len(u):], relu, false)
+	winoRun(wg, g.winoSplit().fwd, x, u, nil, nil, bias, y, ws[len(u):], relu, false)
 }
 
-// winoForwardPacked is winoForward with U transformed and packed in pw.
-func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
+// winoForwardPacked is winoForward with U transformed and packed in pw, of
+// pre(x) when pre is set.
+func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
 	skip := 16 * winoMat(g.K*g.C) // the workspace's U, unused
 	wg := g.winoForwardGeom()
-	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, bias, y, ws[skip:], relu, false)
+	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, pre, bias, y, ws[skip:], relu, false)
 }
 
 func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
@@ -37,15 +38,15 @@ func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 	u := ws[:16*winoMat(g.K*g.C)]
 	t := convTask{op: opWinoWeightsFlip, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
-	winoRun(wg, g.winoSplit().data, dy, u, nil, nil, dx, ws[len(u):], false, accumulate)
+	winoRun(wg, g.winoSplit().data, dy, u, nil, nil, nil, dx, ws[len(u):], false, accumulate)
 }
 
 // winoRun computes out = conv(in, u) chunk by chunk: u holds the 16
 // transformed kernels [ξν][cout][cin] (or pw, packed). Chunks write
 // disjoint parts of out, so with enough of them each thread takes a run of
 // whole chunks.
-func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, bias, out, ws []float32, relu, accumulate bool) {
-	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, pre *PreNorm, bias, out, ws []float32, relu, accumulate bool) {
+	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, pre: pre, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
 	if pw == nil && lockOnceA(s.chunks) {
 		defer unlockOnceA()
 		onceA.packWino(wg.cout, wg.cin, u, winoMat(wg.cout*wg.cin))
@@ -74,7 +75,7 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	ld := lineCols(tiles) // rows of V (the GEMMs' B) and M on 64-byte lines
 	v := ws[:16*winoMat(wg.cin*ld)]
 	m := ws[len(v):][:16*winoMat(wg.cout*ld)]
-	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: ld, pcols: pc}
+	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: ld, pcols: pc, pre: t.pre}
 	ct.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
 	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*ld), winoMat(wg.cout*ld)
 	switch {
@@ -163,10 +164,15 @@ func (t *convTask) winoInput(lo, hi int) {
 	wg := t.wg
 	vs := winoMat(wg.cin * t.ld)
 	var sc winoScratch
+	buf, scratch := t.preScratch(wg.ih * wg.iw)
+	if buf != nil {
+		defer prePlanes.Put(buf)
+	}
+	a, b := max(0, 2*t.c.r0+wg.offH), min(wg.ih, 2*t.c.r1+wg.offH+2) // input rows the tiles read
 	for it := lo; it < hi; it++ {
 		s, ci := it/wg.cin, it%wg.cin
 		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
-		plane := t.src[o : o+wg.ih*wg.iw]
+		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, ci, wg.iw, a, b)
 		v := t.dst[ci*t.ld+s*t.pcols:]
 		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
 			n := min(winoSeg, t.pcols-t0)

@@ -35,10 +35,15 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 	wg := t.wg
 	vs := winoMat(wg.cin * t.ld)
 	var band winoBand
+	buf, scratch := t.preScratch(wg.ih * wg.iw)
+	if buf != nil {
+		defer prePlanes.Put(buf)
+	}
+	a, b := max(0, 2*t.c.r0+wg.offH), min(wg.ih, 2*t.c.r1+wg.offH+2) // input rows the tiles read
 	for it := lo; it < hi; it++ {
 		s, ci := it/wg.cin, it%wg.cin
 		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
-		plane := t.src[o : o+wg.ih*wg.iw]
+		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, ci, wg.iw, a, b)
 		v := t.dst[ci*t.ld+s*t.pcols:]
 		for tw0 := 0; tw0 < wg.tw; tw0 += winoSeg {
 			n := min(winoSeg, wg.tw-tw0)
