@@ -56,6 +56,9 @@ func Profile(n *Net, g *ir.Graph, opt *SGD, steps int) []StepTime {
 	bwd := make([][]time.Duration, len(n.steps))
 	train := n.Training()
 	for r := 0; r <= steps; r++ {
+		if !train && n.version != n.Params.Version {
+			n.refreshFolded() // what Forward does first: inference steps read folded, packed weights
+		}
 		for i, s := range n.steps {
 			t := time.Now()
 			s.forward(n, train)

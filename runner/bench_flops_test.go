@@ -32,3 +32,19 @@ func TestProfileCountsTheConvAsItRuns(t *testing.T) {
 		t.Errorf("steps not profiled: %v", want)
 	}
 }
+
+// TestProfileBeforeForward: profiling a fresh inference net (its weights not yet
+// folded and packed) runs the same computation Forward does, rather than reading
+// weights that are not there yet.
+func TestProfileBeforeForward(t *testing.T) {
+	g := compileSpec(t, "resnet18", compiler.Options{Input: "1x32x32"})
+	n := buildNet(t, g, plan.Inference, 2, nil)
+	Profile(n, g, nil, 1)
+	profiled := append([]float32(nil), n.Logits()...)
+	n.Forward(false)
+	for i, v := range n.Logits() {
+		if v != profiled[i] {
+			t.Fatalf("logit %d: profiled %v, Forward %v", i, profiled[i], v)
+		}
+	}
+}
