@@ -235,33 +235,13 @@ func (t *convTask) winoGradOut(lo, hi int) {
 	wg := t.wg
 	zs := winoMat(wg.cout * t.ld)
 	var sc winoScratch
-	for it := lo; it < hi; it++ {
-		s, k := it/wg.cout, it%wg.cout
-		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
-		plane := t.src[o : o+wg.oh*wg.ow]
-		z := t.dst[k*t.ld+s*t.pcols:]
+	t.winoGradOutItems(lo, hi, func(plane, z []float32) {
 		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
 			n := min(winoSeg, t.pcols-t0)
-			for at := 0; at < n; {
-				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
-				cnt := min(n-at, wg.tw-tw)
-				oh, ow := 2*th, 2*tw
-				cols := min(2*cnt, wg.ow-ow)
-				for r := 0; r < 2; r++ {
-					row := sc.rows[r][:2*cnt]
-					if oh+r < wg.oh {
-						copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
-						clear(row[cols:])
-					} else {
-						clear(row)
-					}
-				}
-				sc.gradOut(at, cnt)
-				at += cnt
-			}
+			wg.winoGradOutRuns(plane, t.c.r0, t0, n, sc.rows[0][:], sc.rows[1][:], false, sc.gradOut)
 			sc.put(z[t0:], zs, n)
 		}
-	}
+	})
 }
 
 // finishRow stores a transformed output row: y = src + bias, then y += old

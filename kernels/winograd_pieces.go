@@ -135,30 +135,54 @@ func (t *convTask) winoGradOutPieces(lo, hi int) {
 	wg := t.wg
 	zs := winoMat(wg.cout * t.ld)
 	var rows winoGradRows
+	t.winoGradOutItems(lo, hi, func(plane, z []float32) {
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			wg.winoGradOutRuns(plane, t.c.r0, t0, n, rows[0][:], rows[1][:], true, nil)
+			rows.winoGradOutVec(z[t0:], zs, n)
+		}
+	})
+}
+
+// winoGradOutItems calls f for each item (sample s, output channel k) of
+// [lo, hi) with the item's dy plane and its columns of the 16 matrices.
+func (t *convTask) winoGradOutItems(lo, hi int, f func(plane, z []float32)) {
+	wg := t.wg
 	for it := lo; it < hi; it++ {
 		s, k := it/wg.cout, it%wg.cout
 		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
-		plane := t.src[o : o+wg.oh*wg.ow]
-		z := t.dst[k*t.ld+s*t.pcols:]
-		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
-			n := min(winoSeg, t.pcols-t0)
-			for at := 0; at < n; {
-				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
-				cnt := min(n-at, wg.tw-tw)
-				oh, ow := 2*th, 2*tw
-				cols := min(2*cnt, wg.ow-ow)
-				for r := range 2 {
-					row := rows[r][2*at : 2*(at+cnt)]
-					if oh+r < wg.oh {
-						copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
-						clear(row[cols:])
-					} else {
-						clear(row)
-					}
-				}
-				at += cnt
-			}
-			rows.winoGradOutVec(z[t0:], zs, n)
+		f(t.src[o:o+wg.oh*wg.ow], t.dst[k*t.ld+s*t.pcols:])
+	}
+}
+
+// winoGradOutRuns splits the segment of n tiles from the chunk's tile t0
+// (tile rows from r0) into runs lying in one tile row and gathers each
+// run's two dy rows (2 floats a tile, zero past the plane's edges) into
+// row0 and row1: at the run's place in the segment when packed (the
+// vector transform takes the whole segment), else at their start, with
+// each called after every run (the Go transform takes a run at a time).
+func (wg winoGeom) winoGradOutRuns(plane []float32, r0, t0, n int, row0, row1 []float32, packed bool, each func(at, cnt int)) {
+	for at := 0; at < n; {
+		th, tw := r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+		cnt := min(n-at, wg.tw-tw)
+		oh, ow := 2*th, 2*tw
+		cols := min(2*cnt, wg.ow-ow)
+		d := 0
+		if packed {
+			d = 2 * at
 		}
+		for r, dst := range [2][]float32{row0, row1} {
+			row := dst[d : d+2*cnt]
+			if oh+r < wg.oh {
+				copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
+				clear(row[cols:])
+			} else {
+				clear(row)
+			}
+		}
+		if each != nil {
+			each(at, cnt)
+		}
+		at += cnt
 	}
 }

@@ -32,6 +32,7 @@ var accCases = []accCase{
 	{"128ch 12x12", cgeom(1, 128, 12, 12, 128, 3, 3, 1, 1, 1, 1)},
 	{"256ch 6x6", cgeom(1, 256, 6, 6, 256, 3, 3, 1, 1, 1, 1)},
 	{"64->32 20x20 pad 0", cgeom(1, 64, 20, 20, 32, 3, 3, 1, 0, 1, 1)},
+	{"2x16->8 7x9, odd edges", cgeom(2, 16, 7, 9, 8, 3, 3, 1, 1, 1, 1)},
 }
 
 // winogradAccTol bounds the per-output error of Winograd F(2x2,3x3) (the
