@@ -147,6 +147,31 @@ proj.skip.conv  conv+add  relu, proj.main.conv -> proj
 conv2  conv  proj -> conv2
 flatten  flatten  conv2 -> flatten
 `, true},
+		{"fuse-add-relu: the ReLU after a two-input residual add, not after a three-input one", fuseAddReLU, Training,
+			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "r" }, { use = "three" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.r]
+merge = "add"
+after = [ { op = "relu" } ]
+[blocks.r.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = []
+[blocks.three]
+merge = "add"
+after = [ { op = "relu" } ]
+[blocks.three.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = []
+[blocks.three.branches.again]
+layers = []`,
+			`conv1  conv  input -> conv1
+r.main.conv  conv  conv1 -> r.main.conv
+r  add+relu  r.main.conv, conv1 -> r.relu
+three.main.conv  conv  r.relu -> three.main.conv
+three  add  three.main.conv, r.relu, r.relu -> three
+three.relu  relu  three -> three.relu
+conv2  conv  three.relu -> conv2
+flatten  flatten  conv2 -> flatten
+`, true},
 		{"eliminate-concat: branches write their slices, identity included", eliminateConcat, Training,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "d" }, { use = "d" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
 [blocks.d]
@@ -425,9 +450,9 @@ main = [ { op = "conv", out = 2, k = 1 } ]
 skip = [ { op = "conv", out = 2, k = 1 }, { op = "relu" } ]`, nil},
 		{"fuse-residual: the conv's output is read twice", fuseResidual, Inference,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "twice" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
-[blocks.twice]
+[blocks.three]
 merge = "add"
-[blocks.twice.branches]
+[blocks.three.branches]
 a = []
 b = []`, nil},
 		{"fuse-residual: a ReLU sits between the conv and the add", fuseResidual, Inference,
@@ -439,9 +464,9 @@ a = [ { op = "conv", out = 2, k = 1, act = "relu" } ]
 b = []`, nil},
 		{"eliminate-concat: the same value twice has two homes", eliminateConcat, Inference,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "twice" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
-[blocks.twice]
+[blocks.three]
 merge = "concat"
-[blocks.twice.branches]
+[blocks.three.branches]
 a = []
 b = []`, nil},
 		{"inplace: training keeps silu's input for its backward", inPlace, Training,
