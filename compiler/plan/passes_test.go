@@ -450,9 +450,9 @@ main = [ { op = "conv", out = 2, k = 1 } ]
 skip = [ { op = "conv", out = 2, k = 1 }, { op = "relu" } ]`, nil},
 		{"fuse-residual: the conv's output is read twice", fuseResidual, Inference,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "twice" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
-[blocks.three]
+[blocks.twice]
 merge = "add"
-[blocks.three.branches]
+[blocks.twice.branches]
 a = []
 b = []`, nil},
 		{"fuse-residual: a ReLU sits between the conv and the add", fuseResidual, Inference,
@@ -464,9 +464,9 @@ a = [ { op = "conv", out = 2, k = 1, act = "relu" } ]
 b = []`, nil},
 		{"eliminate-concat: the same value twice has two homes", eliminateConcat, Inference,
 			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "twice" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
-[blocks.three]
+[blocks.twice]
 merge = "concat"
-[blocks.three.branches]
+[blocks.twice.branches]
 a = []
 b = []`, nil},
 		{"inplace: training keeps silu's input for its backward", inPlace, Training,
