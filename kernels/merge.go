@@ -91,6 +91,13 @@ func addReLUSpan(a, b, y []float32) {
 // so each element of dy is read before either write.
 func addReLUBackSpan(y, dy, da, db []float32, accA, accB bool) {
 	dy, da, db = dy[:len(y)], da[:len(y)], db[:len(y)]
+	if !accA && !accB { // the usual case, without the branches in the loop
+		for i, v := range y {
+			g := math.Float32frombits(math.Float32bits(dy[i]) & openMask(v, reluHi))
+			da[i], db[i] = g, g
+		}
+		return
+	}
 	for i, v := range y {
 		g := math.Float32frombits(math.Float32bits(dy[i]) & openMask(v, reluHi))
 		if accA {
