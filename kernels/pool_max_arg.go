@@ -27,10 +27,10 @@ const (
 // maxArgScratch is maxForwardArgStack's buffers (in poolScratch).
 type maxArgScratch struct {
 	words [poolVecLen]int32
-	full  [poolVecLen / 2]int32 // stride 2: the argmax of every stride-1 window
-	n     int                   // words filled for the planes below
-	h, w  int                   // plane of the filled words
-	taps  [18]int32             // per tap: validity bits, offset
+	full  [poolVecLen]int32 // stride 2: the argmax of every stride-1 window
+	n     int               // words filled for the planes below
+	h, w  int               // plane of the filled words
+	taps  [18]int32         // per tap: validity bits, offset
 }
 
 // maxArgOK reports whether maxForwardStacked records g's argmax with
@@ -122,14 +122,22 @@ func maxForwardArgStack2(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *p
 	maxForwardVecStack2(g, xs, ys, m, &s.vec)
 	w, hw, ow, ohw := g.W, g.H*g.W, g.OW, g.OH*g.OW
 	all := m * hw
-	v := s.vec.h[poolVecLen/2:][:all] // the stride-1 maxima, see maxForwardVecStack2
+	v := s.vec.h[poolVecLen:][:all] // the stride-1 maxima, see maxForwardVecStack2
 	a := &s.arg
 	a.prepare(g.H, w, all)
 	full := a.full[:all]
 	first := 0 // outputs of the run's first row, scanned one at a time
-	if all-2*w >= 8 {
+	switch {
+	case w >= 8:
+		// Only the even rows are kept: a call per row halves the windows
+		// (ResNet's 48x48 stem pool, one plane per run).
+		for r := 2; r < m*g.H; r += 2 {
+			o := r * w
+			argmax3s1AVX2(w, &xs[o], &v[o], &a.words[o], &full[o], w, &a.taps[0])
+		}
+	case all-2*w >= 8:
 		argmax3s1AVX2(all-2*w, &xs[w], &v[w], &a.words[w], &full[w], w, &a.taps[0])
-	} else {
+	default:
 		first = m * ohw
 	}
 	for q := 0; q < m; q++ {
