@@ -35,9 +35,19 @@ type maxArgScratch struct {
 }
 
 // maxArgOK reports whether maxForwardStacked records g's argmax with
-// maxForwardArgStack or maxForwardArgStack2: the stacked path, AVX2.
+// maxForwardArgStack or maxForwardArgStack2: the stacked path, AVX2, and
+// at stride 2 also planes of which only one fits a run (ResNet's 48x48
+// stem pool; inference keeps them on maxForwardVec, measured faster).
 func (g *PoolGeom) maxArgOK() bool {
-	return haveMax3AVX2 && g.maxStackOK()
+	if !haveMax3AVX2 {
+		return false
+	}
+	hw := g.H * g.W
+	if g.SH == 2 && g.PH == 1 && g.maxVecOK() && g.H%2 == 0 && g.W%2 == 0 &&
+		g.OH == g.H/2 && g.OW == g.W/2 && hw <= poolVecLen {
+		return true
+	}
+	return g.maxStackOK()
 }
 
 // prepare fills the words of a run of all positions of h x w planes and

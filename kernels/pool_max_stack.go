@@ -14,8 +14,9 @@ package kernels
 // maxForwardVec's: the same bits.
 
 // maxStackOK reports whether maxForwardStacked takes g's planes: stride 1
-// keeping the plane's shape, or stride 2 on even sides (a run's row
-// maxima and column maxima each take half of s.h).
+// keeping the plane's shape, or stride 2 on even sides (the row maxima
+// and the column maxima of a run each take half of s.h; inference takes
+// runs of two planes or more, see maxArgOK for training).
 func (g *PoolGeom) maxStackOK() bool {
 	if g.PH != 1 || !g.maxVecOK() {
 		return false
@@ -25,7 +26,7 @@ func (g *PoolGeom) maxStackOK() bool {
 	case 1:
 		return g.OH == g.H && g.OW == g.W && 2*hw <= poolVecLen
 	case 2:
-		return g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2 && hw <= poolVecLen
+		return g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2 && 4*hw <= poolVecLen
 	}
 	return false
 }

@@ -15,7 +15,7 @@ func TestMaxForwardStacked(t *testing.T) {
 	max3Variants(t, func(t *testing.T) {
 		negZero := float32(math.Copysign(0, -1))
 		for _, hws := range [][3]int{{7, 7, 1}, {14, 14, 1}, {28, 28, 1}, {1, 5, 1}, {2, 9, 1}, {5, 40, 1}, {3, 3, 1},
-			{6, 6, 2}, {12, 12, 2}, {24, 24, 2}, {2, 2, 2}, {2, 8, 2}, {4, 10, 2}, {6, 4, 2}, {48, 48, 2}} {
+			{6, 6, 2}, {12, 12, 2}, {24, 24, 2}, {2, 2, 2}, {2, 8, 2}, {4, 10, 2}, {6, 4, 2}} {
 			g := PoolGeom{N: 2, C: 37, H: hws[0], W: hws[1], KH: 3, KW: 3, SH: hws[2], SW: hws[2], PH: 1, PW: 1}
 			g.XStride = g.C*g.H*g.W + 3
 			if err := g.Init(); err != nil {
