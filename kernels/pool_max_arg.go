@@ -27,16 +27,27 @@ const (
 // maxArgScratch is maxForwardArgStack's buffers (in poolScratch).
 type maxArgScratch struct {
 	words [poolVecLen]int32
-	full  [poolVecLen / 2]int32 // stride 2: the argmax of every stride-1 window
-	n     int                   // words filled for the planes below
-	h, w  int                   // plane of the filled words
-	taps  [18]int32             // per tap: validity bits, offset
+	full  [poolVecLen]int32       // stride 2: the argmax of every stride-1 window
+	n     int                     // words filled for the planes below
+	h, w  int                     // plane of the filled words
+	taps  [18]int32               // per tap: validity bits, offset
+	edge  [3*poolMaxW + 2]float32 // stride 2: a run's first two rows, see maxForwardArgStack2
 }
 
 // maxArgOK reports whether maxForwardStacked records g's argmax with
-// maxForwardArgStack or maxForwardArgStack2: the stacked path, AVX2.
+// maxForwardArgStack or maxForwardArgStack2: the stacked path, AVX2, and
+// at stride 2 also planes of which only one fits a run (ResNet's 48x48
+// stem pool; inference keeps them on maxForwardVec, measured faster).
 func (g *PoolGeom) maxArgOK() bool {
-	return haveMax3AVX2 && g.maxStackOK()
+	if !haveMax3AVX2 {
+		return false
+	}
+	hw := g.H * g.W
+	if g.SH == 2 && g.PH == 1 && g.maxVecOK() && g.H%2 == 0 && g.W%2 == 0 &&
+		g.OH == g.H/2 && g.OW == g.W/2 && hw <= poolVecLen {
+		return true
+	}
+	return g.maxStackOK()
 }
 
 // prepare fills the words of a run of all positions of h x w planes and
@@ -116,20 +127,34 @@ func maxForwardArgStack(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *po
 // sides) with the argmax: a stride-2 window is the stride-1 window at
 // (2*oh, 2*ow), so the stride-1 argmax runs over the whole run against
 // the stride-1 maxima maxForwardVecStack2 leaves in its scratch (right on
-// every even row) and every other row and column of it is kept. Four
-// times the windows, but eight at a time and without the scalar scan.
+// every even row) and every other row and column of it is kept. Twice
+// the windows (even rows only, when rows hold 8), but eight at a time.
 func maxForwardArgStack2(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *poolScratch) {
 	maxForwardVecStack2(g, xs, ys, m, &s.vec)
 	w, hw, ow, ohw := g.W, g.H*g.W, g.OW, g.OH*g.OW
 	all := m * hw
-	v := s.vec.h[poolVecLen/2:][:all] // the stride-1 maxima, see maxForwardVecStack2
+	v := s.vec.h[poolVecLen:][:all] // the stride-1 maxima, see maxForwardVecStack2
 	a := &s.arg
 	a.prepare(g.H, w, all)
 	full := a.full[:all]
-	first := 0 // outputs of the run's first row, scanned one at a time
-	if all-2*w >= 8 {
+	var first int // outputs at the run's start scanned one at a time
+	switch {
+	case w >= 8:
+		// Only the even rows are kept: a call per row halves the windows
+		// (ResNet's 48x48 stem pool, one plane per run). The run's first
+		// row reads its two rows from a copy with room for the taps above
+		// and beside them, which its words mark outside the plane.
+		e := a.edge[:3*w+2]
+		copy(e[w+1:], xs[:2*w])
+		argmax3s1AVX2(w, &e[w+1], &v[0], &a.words[0], &full[0], w, &a.taps[0])
+		for r := 2; r < m*g.H; r += 2 {
+			o := r * w
+			argmax3s1AVX2(w, &xs[o], &v[o], &a.words[o], &full[o], w, &a.taps[0])
+		}
+	case all-2*w >= 8:
 		argmax3s1AVX2(all-2*w, &xs[w], &v[w], &a.words[w], &full[w], w, &a.taps[0])
-	} else {
+		first = ow
+	default:
 		first = m * ohw
 	}
 	for q := 0; q < m; q++ {
@@ -140,7 +165,6 @@ func maxForwardArgStack2(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *p
 			}
 		}
 	}
-	first = max(first, ow)
 	for o := 0; o < first; o++ {
 		q, i := o/ohw, o%ohw
 		arg[o] = int32(g.argmaxKeys(float32Bits(xs[q*hw:(q+1)*hw]), i/ow, i%ow))

@@ -15,8 +15,8 @@ package kernels
 
 // maxStackOK reports whether maxForwardStacked takes g's planes: stride 1
 // keeping the plane's shape, or stride 2 on even sides (the row maxima
-// and the column maxima of a stack share s.h, so two planes must fit in
-// half of it).
+// and the column maxima of a run each take half of s.h; inference takes
+// runs of two planes or more, see maxArgOK for training).
 func (g *PoolGeom) maxStackOK() bool {
 	if g.PH != 1 || !g.maxVecOK() {
 		return false
@@ -39,7 +39,10 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, arg []int32, lo, hi int, s *
 	hw, ohw := g.H*g.W, g.OH*g.OW
 	k := poolVecLen / hw
 	if g.SH == 2 {
-		k = poolVecLen / 2 / hw
+		// Runs of at most half the room (measured faster for GoogLeNet's
+		// pools), but a lone plane when only one fits: the argmax path
+		// takes it (ResNet's 48x48 stem pool).
+		k = max(poolVecLen/2/hw, 1)
 	}
 	for p := lo; p < hi; {
 		n, c := p/g.C, p%g.C
@@ -52,7 +55,7 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, arg []int32, lo, hi int, s *
 			as = arg[p*ohw : (p+m)*ohw]
 		}
 		switch {
-		case m == 1 || nonFinite(xs):
+		case m == 1 && (as == nil || g.SH == 1) || nonFinite(xs):
 			for q := 0; q < m; q++ {
 				var aq []int32
 				if as != nil {
@@ -99,7 +102,7 @@ func maxForwardVecStack(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch)
 func maxForwardVecStack2(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
 	w, hw, ow := g.W, g.H*g.W, g.OW
 	all := m * hw
-	h, v := s.h[:all], s.h[poolVecLen/2:][:all]
+	h, v := s.h[:all], s.h[poolVecLen:][:all]
 	rowMaxStack(h, xs, w)
 	// v's row r: the maximum of h's rows r-1, r, r+1 (wrong on each
 	// plane's first row, redone below; the stack's last row is odd, unused).

@@ -18,8 +18,10 @@ const poolVecLen = 4096
 
 // poolVecScratch is maxForwardVec's buffers (in poolScratch, on the stack).
 type poolVecScratch struct {
-	h [poolVecLen]float32 // each input row's 3-wide maxima, rows W apart
-	v [poolMaxW]float32   // one output row's maxima at stride 1
+	// Each input row's 3-wide maxima, rows W apart; at stride 2 on a run
+	// of planes the column maxima follow from h[poolVecLen:].
+	h [2 * poolVecLen]float32
+	v [poolMaxW]float32 // one output row's maxima at stride 1
 }
 
 // maxVecOK reports whether maxForwardVec takes g's planes.
