@@ -23,12 +23,9 @@ func fuseAddReLU(g *Graph) (changed bool) {
 		if !out.Shape.Equal(g.Tensors[s.In[0]].Shape) || !out.Shape.Equal(g.Tensors[s.In[1]].Shape) {
 			continue // a broadcast add
 		}
-		c := cons[s.Out]
-		if len(c) != 1 || c[0].Op != ir.OpReLU || s.Out == g.Output || g.hosts(s.Out) {
-			continue
+		if absorbReLU(g, cons, s) {
+			changed = true
 		}
-		absorb(g, s, c[0])
-		s.Act, changed = ir.OpReLU, true
 	}
 	return changed
 }
