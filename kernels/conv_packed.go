@@ -71,16 +71,27 @@ func growFloats(s []float32, n int) []float32 {
 // which must have been packed for g and algo.
 func ConvForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
 	g.checkForward(algo, x, bias, y, ws)
+	convForwardPacked(g, algo, pw, nil, x, bias, y, ws, relu)
+}
+
+// convForwardPacked runs the packed forward of algo, normalising the input
+// as it is read when pre is not nil (a pointwise conv then gathers its
+// normalised input; without pre it reads x in place).
+func convForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
 	if pw.g != g || pw.algo != algo {
 		panic(fmt.Sprintf("kernels: conv: weights packed for %v %+v, used for %v %+v", pw.algo, pw.g, algo, g))
 	}
 	switch algo {
 	case ConvGEMM:
-		gemmForwardPacked(g, g.gemmSplit(false), pw, nil, x, bias, y, ws, relu)
+		gemmForwardPacked(g, g.gemmSplit(false), pw, pre, x, bias, y, ws, relu)
 	case ConvPointwise:
-		gemmForwardPacked(g, g.inPlaceSplit(), pw, nil, x, bias, y, ws, relu)
+		split := g.inPlaceSplit()
+		if pre != nil {
+			split = g.preGather()
+		}
+		gemmForwardPacked(g, split, pw, pre, x, bias, y, ws, relu)
 	case ConvWinograd:
-		winoForwardPacked(g, pw, nil, x, bias, y, ws, relu)
+		winoForwardPacked(g, pw, pre, x, bias, y, ws, relu)
 	}
 }
 

@@ -48,17 +48,7 @@ func ConvForwardPreNorm(g ConvGeom, algo ConvAlgo, pre *PreNorm, pw *ConvPackedW
 		}
 		fwd, _ := g.Workspace(algo)
 		g.checkForward(algo, x, bias, y, ws[:fwd])
-		if pw.g != g || pw.algo != algo {
-			panic(fmt.Sprintf("kernels: conv: weights packed for %v %+v, used for %v %+v", pw.algo, pw.g, algo, g))
-		}
-		switch algo {
-		case ConvGEMM:
-			gemmForwardPacked(g, g.gemmSplit(false), pw, pre, x, bias, y, ws, relu)
-		case ConvPointwise:
-			gemmForwardPacked(g, g.preGather(), pw, pre, x, bias, y, ws, relu)
-		case ConvWinograd:
-			winoForwardPacked(g, pw, pre, x, bias, y, ws, relu)
-		}
+		convForwardPacked(g, algo, pw, pre, x, bias, y, ws, relu)
 		return
 	}
 	// Normalise a dense copy of x after the algorithm's own workspace.
