@@ -42,13 +42,13 @@ func (p *ConvPackedWeights) Pack(g ConvGeom, algo ConvAlgo, w []float32) {
 		}
 		return
 	}
-	us := winoMat(g.K * g.C)
+	us, cin := g.winoUMat(), g.C*g.winoSub()*g.winoSub()
 	p.u = growFloats(p.u, 16*us)
 	t := convTask{op: opWinoWeights, g: g, src: w, dst: p.u}
-	t.run(g.K, 32*g.C)
+	t.run(g.K, 32*cin)
 	p.grow(16)
 	for xn := range 16 {
-		p.mats[xn].Repack(false, g.K, g.C, p.u[xn*us:], g.C)
+		p.mats[xn].Repack(false, g.K, cin, p.u[xn*us:], cin)
 	}
 }
 

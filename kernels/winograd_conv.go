@@ -19,7 +19,7 @@ import "github.com/netc/netc/kernels/internal/gemm"
 
 func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 	wg := g.winoForwardGeom()
-	u := ws[:16*winoMat(g.K*g.C)]
+	u := ws[:16*g.winoUMat()]
 	t := convTask{op: opWinoWeights, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
 	winoRun(wg, g.winoSplit().fwd, x, u, nil, nil, bias, y, ws[len(u):], relu, false)
@@ -28,14 +28,14 @@ func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 // winoForwardPacked is winoForward with U transformed and packed in pw, of
 // pre(x) when pre is set.
 func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
-	skip := 16 * winoMat(g.K*g.C) // the workspace's U, unused
+	skip := 16 * g.winoUMat() // the workspace's U, unused
 	wg := g.winoForwardGeom()
 	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, pre, bias, y, ws[skip:], relu, false)
 }
 
 func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 	wg := g.winoDataGeom()
-	u := ws[:16*winoMat(g.K*g.C)]
+	u := ws[:16*g.winoUMat()]
 	t := convTask{op: opWinoWeightsFlip, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
 	winoRun(wg, g.winoSplit().data, dy, u, nil, nil, nil, dx, ws[len(u):], false, accumulate)
@@ -105,7 +105,7 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 	wg := g.winoForwardGeom()
 	s := g.winoSplit().fwd
-	du := ws[:16*winoMat(g.K*g.C)]
+	du := ws[:16*g.winoUMat()]
 	rest := ws[len(du):]
 	t := filterTask{wino: true, g: g, wg: wg, s: s, x: x, dy: dy, out: du, ws: rest}
 	if !t.parallel(&t.s, winoChunkWork(wg, s)) {
@@ -121,31 +121,47 @@ func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 	ct.run(g.K, 32*g.C)
 }
 
-// winoWeights transforms the kernels of output channels [lo, hi): into
-// U[ξν][k][c] (forward), or with flip, into U[ξν][c][k] from the rotated
-// kernel (backward data's conv of dy).
+// winoWeights transforms the kernels of output channels [lo, hi), each
+// sub-kernel q of kernel (k, c) into U[ξν][k][q*C+c] (forward), or with
+// flip, from the rotated kernel, into U[ξν][c][q*K+k] (backward data's conv
+// of dy).
 func (t *convTask) winoWeights(lo, hi int, flip bool) {
 	g := t.g
-	kc := winoMat(g.K * g.C)
+	kc, s, kk := g.winoUMat(), g.winoSub(), g.KH*g.KW
 	for k := lo; k < hi; k++ {
 		for c := 0; c < g.C; c++ {
-			src := t.src[(k*g.C+c)*9:]
-			if flip {
-				winoWeight(src, true, t.dst[c*g.K+k:], kc)
-			} else {
-				winoWeight(src, false, t.dst[k*g.C+c:], kc)
+			w := t.src[(k*g.C+c)*kk:][:kk]
+			for q := range s * s {
+				sub := winoSubKernel(w, g.KH, q/s, q%s, flip)
+				if flip {
+					winoWeight(&sub, t.dst[c*g.K*s*s+q*g.K+k:], kc)
+				} else {
+					winoWeight(&sub, t.dst[k*g.C*s*s+q*g.C+c:], kc)
+				}
 			}
 		}
 	}
 }
 
-// winoWeightGrad turns dU[ξν][k][c] into dw for output channels [lo, hi).
+// winoWeightGrad turns dU[ξν][k][q*C+c] into dw for output channels
+// [lo, hi): each sub-kernel's gradient lands on its rows and columns of the
+// kernel, the padding's dropped.
 func (t *convTask) winoWeightGrad(lo, hi int) {
 	g := t.g
-	kc := winoMat(g.K * g.C)
+	kc, s, n := g.winoUMat(), g.winoSub(), g.KH
 	for k := lo; k < hi; k++ {
 		for c := 0; c < g.C; c++ {
-			winoWeightGrad(t.src[k*g.C+c:], kc, t.dst[(k*g.C+c)*9:])
+			dw := t.dst[(k*g.C+c)*n*n:][:n*n]
+			for q := range s * s {
+				var sub [9]float32
+				winoWeightGrad(t.src[k*g.C*s*s+q*g.C+c:], kc, &sub)
+				qa, qb := q/s, q%s
+				for a := range min(3, n-3*qa) {
+					for b := range min(3, n-3*qb) {
+						dw[(3*qa+a)*n+3*qb+b] = sub[3*a+b]
+					}
+				}
+			}
 		}
 	}
 }
@@ -168,18 +184,19 @@ func (t *convTask) winoInput(lo, hi int) {
 	if buf != nil {
 		defer prePlanes.Put(buf)
 	}
-	a, b := max(0, 2*t.c.r0+wg.offH), min(wg.ih, 2*t.c.r1+wg.offH+2) // input rows the tiles read
+	a, b := wg.inputRows(t.c.r0, t.c.r1)
 	for it := lo; it < hi; it++ {
 		s, ci := it/wg.cin, it%wg.cin
-		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
-		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, ci, wg.iw, a, b)
+		p, offH, offW := wg.inputPlane(ci)
+		o := (t.c.n0+s)*wg.xs + p*wg.ih*wg.iw
+		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, p, wg.iw, a, b)
 		v := t.dst[ci*t.ld+s*t.pcols:]
 		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
 			n := min(winoSeg, t.pcols-t0)
 			for at := 0; at < n; {
 				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
 				cnt := min(n-at, wg.tw-tw)
-				sc.input(plane, wg.ih, wg.iw, 2*th+wg.offH, 2*tw+wg.offW, at, cnt)
+				sc.input(plane, wg.ih, wg.iw, 2*th+offH, 2*tw+offW, at, cnt)
 				at += cnt
 			}
 			sc.put(v[t0:], vs, n)

@@ -39,19 +39,20 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 	if buf != nil {
 		defer prePlanes.Put(buf)
 	}
-	a, b := max(0, 2*t.c.r0+wg.offH), min(wg.ih, 2*t.c.r1+wg.offH+2) // input rows the tiles read
+	a, b := wg.inputRows(t.c.r0, t.c.r1)
 	for it := lo; it < hi; it++ {
 		s, ci := it/wg.cin, it%wg.cin
-		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
-		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, ci, wg.iw, a, b)
+		p, offH, offW := wg.inputPlane(ci)
+		o := (t.c.n0+s)*wg.xs + p*wg.ih*wg.iw
+		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, p, wg.iw, a, b)
 		v := t.dst[ci*t.ld+s*t.pcols:]
 		for tw0 := 0; tw0 < wg.tw; tw0 += winoSeg {
 			n := min(winoSeg, wg.tw-tw0)
-			iw0, w := 2*tw0+wg.offW, 2*n+2
+			iw0, w := 2*tw0+offW, 2*n+2
 			lo, hi := max(0, -iw0), min(w, wg.iw-iw0) // columns inside the plane
 			for th0 := t.c.r0; th0 < t.c.r1; th0 += winoBandTileRows {
 				k := min(winoBandTileRows, t.c.r1-th0)
-				ih0 := 2*th0 + wg.offH
+				ih0 := 2*th0 + offH
 				for i := range 2*k + 2 {
 					r, y := band[i][:w], ih0+i
 					if y < 0 || y >= wg.ih || lo >= hi {

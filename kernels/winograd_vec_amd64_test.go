@@ -28,6 +28,8 @@ func TestWinogradVectorBitForBit(t *testing.T) {
 		cgeom(1, 3, 4, 275, 2, 3, 3, 1, 0, 1, 1),  // 137 tiles a row: three
 		cgeom(4, 8, 13, 17, 16, 3, 3, 1, 1, 1, 1), // 9 tiles a row
 		cgeom(2, 6, 3, 3, 7, 3, 3, 1, 1, 1, 1),
+		cgeom(2, 3, 9, 11, 4, 5, 5, 1, 2, 1, 1),  // 5x5: four sub-kernels
+		cgeom(1, 2, 5, 140, 3, 5, 5, 1, 2, 1, 1), // 5x5, 70 tiles a row
 	}
 	for _, tu := range convTunings {
 		for _, g := range shapes {
