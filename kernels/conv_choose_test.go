@@ -3,7 +3,7 @@ package kernels
 import "testing"
 
 // TestChooseConvAlgoForward: an inference plan's choice moves the 3x3
-// layers whose forward is cheaper by Winograd (h = C*K/(C+K) from 32 up,
+// layers (5x5 from h = 64, in training too) whose forward is cheaper by Winograd (h = C*K/(C+K) from 32 up,
 // from 20 up on maps of 400 outputs or more) off the batched GEMM, and changes nothing else: training keeps
 // ChooseConvAlgo's choice, and layers Winograd cannot compute, or whose
 // maps waste too many tile outputs, stay where they were.
@@ -33,7 +33,12 @@ func TestChooseConvAlgoForward(t *testing.T) {
 		{"VGG's first layer", cgeom(8, 1, 224, 224, 64, 3, 3, 1, 1, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
 		{"stride 2", cgeom(64, 64, 24, 24, 128, 3, 3, 2, 1, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
 		{"stride 2 at 12x12", cgeom(64, 64, 12, 12, 128, 3, 3, 2, 1, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
-		{"5x5", cgeom(64, 96, 12, 12, 256, 5, 5, 1, 2, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
+		{"NiN's 5x5 96->256 (h=70)", cgeom(64, 96, 26, 26, 256, 5, 5, 1, 2, 1, 1), ConvWinograd, ConvWinograd, ConvWinograd},
+		{"5x5 h=64", cgeom(64, 128, 12, 12, 128, 5, 5, 1, 2, 1, 1), ConvWinograd, ConvWinograd, ConvWinograd},
+		{"5x5 h=63", cgeom(64, 126, 12, 12, 126, 5, 5, 1, 2, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
+		{"GoogLeNet's 5x5 32->96 (h=24)", cgeom(64, 32, 12, 12, 96, 5, 5, 1, 2, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
+		{"5x5 on 3x3 maps", cgeom(64, 256, 3, 3, 256, 5, 5, 1, 2, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
+		{"5x5 stride 2", cgeom(64, 96, 26, 26, 256, 5, 5, 2, 2, 1, 1), ConvGEMM, ConvGEMM, ConvGEMM},
 		{"grouped", cgeom(64, 128, 12, 12, 128, 3, 3, 1, 1, 1, 2), ConvGEMM, ConvGEMM, ConvGEMM},
 		{"1x1", cgeom(64, 192, 12, 12, 64, 1, 1, 1, 0, 1, 1), ConvPointwise, ConvPointwise, ConvPointwise},
 		{"depthwise", cgeom(8, 144, 56, 56, 144, 3, 3, 1, 1, 1, 144), ConvDepthwise, ConvDepthwise, ConvDepthwise},
