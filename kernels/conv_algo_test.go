@@ -177,10 +177,13 @@ func TestConvAlgoSupport(t *testing.T) {
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise}},
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 1, 0, 1, 8), []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise, ConvDepthwise}},
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 2, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
-		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvDirect}},
+		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvWinograd, ConvDirect}},
 		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 2), []ConvAlgo{ConvIm2col, ConvGEMM}},
 		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 2, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
-		{cgeom(2, 64, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvWinograd}},
+		{cgeom(2, 64, 12, 12, 16, 5, 5, 2, 2, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 4, 4, 1, 1, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 7, 7, 1, 3, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
 	} {
 		g := c.g
 		if err := g.Init(); err != nil {
