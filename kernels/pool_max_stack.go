@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // 3x3 pad-1 max pooling at inference over several planes at once:
 // GoogLeNet's pools run on 12x12, 6x6 and 3x3 planes (96x96 input), where
 // maxForwardVec's per-plane calls (the non-finite scan, the kernel calls,
@@ -77,24 +79,57 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, arg []int32, lo, hi int, s *
 }
 
 // maxForwardVecStack is maxForwardVec (stride 1, pad 1) on the m planes
-// stacked in xs, into ys.
+// stacked in xs, into ys: each pass is one masked three-way maximum over
+// the whole stack, whose masks drop the taps past a row's or a plane's
+// edge (on 3x3 and 6x6 planes, calls per plane cost more than the maxima).
+// Dropping a tap gives the maximum of the taps left, in order: what
+// maxForwardVec gets by repeating the edge row or column.
 func maxForwardVecStack(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
 	w, hw := g.W, g.H*g.W
-	all, rows := m*hw, m*g.H
+	all := m * hw
 	h := s.h[:all]
-	rowMaxStack(h, xs, w)
-	// Rows next to a plane boundary come out wrong here and are redone.
-	if rows > 2 {
-		max3Into(ys[w:all-w], h, h[w:], h[2*w:])
+	e := s.edges.forPlanes(w, hw, all)
+	max3MaskedInto(h[1:all-1], xs, xs[1:], xs[2:], e.left[1:], e.right[1:])
+	h[0] = firstMax(xs[0], xs[1])
+	h[all-1] = firstMax(xs[all-2], xs[all-1])
+	if all > 2*w {
+		max3MaskedInto(ys[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
 	}
-	for q := 0; q < m; q++ {
-		hq, yq := h[q*hw:(q+1)*hw], ys[q*hw:(q+1)*hw]
-		max3Into(yq[:w], hq, hq, hq[min(w, hw-w):])
-		if g.H > 1 {
-			last := (g.H - 1) * w
-			max3Into(yq[last:last+w], hq[last-w:], hq[last:], hq[last:])
+	// The stack's first and last rows, which have no row beyond them (on
+	// one-row planes, each is its own window).
+	up := min(w, hw-w)
+	last := all - w
+	max3Into(ys[:w], h, h, h[up:])
+	max3Into(ys[last:], h[last-up:], h[last:], h[last:])
+}
+
+// poolEdgeMasks marks, for stacked planes of w x (hw/w), the elements at
+// each edge: -Inf there, +Inf elsewhere (max3MaskedInto's masks).
+type poolEdgeMasks struct {
+	w, hw, n                 int // the geometry and length they hold
+	left, right, top, bottom [poolVecLen]float32
+}
+
+// forPlanes returns e filled for at least n elements of planes w wide and
+// hw long, refilling it only when the geometry changes or n grows.
+func (e *poolEdgeMasks) forPlanes(w, hw, n int) *poolEdgeMasks {
+	if e.w == w && e.hw == hw && e.n >= n {
+		return e
+	}
+	inf, ninf := float32(math.Inf(1)), float32(math.Inf(-1))
+	mark := func(edge bool) float32 {
+		if edge {
+			return ninf
 		}
+		return inf
 	}
+	for i := range n {
+		j, k := i%w, i%hw
+		e.left[i], e.right[i] = mark(j == 0), mark(j == w-1)
+		e.top[i], e.bottom[i] = mark(k < w), mark(k >= hw-w)
+	}
+	e.w, e.hw, e.n = w, hw, n
+	return e
 }
 
 // maxForwardVecStack2 is maxForwardVec (stride 2, pad 1, even sides) on
