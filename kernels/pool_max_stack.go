@@ -1,6 +1,9 @@
 package kernels
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // 3x3 pad-1 max pooling at inference over several planes at once:
 // GoogLeNet's pools run on 12x12, 6x6 and 3x3 planes (96x96 input), where
@@ -88,10 +91,8 @@ func maxForwardVecStack(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch)
 	w, hw := g.W, g.H*g.W
 	all := m * hw
 	h := s.h[:all]
-	e := s.edges.forPlanes(w, hw, all)
-	max3MaskedInto(h[1:all-1], xs, xs[1:], xs[2:], e.left[1:], e.right[1:])
-	h[0] = firstMax(xs[0], xs[1])
-	h[all-1] = firstMax(xs[all-2], xs[all-1])
+	e := s.edgeMasks(w, hw, all)
+	rowMaxMasked(h, xs, e)
 	if all > 2*w {
 		max3MaskedInto(ys[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
 	}
@@ -108,6 +109,28 @@ func maxForwardVecStack(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch)
 type poolEdgeMasks struct {
 	w, hw, n                 int // the geometry and length they hold
 	left, right, top, bottom [poolVecLen]float32
+}
+
+// edgeMaskPool keeps the masks between calls: a pool's every call wants
+// the same ones, and at 64 KiB they are worth neither rebuilding nor
+// zeroing on the stack each time.
+var edgeMaskPool = sync.Pool{New: func() any { return new(poolEdgeMasks) }}
+
+// edgeMasks is masks for n elements of stacked planes w wide and hw long,
+// borrowed until releaseEdges.
+func (s *poolVecScratch) edgeMasks(w, hw, n int) *poolEdgeMasks {
+	if s.edges == nil {
+		s.edges = edgeMaskPool.Get().(*poolEdgeMasks)
+	}
+	return s.edges.forPlanes(w, hw, n)
+}
+
+// releaseEdges returns the masks edgeMasks borrowed, if any.
+func (s *poolVecScratch) releaseEdges() {
+	if s.edges != nil {
+		edgeMaskPool.Put(s.edges)
+		s.edges = nil
+	}
 }
 
 // forPlanes returns e filled for at least n elements of planes w wide and
@@ -133,35 +156,34 @@ func (e *poolEdgeMasks) forPlanes(w, hw, n int) *poolEdgeMasks {
 }
 
 // maxForwardVecStack2 is maxForwardVec (stride 2, pad 1, even sides) on
-// the m planes stacked in xs, into ys.
+// the m planes stacked in xs, into ys, with maxForwardVecStack's masked
+// passes: the stride-1 maxima over the whole stack (every row but the
+// stack's last, odd and unused, left in s.h[poolVecLen:] for
+// maxForwardArgStack2), then every other row and column of them.
 func maxForwardVecStack2(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
 	w, hw, ow := g.W, g.H*g.W, g.OW
 	all := m * hw
 	h, v := s.h[:all], s.h[poolVecLen:][:all]
-	rowMaxStack(h, xs, w)
-	// v's row r: the maximum of h's rows r-1, r, r+1 (wrong on each
-	// plane's first row, redone below; the stack's last row is odd, unused).
-	max3Into(v[w:all-w], h, h[w:], h[2*w:])
-	for q := 0; q < m; q++ {
-		hq, vq, yq := h[q*hw:(q+1)*hw], v[q*hw:(q+1)*hw], ys[q*g.OH*ow:(q+1)*g.OH*ow]
-		max3Into(vq[:w], hq, hq, hq[w:]) // the window's rows are 0 and 1
-		for oh := 0; oh < g.OH; oh++ {
-			vr, yr := vq[2*oh*w:], yq[oh*ow:(oh+1)*ow]
-			for j := range yr {
-				yr[j] = vr[2*j]
-			}
+	e := s.edgeMasks(w, hw, all)
+	rowMaxMasked(h, xs, e)
+	if all > 2*w {
+		max3MaskedInto(v[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
+	}
+	max3Into(v[:w], h, h, h[w:]) // the stack's first row: its window's rows are 0 and 1
+	// The planes' heights are even: the stack's even rows are the output rows.
+	for r := range m * g.OH {
+		vr, yr := v[2*r*w:], ys[r*ow:(r+1)*ow]
+		for j := range yr {
+			yr[j] = vr[2*j]
 		}
 	}
 }
 
-// rowMaxStack sets h[i] to the first maximum of the 3-wide window (pad 1)
-// around xs[i], rows w wide.
-func rowMaxStack(h, xs []float32, w int) {
+// rowMaxMasked sets h[i] to the first maximum of the 3-wide window (pad 1)
+// around xs[i], rows e.w wide.
+func rowMaxMasked(h, xs []float32, e *poolEdgeMasks) {
 	all := len(h)
-	max3Into(h[1:all-1], xs, xs[1:], xs[2:])
-	for r := 0; r < all/w; r++ {
-		x := xs[r*w : (r+1)*w]
-		h[r*w] = firstMax(x[0], x[1])
-		h[r*w+w-1] = firstMax(x[w-2], x[w-1])
-	}
+	max3MaskedInto(h[1:all-1], xs, xs[1:], xs[2:], e.left[1:], e.right[1:])
+	h[0] = firstMax(xs[0], xs[1])
+	h[all-1] = firstMax(xs[all-2], xs[all-1])
 }

@@ -22,7 +22,7 @@ type poolVecScratch struct {
 	// of planes the column maxima follow from h[poolVecLen:].
 	h     [2 * poolVecLen]float32
 	v     [poolMaxW]float32 // one output row's maxima at stride 1
-	edges poolEdgeMasks     // maxForwardVecStack's window edges
+	edges *poolEdgeMasks    // maxForwardVecStack's window edges (edgeMasks)
 }
 
 // maxVecOK reports whether maxForwardVec takes g's planes.

@@ -92,6 +92,7 @@ func (t *poolTask) Run(lo, hi int) {
 	var scratch poolScratch // on the stack: Run may run concurrently
 	if t.op == poolMaxForward && (t.arg == nil && g.maxStackOK() || t.arg != nil && g.maxArgOK()) {
 		maxForwardStacked(g, t.x, t.y, t.arg, lo, hi, &scratch)
+		scratch.vec.releaseEdges()
 		return
 	}
 	for p := lo; p < hi; p++ {
