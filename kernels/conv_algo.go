@@ -153,7 +153,7 @@ func ConvForwardAlgo(g ConvGeom, algo ConvAlgo, x, w, bias, y, ws []float32, rel
 	case ConvGEMM:
 		gemmForward(g, g.gemmSplit(false), x, w, bias, y, ws, relu)
 	case ConvPointwise:
-		gemmForward(g, g.gemmSplit(true), x, w, bias, y, ws, relu)
+		gemmForward(g, g.inPlaceSplit(), x, w, bias, y, ws, relu)
 	case ConvWinograd:
 		winoForward(g, x, w, bias, y, ws, relu)
 	case ConvDepthwise:
@@ -178,7 +178,7 @@ func ConvBackwardDataAlgo(g ConvGeom, algo ConvAlgo, w, dy, dx, ws []float32, ac
 	case ConvGEMM, ConvDirect:
 		gemmBackwardData(g, g.gemmSplit(false), w, dy, dx, ws, accumulate)
 	case ConvPointwise:
-		gemmBackwardData(g, g.gemmSplit(true), w, dy, dx, ws, accumulate)
+		gemmBackwardData(g, g.inPlaceSplit(), w, dy, dx, ws, accumulate)
 	case ConvWinograd:
 		winoBackwardData(g, w, dy, dx, ws, accumulate)
 	case ConvDepthwise:

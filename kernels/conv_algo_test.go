@@ -57,6 +57,10 @@ var algoCases = func() []ConvGeom {
 		cgeom(2, 3, 9, 40, 11, 3, 4, 1, 0, 1, 1),  // direct: 37-wide rows (3 segments), 11 channels
 		cgeom(3, 2, 5, 5, 17, 3, 2, 1, 0, 1, 1),   // direct: 3 rows of 4 (odd segment count), 17 channels
 		cgeom(2, 1, 3, 3, 1, 3, 3, 1, 0, 1, 1),    // direct: one output pixel, one channel
+		cgeom(2, 3, 9, 7, 5, 5, 5, 1, 2, 1, 1),    // Winograd 5x5 (four sub-kernels), odd output
+		cgeom(1, 2, 6, 8, 3, 5, 5, 1, 0, 1, 1),    // Winograd 5x5, no padding: 2x4 output
+		cgeom(2, 2, 4, 5, 2, 5, 5, 1, 5, 1, 1),    // Winograd 5x5, padding 5 (backward offset > 0)
+		cgeom(3, 2, 5, 5, 4, 5, 5, 1, 1, 1, 1),    // Winograd 5x5, padding 1: 3x3 output
 	)
 }()
 
@@ -173,10 +177,13 @@ func TestConvAlgoSupport(t *testing.T) {
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise}},
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 1, 0, 1, 8), []ConvAlgo{ConvIm2col, ConvGEMM, ConvPointwise, ConvDepthwise}},
 		{cgeom(2, 8, 8, 8, 16, 1, 1, 2, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
-		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvDirect}},
+		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvWinograd, ConvDirect}},
 		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 1, 2), []ConvAlgo{ConvIm2col, ConvGEMM}},
 		{cgeom(2, 6, 12, 12, 16, 5, 5, 1, 0, 2, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
-		{cgeom(2, 64, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 5, 5, 1, 0, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM, ConvWinograd}},
+		{cgeom(2, 64, 12, 12, 16, 5, 5, 2, 2, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 4, 4, 1, 1, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
+		{cgeom(2, 64, 12, 12, 16, 7, 7, 1, 3, 1, 1), []ConvAlgo{ConvIm2col, ConvGEMM}},
 	} {
 		g := c.g
 		if err := g.Init(); err != nil {

@@ -9,7 +9,8 @@ package kernels
 //   - 1x1, stride 1, no padding: pointwise, the batched GEMM minus im2col
 //     (even with or ahead of ConvGEMM on GoogLeNet's 1x1 layers).
 //   - 3x3, stride 1, dilation 1, one group: Winograd F(2x2,3x3) when it
-//     pays (winogradPays), else the batched GEMM.
+//     pays (winogradPays), else the batched GEMM. 5x5 likewise, as four
+//     3x3 sub-kernels, from wino5MinChannels.
 //   - Unpadded, stride 1, at most 16 output channels (LeNet's 5x5 convs):
 //     the direct kernel (conv_direct.go), whose forward ran 2.7x (1->6 on
 //     28x28) and 1.6x (6->16 on 12x12) the batched GEMM's at batch 256
@@ -86,11 +87,25 @@ func winoMinChannelsFor(vec, avx512 bool) int {
 
 func (g ConvGeom) winogradPays() bool { return g.winogradPaysFrom(winoTrainMinChannels) }
 
-// winogradPaysFrom is winogradPays with h = C*K/(C+K) from minH up.
+// winogradPaysFrom is winogradPays with h = C*K/(C+K) from minH up (from
+// wino5MinChannels for 5x5 kernels).
 func (g ConvGeom) winogradPaysFrom(minH int) bool {
+	if g.KH == 5 {
+		minH = max(minH, wino5MinChannels)
+	}
 	tiles := 4 * divUp(g.OH, 2) * divUp(g.OW, 2)
 	return g.C*g.K >= minH*(g.C+g.K) && float64(g.OH*g.OW) >= winoMinTileUse*float64(tiles)
 }
+
+// wino5MinChannels is the smallest h = C*K/(C+K) at which a 5x5 conv takes
+// Winograd: four sub-kernels cut the multiplies 1.56x (3x3: 2.25x) for
+// four times the input transforms. AVX2 Zen 3, batch 64, 2 threads,
+// GFLOP/s of Winograd against the batched GEMM (BenchmarkConvAlgo, forward
+// / backward data / backward filter, 2 runs): NiN's 96->256 at 26x26
+// (h=70) 225-231/197-202/227-230 vs 174-178/157-160/166-169; GoogLeNet's
+// 32->96 at 12x12 (h=24) 153/97-112/132 vs 143-147/121/144, and 24->64 at
+// 6x6 (h=17) 93-95/50-59/76-79 vs 107-111/83/97-98.
+const wino5MinChannels = 64
 
 // ChooseConvAlgoForward is ChooseConvAlgo for a pass that runs the forward
 // alone (an inference plan): Winograd's backward passes are what held its

@@ -29,6 +29,7 @@ type chunkTask struct {
 	s               convSplit          // Winograd
 	x, w, bias, y   []float32          // Winograd: w holds the transformed kernels U
 	pw              *ConvPackedWeights // forward: w (or U) packed once; then w is unused
+	pre             *PreNorm           // forward: normalises x as it reads it (nil: x as it is)
 	ws              []float32          // the caller's workspace: thread 0's
 	relu, acc       bool
 	threads, chunks int

@@ -181,15 +181,15 @@ func gemmFilterChunk(g ConvGeom, p gemmPlan, i int, x, dy, dst, ws []float32, be
 func winoFilterChunk(g ConvGeom, wg winoGeom, s convSplit, i int, x, dy, du, ws []float32, beta float32, mm *gemm.Serial) {
 	c := s.chunk(i)
 	tiles, pc := s.cols(c), s.sampleCols(c)
-	us, vs, zs := winoMat(g.K*g.C), winoMat(g.C*tiles), winoMat(g.K*tiles)
+	us, vs, zs := g.winoUMat(), winoMat(wg.cin*tiles), winoMat(g.K*tiles)
 	v := ws[:16*vs]
 	z := ws[len(v):][:16*zs]
 	t := convTask{op: opWinoInput, wg: wg, c: c, src: x, dst: v, ld: tiles, pcols: pc}
-	t.runOn(mm == nil, c.samples()*g.C, 20*pc)
+	t.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
 	t = convTask{op: opWinoGradOut, wg: wg, c: c, src: dy, dst: z, ld: tiles, pcols: pc}
 	t.runOn(mm == nil, c.samples()*g.K, 20*pc)
-	gt := gemm16Task{transB: true, m: g.K, n: g.C, k: tiles, a: z, lda: tiles, as: zs, b: v, ldb: tiles, bs: vs,
-		c: du, ldc: g.C, cs: us, beta: beta}
+	gt := gemm16Task{transB: true, m: g.K, n: wg.cin, k: tiles, a: z, lda: tiles, as: zs, b: v, ldb: tiles, bs: vs,
+		c: du, ldc: wg.cin, cs: us, beta: beta}
 	if mm == nil {
 		gt.run()
 		return

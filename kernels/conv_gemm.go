@@ -134,7 +134,7 @@ func gemmForwardChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	if p.direct && !multi {
 		b, ldb = x[c.n0*xs+c.r0*g.W:], g.H*g.W
 	} else {
-		ct := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: ldb, pcols: pc}
+		ct := convTask{op: opIm2col, g: g, c: c, src: x, dst: ws, ld: ldb, pcols: pc, pre: t.pre}
 		ct.runOn(mm == nil, c.samples()*g.C, kk*pc)
 	}
 	var out []float32
@@ -241,6 +241,10 @@ func (t *convTask) im2col(lo, hi int) {
 	g := t.g
 	if g.smallPlanes(t.c) {
 		t.im2colSmall(lo, hi)
+		return
+	}
+	if t.pre != nil {
+		t.im2colPre(lo, hi)
 		return
 	}
 	kk, hw, xs := g.KH*g.KW, g.H*g.W, g.xStride()

@@ -17,7 +17,8 @@ func (g ConvGeom) PackedLen(algo ConvAlgo) int {
 	if algo != ConvWinograd {
 		return g.Groups * gemm.PackedLen(g.K/g.Groups, g.C/g.Groups*g.KH*g.KW)
 	}
-	return 16*winoMat(g.K*g.C) + 16*gemm.PackedLen(g.K, g.C)
+	s2 := g.winoSub() * g.winoSub()
+	return 16*g.winoUMat() + 16*gemm.PackedLen(g.K, g.C*s2)
 }
 
 // PackOnceLen is the float32 elements a forward pass without packed weights
@@ -36,7 +37,8 @@ func (g ConvGeom) PackOnceLen(algo ConvAlgo) int {
 		}
 		return groups(g)
 	case ConvWinograd:
-		return 16 * max(gemm.PackedLen(g.K, g.C), gemm.PackedLen(g.C, g.K))
+		s2 := g.winoSub() * g.winoSub()
+		return 16 * max(gemm.PackedLen(g.K, g.C*s2), gemm.PackedLen(g.C, g.K*s2))
 	}
 	return 0
 }
@@ -55,7 +57,7 @@ func (g ConvGeom) ThreadScratch(algo ConvAlgo, train bool) (workspace, partial i
 	case ConvGEMM, ConvPointwise:
 		partial = g.WeightLen()
 	case ConvWinograd:
-		partial = 16 * winoMat(g.K*g.C)
+		partial = 16 * g.winoUMat()
 	}
 	return max(fwd, bwd), partial
 }

@@ -42,13 +42,13 @@ func (p *ConvPackedWeights) Pack(g ConvGeom, algo ConvAlgo, w []float32) {
 		}
 		return
 	}
-	us := winoMat(g.K * g.C)
+	us, cin := g.winoUMat(), g.C*g.winoSub()*g.winoSub()
 	p.u = growFloats(p.u, 16*us)
 	t := convTask{op: opWinoWeights, g: g, src: w, dst: p.u}
-	t.run(g.K, 32*g.C)
+	t.run(g.K, 32*cin)
 	p.grow(16)
 	for xn := range 16 {
-		p.mats[xn].Repack(false, g.K, g.C, p.u[xn*us:], g.C)
+		p.mats[xn].Repack(false, g.K, cin, p.u[xn*us:], cin)
 	}
 }
 
@@ -71,22 +71,34 @@ func growFloats(s []float32, n int) []float32 {
 // which must have been packed for g and algo.
 func ConvForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
 	g.checkForward(algo, x, bias, y, ws)
+	convForwardPacked(g, algo, pw, nil, x, bias, y, ws, relu)
+}
+
+// convForwardPacked runs the packed forward of algo, normalising the input
+// as it is read when pre is not nil (a pointwise conv then gathers its
+// normalised input; without pre it reads x in place).
+func convForwardPacked(g ConvGeom, algo ConvAlgo, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
 	if pw.g != g || pw.algo != algo {
 		panic(fmt.Sprintf("kernels: conv: weights packed for %v %+v, used for %v %+v", pw.algo, pw.g, algo, g))
 	}
 	switch algo {
 	case ConvGEMM:
-		gemmForwardPacked(g, g.gemmSplit(false), pw, x, bias, y, ws, relu)
+		gemmForwardPacked(g, g.gemmSplit(false), pw, pre, x, bias, y, ws, relu)
 	case ConvPointwise:
-		gemmForwardPacked(g, g.gemmSplit(true), pw, x, bias, y, ws, relu)
+		split := g.inPlaceSplit()
+		if pre != nil {
+			split = g.preGather()
+		}
+		gemmForwardPacked(g, split, pw, pre, x, bias, y, ws, relu)
 	case ConvWinograd:
-		winoForwardPacked(g, pw, x, bias, y, ws, relu)
+		winoForwardPacked(g, pw, pre, x, bias, y, ws, relu)
 	}
 }
 
-// gemmForwardPacked is gemmForward with the weights in pw.
-func gemmForwardPacked(g ConvGeom, p gemmPlan, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
-	t := chunkTask{g: g, p: p, x: x, pw: pw, bias: bias, y: y, ws: ws, relu: relu}
+// gemmForwardPacked is gemmForward with the weights in pw, of pre(x) when
+// pre is set.
+func gemmForwardPacked(g ConvGeom, p gemmPlan, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
+	t := chunkTask{g: g, p: p, x: x, pw: pw, pre: pre, bias: bias, y: y, ws: ws, relu: relu}
 	if t.parallel(&t.p.split, p.workspace(g)) {
 		return
 	}

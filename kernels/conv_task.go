@@ -23,6 +23,7 @@ type convTask struct {
 	pcols    int // columns of one sample in the chunk
 	acc      bool
 	relu     bool
+	pre      *PreNorm // im2col, Winograd input, opPreNorm: normalise what is read
 }
 
 type convOp int
@@ -45,6 +46,7 @@ const (
 	opDirectForward
 	opDirectFilter
 	opDirectFilterAVX2
+	opPreNorm
 )
 
 func (t *convTask) Run(lo, hi int) {
@@ -83,6 +85,8 @@ func (t *convTask) Run(lo, hi int) {
 		t.directFilter(lo, hi)
 	case opDirectFilterAVX2:
 		t.directFilterAVX2(lo, hi)
+	case opPreNorm:
+		t.preNormPlanes(lo, hi)
 	}
 }
 

@@ -69,7 +69,11 @@ func (t *convTask) im2colSmall(lo, hi int) {
 	for it := lo; it < hi; it++ {
 		s, ci := it/g.C, it%g.C
 		o := (t.c.n0+s)*xs + ci*hw
-		copy(plane[:hw], t.src[o:o+hw])
+		if t.pre != nil {
+			t.pre.span(plane[:hw], t.src[o:o+hw], ci, 0)
+		} else {
+			copy(plane[:hw], t.src[o:o+hw])
+		}
 		base := ci*kk*t.ld + s*t.pcols
 		for tap := 0; tap < kk; tap++ {
 			d := t.dst[base+tap*t.ld:][:ohw]

@@ -29,6 +29,7 @@ type poolScratch struct {
 	idx  [poolRowBlock]int32 // argmax indices of one run of windows
 	rows poolRows
 	vec  poolVecScratch
+	arg  maxArgScratch
 }
 
 // separable reports whether a fast plane goes through poolRows: stride 1

@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// BenchmarkMaxPoolGoogLeNet times GoogLeNet's inference max pools (96x96
-// input, batch 64) on one thread with each kernel set the CPU has ("go" is
-// the key-based row path, what AVX2 machines ran before the AVX2 kernels),
-// in milliseconds of process CPU time per pool (the machine is shared):
+// BenchmarkMaxPoolGoogLeNet times GoogLeNet's max pools (96x96 input,
+// batch 64), at inference and with the indices training keeps ("arg"), on
+// one thread with each kernel set the CPU has ("go" is the key-based row
+// path, what AVX2 machines ran before the AVX2 kernels), in milliseconds
+// of process CPU time per pool (the machine is shared):
 //
 //	go test -run '^$' -bench MaxPoolGoogLeNet -count 3 ./kernels
 func BenchmarkMaxPoolGoogLeNet(b *testing.B) {
@@ -28,15 +29,22 @@ func BenchmarkMaxPoolGoogLeNet(b *testing.B) {
 		}
 		x, _ := randVec(newRand(1), g.InSpan())
 		y := make([]float32, g.OutSpan())
-		forEachMax3Kernels(func(kernel string) {
-			b.Run(fmt.Sprintf("%s/%dx%dx%d/s%d/%s", p.name, p.c, p.side, p.side, p.s, kernel), func(b *testing.B) {
-				MaxPoolForward(g, x, y)
-				start := cpuSeconds()
-				for i := 0; i < b.N; i++ {
-					MaxPoolForward(g, x, y)
-				}
-				b.ReportMetric((cpuSeconds()-start)*1e3/float64(b.N), "cpu-ms/op")
+		arg := make([]int32, g.OutLen())
+		for _, mode := range []string{"infer", "arg"} {
+			pool := func() { MaxPoolForward(g, x, y) }
+			if mode == "arg" {
+				pool = func() { MaxPoolForwardArgmax(g, x, y, arg) }
+			}
+			forEachMax3Kernels(func(kernel string) {
+				b.Run(fmt.Sprintf("%s/%dx%dx%d/s%d/%s/%s", p.name, p.c, p.side, p.side, p.s, mode, kernel), func(b *testing.B) {
+					pool()
+					start := cpuSeconds()
+					for i := 0; i < b.N; i++ {
+						pool()
+					}
+					b.ReportMetric((cpuSeconds()-start)*1e3/float64(b.N), "cpu-ms/op")
+				})
 			})
-		})
+		}
 	}
 }

@@ -1,5 +1,10 @@
 package kernels
 
+import (
+	"math"
+	"sync"
+)
+
 // 3x3 pad-1 max pooling at inference over several planes at once:
 // GoogLeNet's pools run on 12x12, 6x6 and 3x3 planes (96x96 input), where
 // maxForwardVec's per-plane calls (the non-finite scan, the kernel calls,
@@ -15,8 +20,8 @@ package kernels
 
 // maxStackOK reports whether maxForwardStacked takes g's planes: stride 1
 // keeping the plane's shape, or stride 2 on even sides (the row maxima
-// and the column maxima of a stack share s.h, so two planes must fit in
-// half of it).
+// and the column maxima of a run each take half of s.h; inference takes
+// runs of two planes or more, see maxArgOK for training).
 func (g *PoolGeom) maxStackOK() bool {
 	if g.PH != 1 || !g.maxVecOK() {
 		return false
@@ -32,13 +37,17 @@ func (g *PoolGeom) maxStackOK() bool {
 }
 
 // maxForwardStacked sets the window maxima of planes [lo, hi) (maxStackOK
-// holds), in runs of channels of one sample that fit the scratch; a run
-// holding a NaN or an infinity goes plane by plane through maxForwardPlane.
-func maxForwardStacked(g *PoolGeom, x, y []float32, lo, hi int, s *poolScratch) {
+// holds) and, when arg is not nil (maxArgOK holds), their argmax, in runs
+// of channels of one sample that fit the scratch; a run holding a NaN or
+// an infinity goes plane by plane through maxForwardPlane.
+func maxForwardStacked(g *PoolGeom, x, y []float32, arg []int32, lo, hi int, s *poolScratch) {
 	hw, ohw := g.H*g.W, g.OH*g.OW
 	k := poolVecLen / hw
 	if g.SH == 2 {
-		k = poolVecLen / 2 / hw
+		// Runs of at most half the room (measured faster for GoogLeNet's
+		// pools), but a lone plane when only one fits: the argmax path
+		// takes it (ResNet's 48x48 stem pool).
+		k = max(poolVecLen/2/hw, 1)
 	}
 	for p := lo; p < hi; {
 		n, c := p/g.C, p%g.C
@@ -46,11 +55,23 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, lo, hi int, s *poolScratch) 
 		xo := n*orDense(g.XStride, g.C*hw) + c*hw
 		yo := n*orDense(g.YStride, g.C*ohw) + c*ohw
 		xs, ys := x[xo:xo+m*hw], y[yo:yo+m*ohw]
+		var as []int32
+		if arg != nil {
+			as = arg[p*ohw : (p+m)*ohw]
+		}
 		switch {
-		case m == 1 || nonFinite(xs):
+		case m == 1 && (as == nil || g.SH == 1) || nonFinite(xs):
 			for q := 0; q < m; q++ {
-				maxForwardPlane(g, xs[q*hw:(q+1)*hw], ys[q*ohw:(q+1)*ohw], nil, s)
+				var aq []int32
+				if as != nil {
+					aq = as[q*ohw : (q+1)*ohw]
+				}
+				maxForwardPlane(g, xs[q*hw:(q+1)*hw], ys[q*ohw:(q+1)*ohw], aq, s)
 			}
+		case as != nil && g.SH == 1:
+			maxForwardArgStack(g, xs, ys, as, m, s)
+		case as != nil:
+			maxForwardArgStack2(g, xs, ys, as, m, s)
 		case g.SH == 1:
 			maxForwardVecStack(g, xs, ys, m, &s.vec)
 		default:
@@ -61,51 +82,125 @@ func maxForwardStacked(g *PoolGeom, x, y []float32, lo, hi int, s *poolScratch) 
 }
 
 // maxForwardVecStack is maxForwardVec (stride 1, pad 1) on the m planes
-// stacked in xs, into ys.
+// stacked in xs, into ys: each pass is one masked three-way maximum over
+// the whole stack, whose masks drop the taps past a row's or a plane's
+// edge (on 3x3 and 6x6 planes, calls per plane cost more than the maxima).
+// Dropping a tap gives the maximum of the taps left, in order: what
+// maxForwardVec gets by repeating the edge row or column.
 func maxForwardVecStack(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
 	w, hw := g.W, g.H*g.W
-	all, rows := m*hw, m*g.H
+	all := m * hw
 	h := s.h[:all]
-	rowMaxStack(h, xs, w)
-	// Rows next to a plane boundary come out wrong here and are redone.
-	if rows > 2 {
-		max3Into(ys[w:all-w], h, h[w:], h[2*w:])
+	e := s.edgeMasks(w, hw, all)
+	rowMaxMasked(h, xs, e)
+	if all > 2*w {
+		max3MaskedInto(ys[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
 	}
-	for q := 0; q < m; q++ {
-		hq, yq := h[q*hw:(q+1)*hw], ys[q*hw:(q+1)*hw]
-		max3Into(yq[:w], hq, hq, hq[min(w, hw-w):])
-		if g.H > 1 {
-			last := (g.H - 1) * w
-			max3Into(yq[last:last+w], hq[last-w:], hq[last:], hq[last:])
+	// The stack's first and last rows, which have no row beyond them (on
+	// one-row planes, each is its own window).
+	up := min(w, hw-w)
+	last := all - w
+	max3Into(ys[:w], h, h, h[up:])
+	max3Into(ys[last:], h[last-up:], h[last:], h[last:])
+}
+
+// poolEdgeMasks marks, for stacked planes of w x (hw/w), the elements at
+// each edge: -Inf there, +Inf elsewhere (max3MaskedInto's masks).
+type poolEdgeMasks struct {
+	w, hw, n                 int // the geometry and length they hold
+	left, right, top, bottom [poolVecLen]float32
+}
+
+// edgeMaskPool keeps the masks between calls: a pool's every call wants
+// the same ones, and at 64 KiB they are worth neither rebuilding nor
+// zeroing on the stack each time.
+var edgeMaskPool = sync.Pool{New: func() any { return new(poolEdgeMasks) }}
+
+// edgeMasks is masks for n elements of stacked planes w wide and hw long,
+// borrowed until releaseEdges.
+func (s *poolVecScratch) edgeMasks(w, hw, n int) *poolEdgeMasks {
+	if s.edges == nil {
+		s.edges = edgeMaskPool.Get().(*poolEdgeMasks)
+	}
+	return s.edges.forPlanes(w, hw, n)
+}
+
+// releaseEdges returns the masks edgeMasks borrowed, if any.
+func (s *poolVecScratch) releaseEdges() {
+	if s.edges != nil {
+		edgeMaskPool.Put(s.edges)
+		s.edges = nil
+	}
+}
+
+// forPlanes returns e filled for at least n elements of planes w wide and
+// hw long, refilling it only when the geometry changes or n grows.
+func (e *poolEdgeMasks) forPlanes(w, hw, n int) *poolEdgeMasks {
+	if e.w == w && e.hw == hw && e.n >= n {
+		return e
+	}
+	inf, ninf := float32(math.Inf(1)), float32(math.Inf(-1))
+	mark := func(edge bool) float32 {
+		if edge {
+			return ninf
 		}
+		return inf
 	}
+	for i := range n {
+		j, k := i%w, i%hw
+		e.left[i], e.right[i] = mark(j == 0), mark(j == w-1)
+		e.top[i], e.bottom[i] = mark(k < w), mark(k >= hw-w)
+	}
+	e.w, e.hw, e.n = w, hw, n
+	return e
 }
 
 // maxForwardVecStack2 is maxForwardVec (stride 2, pad 1, even sides) on
-// the m planes stacked in xs, into ys.
+// the m planes stacked in xs, into ys, with maxForwardVecStack's masked
+// passes: the stride-1 maxima over the whole stack (every row but the
+// stack's last, odd and unused, left in s.h[poolVecLen:] for
+// maxForwardArgStack2), then every other row and column of them.
 func maxForwardVecStack2(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch) {
 	w, hw, ow := g.W, g.H*g.W, g.OW
 	all := m * hw
-	h, v := s.h[:all], s.h[poolVecLen/2:][:all]
-	rowMaxStack(h, xs, w)
-	// v's row r: the maximum of h's rows r-1, r, r+1 (wrong on each
-	// plane's first row, redone below; the stack's last row is odd, unused).
-	max3Into(v[w:all-w], h, h[w:], h[2*w:])
-	for q := 0; q < m; q++ {
-		hq, vq, yq := h[q*hw:(q+1)*hw], v[q*hw:(q+1)*hw], ys[q*g.OH*ow:(q+1)*g.OH*ow]
-		max3Into(vq[:w], hq, hq, hq[w:]) // the window's rows are 0 and 1
-		for oh := 0; oh < g.OH; oh++ {
-			vr, yr := vq[2*oh*w:], yq[oh*ow:(oh+1)*ow]
-			for j := range yr {
-				yr[j] = vr[2*j]
-			}
+	h, v := s.h[:all], s.h[poolVecLen:][:all]
+	if m == 1 {
+		// One plane (ResNet's 48x48 stem pool in training): no plane edge
+		// inside it, and rows wide enough that fixing each row's two ends
+		// costs no more than streaming the masks through L1 (with them:
+		// 13.7 CPU-ms a pool, BenchmarkMaxPoolGoogLeNet/b1 arg, against
+		// 12.4-13.4 without, in alternating runs).
+		rowMaxEnds(h, xs, w)
+		max3Into(v[w:all-w], h, h[w:], h[2*w:])
+	} else {
+		e := s.edgeMasks(w, hw, all)
+		rowMaxMasked(h, xs, e)
+		if all > 2*w {
+			max3MaskedInto(v[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
+		}
+	}
+	max3Into(v[:w], h, h, h[w:]) // the stack's first row: its window's rows are 0 and 1
+	// The planes' heights are even: the stack's even rows are the output rows.
+	for r := range m * g.OH {
+		vr, yr := v[2*r*w:], ys[r*ow:(r+1)*ow]
+		for j := range yr {
+			yr[j] = vr[2*j]
 		}
 	}
 }
 
-// rowMaxStack sets h[i] to the first maximum of the 3-wide window (pad 1)
-// around xs[i], rows w wide.
-func rowMaxStack(h, xs []float32, w int) {
+// rowMaxMasked sets h[i] to the first maximum of the 3-wide window (pad 1)
+// around xs[i], rows e.w wide.
+func rowMaxMasked(h, xs []float32, e *poolEdgeMasks) {
+	all := len(h)
+	max3MaskedInto(h[1:all-1], xs, xs[1:], xs[2:], e.left[1:], e.right[1:])
+	h[0] = firstMax(xs[0], xs[1])
+	h[all-1] = firstMax(xs[all-2], xs[all-1])
+}
+
+// rowMaxEnds is rowMaxMasked for rows w wide without the masks: the rows'
+// interiors in one pass, their two ends one by one.
+func rowMaxEnds(h, xs []float32, w int) {
 	all := len(h)
 	max3Into(h[1:all-1], xs, xs[1:], xs[2:])
 	for r := 0; r < all/w; r++ {

@@ -18,8 +18,11 @@ const poolVecLen = 4096
 
 // poolVecScratch is maxForwardVec's buffers (in poolScratch, on the stack).
 type poolVecScratch struct {
-	h [poolVecLen]float32 // each input row's 3-wide maxima, rows W apart
-	v [poolMaxW]float32   // one output row's maxima at stride 1
+	// Each input row's 3-wide maxima, rows W apart; at stride 2 on a run
+	// of planes the column maxima follow from h[poolVecLen:].
+	h     [2 * poolVecLen]float32
+	v     [poolMaxW]float32 // one output row's maxima at stride 1
+	edges *poolEdgeMasks    // maxForwardVecStack's window edges (edgeMasks)
 }
 
 // maxVecOK reports whether maxForwardVec takes g's planes.
@@ -112,4 +115,16 @@ func max3Into(dst, a, b, c []float32) {
 	} else {
 		max3AVX2(n, &dst[0], &a[0], &b[0], &c[0])
 	}
+}
+
+// max3MaskedInto sets dst[i] to the first maximum of min(a[i], ma[i]),
+// b[i], min(c[i], mc[i]); dst does not overlap a, b or c. A mask of +Inf
+// keeps its tap (min(x, +Inf) is x, -0 included), -Inf drops it.
+func max3MaskedInto(dst, a, b, c, ma, mc []float32) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_, _, _, _, _ = a[n-1], b[n-1], c[n-1], ma[n-1], mc[n-1]
+	max3MaskedAVX2(n, &dst[0], &a[0], &b[0], &c[0], &ma[0], &mc[0])
 }

@@ -30,3 +30,9 @@ func max3AVX2(n int, dst, a, b, c *float32)
 //
 //go:noescape
 func nonFiniteAVX2(n int, p *float32) bool
+
+// max3MaskedAVX2 sets dst[i] to the first maximum of min(a[i], ma[i]),
+// b[i], min(c[i], mc[i]), i < n.
+//
+//go:noescape
+func max3MaskedAVX2(n int, dst, a, b, c, ma, mc *float32)

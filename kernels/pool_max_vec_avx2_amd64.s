@@ -132,3 +132,69 @@ nfdone:
 	SETNE  ret+16(FP)
 	VZEROUPPER
 	RET
+
+// func max3MaskedAVX2(n int, dst, a, b, c, ma, mc *float32)
+// Requires: AVX, AVX2.
+// dst[i] = the first maximum of min(a[i], ma[i]), b[i], min(c[i], mc[i]):
+// a mask of +Inf keeps a tap, -Inf drops it (the window's edge), so one
+// pass serves a run of stacked planes. As max3AVX2 otherwise; dst must not
+// overlap a, b or c.
+TEXT ·max3MaskedAVX2(SB), NOSPLIT, $0-56
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), R8
+	MOVQ c+32(FP), R9
+	MOVQ ma+40(FP), R10
+	MOVQ mc+48(FP), R11
+	XORQ AX, AX
+	MOVQ CX, DX
+	SHRQ $3, DX
+	JZ   mtail
+
+mloop:
+	VMOVUPS (SI)(AX*4), Y0
+	VMINPS  (R10)(AX*4), Y0, Y0
+	VMOVUPS (R8)(AX*4), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS (R9)(AX*4), Y2
+	VMINPS  (R11)(AX*4), Y2, Y2
+	VMAXPS  Y0, Y2, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	DECQ    DX
+	JNZ     mloop
+
+mtail:
+	// As max3AVX2's tail: redo the last eight, or one at a time.
+	ANDQ $7, CX
+	JZ   mdone
+	CMPQ AX, $0
+	JEQ  mscalar
+	LEAQ -8(AX)(CX*1), AX
+	VMOVUPS (SI)(AX*4), Y0
+	VMINPS  (R10)(AX*4), Y0, Y0
+	VMOVUPS (R8)(AX*4), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS (R9)(AX*4), Y2
+	VMINPS  (R11)(AX*4), Y2, Y2
+	VMAXPS  Y0, Y2, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	JMP     mdone
+
+mscalar:
+	VMOVSS (SI)(AX*4), X0
+	VMINSS (R10)(AX*4), X0, X0
+	VMOVSS (R8)(AX*4), X1
+	VMAXSS X0, X1, X0
+	VMOVSS (R9)(AX*4), X2
+	VMINSS (R11)(AX*4), X2, X2
+	VMAXSS X0, X2, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ   AX
+	DECQ   CX
+	JNZ    mscalar
+
+mdone:
+	VZEROUPPER
+	RET

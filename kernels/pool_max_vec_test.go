@@ -142,3 +142,60 @@ func testMaxForwardVec(t *testing.T) {
 		}
 	}
 }
+
+// TestMax3MaskedInto: the masked kernel against a float scan of the taps
+// its masks keep (replace on strictly greater; a dropped tap is -Inf), on
+// every length up to 40 at three offsets, with signed zeros and nothing
+// written past dst's end.
+func TestMax3MaskedInto(t *testing.T) {
+	if !haveMax3AVX2 {
+		t.Skip("no vector kernel")
+	}
+	negZero := float32(math.Copysign(0, -1))
+	inf, ninf := float32(math.Inf(1)), float32(math.Inf(-1))
+	r := newRand(11)
+	src, _ := randVec(r, 5*64)
+	for i := range src[:3*64] {
+		switch i % 5 {
+		case 0:
+			src[i] = 0
+		case 1:
+			src[i] = negZero
+		}
+	}
+	for i := 3 * 64; i < len(src); i++ {
+		src[i] = inf
+		if r.IntN(3) == 0 {
+			src[i] = ninf
+		}
+	}
+	for off := 0; off < 3; off++ {
+		for n := 0; n <= 40; n++ {
+			a, b, c := src[off:off+n], src[64+off:64+off+n], src[128+2*off:128+2*off+n]
+			ma, mc := src[192+off:192+off+n], src[256+2*off:256+2*off+n]
+			buf := garbage(n + 16)
+			dst := buf[off : off+n]
+			max3MaskedInto(dst, a, b, c, ma, mc)
+			for i := range dst {
+				want := ninf
+				for j, v := range []float32{a[i], b[i], c[i]} {
+					if j == 0 && ma[i] == ninf || j == 2 && mc[i] == ninf {
+						continue
+					}
+					if j == 0 || v > want {
+						want = v
+					}
+				}
+				if math.Float32bits(dst[i]) != math.Float32bits(want) {
+					t.Fatalf("offset %d length %d: [%d] = %v, want %v", off, n, i, dst[i], want)
+				}
+			}
+			ref := garbage(n + 16)
+			for i := range buf {
+				if (i < off || i >= off+n) && math.Float32bits(buf[i]) != math.Float32bits(ref[i]) {
+					t.Fatalf("offset %d length %d: wrote [%d] outside dst", off, n, i-off)
+				}
+			}
+		}
+	}
+}

@@ -16,7 +16,8 @@ type poolTask struct {
 	x   []float32 // input (max pool forward and backward, forward ops)
 	y   []float32 // output, or dy for backward ops
 	dx  []float32
-	arg []int32 // max pooling's argmax indices, dense N*C*OH*OW (nil: not kept)
+	arg []int32  // max pooling's argmax indices, dense N*C*OH*OW (nil: not kept)
+	pre *PreNorm // average pooling forward: normalise x as it is read
 	acc bool
 }
 
@@ -76,6 +77,10 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	g := &t.g
+	if t.pre != nil {
+		t.avgPreNorm(lo, hi)
+		return
+	}
 	if t.op == poolAvgForward && g.avg2x2Fast() && g.H == 2*g.OH {
 		avg2x2Planes(g, t.x, t.y, lo, hi)
 		return
@@ -85,8 +90,9 @@ func (t *poolTask) Run(lo, hi int) {
 		return
 	}
 	var scratch poolScratch // on the stack: Run may run concurrently
-	if t.op == poolMaxForward && t.arg == nil && g.maxStackOK() {
-		maxForwardStacked(g, t.x, t.y, lo, hi, &scratch)
+	if t.op == poolMaxForward && (t.arg == nil && g.maxStackOK() || t.arg != nil && g.maxArgOK()) {
+		maxForwardStacked(g, t.x, t.y, t.arg, lo, hi, &scratch)
+		scratch.vec.releaseEdges()
 		return
 	}
 	for p := lo; p < hi; p++ {

@@ -16,6 +16,8 @@ type eltTask struct {
 	op      eltOp
 	acc     bool
 	a, b, c View      // operands, in the order the op's span function takes them
+	d       View      // add+relu backward: the second input's gradient
+	accD    bool      // add+relu backward: d += rather than d =
 	mask    []float32 // dropout backward: dense, N*Len
 }
 
@@ -32,6 +34,7 @@ const (
 	eltTanhBackward
 	eltAdd         // c = a + b
 	eltAddReLU     // c = max(a + b, 0)
+	eltAddReLUBack // c = b*[a > 0] and d = b*[a > 0] (or +=): both inputs' gradients
 	eltPass        // b = a or b += a (add backward, concat, identity dropout)
 	eltDropoutBack // b = a*mask or b += a*mask
 )
@@ -112,6 +115,8 @@ func (t *eltTask) span(n, i, j int) {
 		addSpan(a, b, t.c.Sample(n)[i:j])
 	case eltAddReLU:
 		addReLUSpan(a, b, t.c.Sample(n)[i:j])
+	case eltAddReLUBack:
+		addReLUBackSpan(a, b, t.c.Sample(n)[i:j], t.d.Sample(n)[i:j], t.acc, t.accD)
 	case eltPass:
 		passSpan(a, b, t.acc)
 	case eltDropoutBack:

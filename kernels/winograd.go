@@ -21,37 +21,68 @@ package kernels
 // more precision (oneDNN: "in some cases significantly less accurate");
 // it is not implemented.
 //
+// A 5x5 kernel, zero-padded to 6x6, is four 3x3 kernels at offsets (0,0),
+// (0,3), (3,0) and (3,3): the 5x5 conv of C channels is the F(2x2,3x3)
+// conv of 4C "virtual" input channels, channel q*C+c being plane c read at
+// sub-kernel q's offset. The four sub-convs then sum inside one GEMM of
+// depth 4C: 16 multiplies a 2x2 tile per virtual channel, 64 per real one
+// against the direct 100 (1.56x fewer), with F(2x2,3x3)'s accuracy.
+//
 // This file holds the geometry and the kernel transforms, winograd_tile.go
 // the tile transforms, winograd_conv.go the three passes.
 
-// winogradOK: 3x3, stride 1, dilation 1, one group (any padding).
+// winogradOK: 3x3 or 5x5, stride 1, dilation 1, one group (any padding).
 func (g ConvGeom) winogradOK() bool {
-	return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.Groups == 1
+	return (g.KH == 3 && g.KW == 3 || g.KH == 5 && g.KW == 5) && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.Groups == 1
 }
 
+// winoSub is how many 3x3 sub-kernels a side of g's kernel splits into:
+// 1 for 3x3, 2 for 5x5.
+func (g ConvGeom) winoSub() int { return (g.KH + 1) / 3 }
+
+// winoUMat is the distance between the 16 transformed kernels of U (or dU):
+// K × C × winoSub² each.
+func (g ConvGeom) winoUMat() int { return winoMat(g.K * g.C * g.winoSub() * g.winoSub()) }
+
 // winoGeom is one Winograd convolution: out[o][i][j] = Σ_c Σ_ab
-// in[c][i+offH+a][j+offW+b] u[o][c][a][b], reading zero outside the input.
-// The forward pass is (x, K, -PH); backward data is the same with dy as
-// input, the flipped, transposed kernel, and offset PH-2 (stride 1).
+// in[c][i+offH+a][j+offW+b] u[o][c][a][b], reading zero outside the input,
+// for each 3x3 sub-kernel (virtual channel). The forward pass is (x, K,
+// -PH); backward data is the same with dy as input, the flipped, transposed
+// kernel, and offset PH-(KH-1) (stride 1).
 type winoGeom struct {
-	cin, ih, iw  int // input planes
+	cin, ih, iw  int // virtual input channels (planes × sub²) and plane size
 	cout, oh, ow int // output planes
 	offH, offW   int
+	planes, sub  int // input planes per sample; 3x3 sub-kernels per side
 	th, tw       int // tiles per output plane
 	xs, ys       int // sample strides of input and output
 }
 
-func newWinoGeom(cin, ih, iw, cout, oh, ow, offH, offW, xs, ys int) winoGeom {
-	return winoGeom{cin: cin, ih: ih, iw: iw, cout: cout, oh: oh, ow: ow, offH: offH, offW: offW,
-		th: divUp(oh, 2), tw: divUp(ow, 2), xs: xs, ys: ys}
+func newWinoGeom(planes, ih, iw, cout, oh, ow, offH, offW, xs, ys, sub int) winoGeom {
+	return winoGeom{cin: planes * sub * sub, ih: ih, iw: iw, cout: cout, oh: oh, ow: ow, offH: offH, offW: offW,
+		planes: planes, sub: sub, th: divUp(oh, 2), tw: divUp(ow, 2), xs: xs, ys: ys}
 }
 
 func (g ConvGeom) winoForwardGeom() winoGeom {
-	return newWinoGeom(g.C, g.H, g.W, g.K, g.OH, g.OW, -g.PH, -g.PW, g.xStride(), g.yStride())
+	return newWinoGeom(g.C, g.H, g.W, g.K, g.OH, g.OW, -g.PH, -g.PW, g.xStride(), g.yStride(), g.winoSub())
 }
 
 func (g ConvGeom) winoDataGeom() winoGeom {
-	return newWinoGeom(g.K, g.OH, g.OW, g.C, g.H, g.W, g.PH-2, g.PW-2, g.yStride(), g.xStride())
+	return newWinoGeom(g.K, g.OH, g.OW, g.C, g.H, g.W, g.PH-(g.KH-1), g.PW-(g.KW-1), g.yStride(), g.xStride(), g.winoSub())
+}
+
+// inputPlane is virtual input channel ci's plane and the offsets its tiles
+// are read at: sub-kernel q = ci / planes lies 3 rows (columns) further per
+// step of its row (column) among the sub-kernels.
+func (wg winoGeom) inputPlane(ci int) (p, offH, offW int) {
+	q := ci / wg.planes
+	return ci % wg.planes, wg.offH + 3*(q/wg.sub), wg.offW + 3*(q%wg.sub)
+}
+
+// inputRows is the range of input rows that tile rows [r0, r1) read, over
+// all sub-kernels.
+func (wg winoGeom) inputRows(r0, r1 int) (a, b int) {
+	return max(0, 2*r0+wg.offH), min(wg.ih, 2*r1+wg.offH+2+3*(wg.sub-1))
 }
 
 // Chunking (tile columns per GEMM), measured like the batched GEMM's:
@@ -110,7 +141,8 @@ type winoPlan struct {
 func (g ConvGeom) winoSplit() winoPlan {
 	p := winoPlan{fwd: g.winoForwardGeom().split(g.N), data: g.winoDataGeom().split(g.N)}
 	cols := lineCols(max(p.fwd.maxCols, p.data.maxCols))
-	p.work = 16 * (winoMat(g.K*g.C) + winoMat(g.C*cols) + winoMat(g.K*cols))
+	s2 := g.winoSub() * g.winoSub()
+	p.work = 16 * (g.winoUMat() + winoMat(g.C*s2*cols) + winoMat(g.K*s2*cols))
 	return p
 }
 
@@ -122,32 +154,43 @@ func (g ConvGeom) winoSplit() winoPlan {
 // adding one cache line puts each matrix on its own set.
 func winoMat(n int) int { return (n+1023)&^1023 + 16 }
 
-// winoWeight writes G g Gᵀ of the 3x3 kernel g (read flipped by 180° when
-// flip) to u[ξν*us].
-func winoWeight(g []float32, flip bool, u []float32, us int) {
-	var k [9]float32
-	copy(k[:], g[:9])
-	if flip {
-		for i := 0; i < 4; i++ {
-			k[i], k[8-i] = k[8-i], k[i]
+// winoSubKernel is the 3x3 sub-kernel (qa, qb) of the n x n kernel w
+// (rotated by 180° when flip), zero past the kernel's edge: its rows
+// 3qa.., columns 3qb.. .
+func winoSubKernel(w []float32, n, qa, qb int, flip bool) (k [9]float32) {
+	for a := range 3 {
+		for b := range 3 {
+			i, j := 3*qa+a, 3*qb+b
+			if i >= n || j >= n {
+				continue
+			}
+			if flip {
+				i, j = n-1-i, n-1-j
+			}
+			k[3*a+b] = w[i*n+j]
 		}
 	}
-	// G g: rows of the 4x3 result.
+	return k
+}
+
+// winoWeight writes G k Gᵀ of the 3x3 kernel k to u[ξν*us].
+func winoWeight(k *[9]float32, u []float32, us int) {
+	// G k: rows of the 4x3 result.
 	var t [4][3]float32
 	for j := 0; j < 3; j++ {
 		a, b, c := k[j], k[3+j], k[6+j]
 		t[0][j], t[1][j], t[2][j], t[3][j] = a, 0.5*(a+b+c), 0.5*(a-b+c), c
 	}
-	// (G g) Gᵀ.
+	// (G k) Gᵀ.
 	for i := 0; i < 4; i++ {
 		a, b, c := t[i][0], t[i][1], t[i][2]
 		u[(4*i)*us], u[(4*i+1)*us], u[(4*i+2)*us], u[(4*i+3)*us] = a, 0.5*(a+b+c), 0.5*(a-b+c), c
 	}
 }
 
-// winoWeightGrad is the adjoint of winoWeight (without flip): dw = Gᵀ D G
-// for the 4x4 D at d[ξν*ds].
-func winoWeightGrad(d []float32, ds int, dw []float32) {
+// winoWeightGrad is the adjoint of winoWeight: dw = Gᵀ D G for the 4x4 D
+// at d[ξν*ds].
+func winoWeightGrad(d []float32, ds int, dw *[9]float32) {
 	var t [3][4]float32
 	for j := 0; j < 4; j++ {
 		a, b, c, e := d[j*ds], d[(4+j)*ds], d[(8+j)*ds], d[(12+j)*ds]

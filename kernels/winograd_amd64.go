@@ -9,8 +9,9 @@ import (
 )
 
 // The AVX2 tile transforms of winograd_amd64.s: the forward and backward
-// data passes' input (Bᵀ d B) and output (Aᵀ M A) transforms, 8 tiles per
-// step, written straight to (read straight from) the 16 GEMM matrices.
+// data passes' input (Bᵀ d B) and output (Aᵀ M A) transforms, and the
+// weight gradient's transform of dy (A e Aᵀ), 8 tiles per step, written
+// straight to (read straight from) the 16 GEMM matrices.
 // They compute the Go transforms' operations in the same order, so results
 // are the same bits with or without them (TestWinogradVectorBitForBit).
 
@@ -19,6 +20,9 @@ func winoInputAVX2(rows *float32, ldRows int, dst *float32, stride int, n int)
 
 //go:noescape
 func winoOutputAVX2(src *float32, stride int, n int, y0, y1 *float32, bias, floor float32)
+
+//go:noescape
+func winoGradOutAVX2(rows *float32, ldRows int, dst *float32, stride int, n int)
 
 // haveWinoVec selects the vector transforms; tests turn it off to compare.
 var haveWinoVec = cpu.X86.HasAVX2
@@ -46,4 +50,14 @@ func (s *winoScratch) winoOutputVec(src []float32, stride, n int, bias float32, 
 		floor = 0
 	}
 	winoOutputAVX2(&src[0], stride, n, &s.rows[0][0], &s.rows[1][0], bias, floor)
+}
+
+// winoGradOutVec transforms the n tiles whose 2x2 output-gradient windows
+// are the two rows of b (tile j at columns 2j, 2j+1) into dst[ξν*stride+j].
+func (b *winoGradRows) winoGradOutVec(dst []float32, stride, n int) {
+	if n <= 0 || n > winoSeg {
+		panic("kernels: winograd segment out of range")
+	}
+	_ = dst[15*stride+n-1]
+	winoGradOutAVX2(&b[0][0], len(b[0]), &dst[0], stride, n)
 }

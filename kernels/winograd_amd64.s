@@ -236,3 +236,87 @@ outtail:
 outdone:
 	VZEROUPPER
 	RET
+
+// ---- weight gradient's output-gradient transform: Z = A e Aᵀ ----
+
+// GO_ROW stores the 4 transformed values of one row (p, q) of A e for the
+// block's 8 tiles at R11 (matrices 4t..4t+3): p, p+q, p-q, -q, with -q by
+// the sign bit (Y14), as Go negates.
+#define GO_ROW(P, Q, ST) \
+	VADDPS Q, P, Y9; \
+	VSUBPS Q, P, Y10; \
+	VXORPS Y14, Q, Y11; \
+	ST(P, (R11)); \
+	ST(Y9, (R11)(BX*1)); \
+	ST(Y10, (R11)(BX*2)); \
+	ST(Y11, (R11)(CX*1)); \
+	ADDQ DX, R11
+
+#define ST_FULL(Y, M) VMOVUPS Y, M
+#define ST_MASKED(Y, M) VMASKMOVPS Y, Y15, M
+
+// GO_BLOCK transforms the 8 tiles at AX (their two gradient rows) into DI
+// (matrix 0): with a, b the tile's top row and x, d its bottom row, the
+// rows of A e are (a, b), (a+x, b+d), (a-x, b-d), (-x, -d).
+#define GO_BLOCK(ST) \
+	VMOVUPS (SI)(AX*1), Y0; \
+	VMOVUPS 32(SI)(AX*1), Y1; \
+	DEINT(Y0, Y1, Y2, Y3); \
+	VMOVUPS (R8)(AX*1), Y0; \
+	VMOVUPS 32(R8)(AX*1), Y1; \
+	DEINT(Y0, Y1, Y4, Y5); \
+	MOVQ DI, R11; \
+	GO_ROW(Y2, Y3, ST); \
+	VADDPS Y4, Y2, Y6; \
+	VADDPS Y5, Y3, Y7; \
+	GO_ROW(Y6, Y7, ST); \
+	VSUBPS Y4, Y2, Y6; \
+	VSUBPS Y5, Y3, Y7; \
+	GO_ROW(Y6, Y7, ST); \
+	VXORPS Y14, Y4, Y6; \
+	VXORPS Y14, Y5, Y7; \
+	GO_ROW(Y6, Y7, ST)
+
+// func winoGradOutAVX2(rows *float32, ldRows int, dst *float32, stride int, n int)
+//
+// rows holds the 2 rows of the tiles' 2x2 output-gradient windows,
+// ldRows floats apart; tile j reads columns 2j, 2j+1 of each, and every
+// row must be readable up to column 2*(n rounded up to 8)-1. Tile j's 16
+// values go to dst[ξν*stride+j].
+TEXT ·winoGradOutAVX2(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), SI
+	MOVQ ldRows+8(FP), R8
+	LEAQ (SI)(R8*4), R8    // row 1
+	MOVQ dst+16(FP), DI
+	MOVQ stride+24(FP), BX
+	SHLQ $2, BX            // one matrix, in bytes
+	LEAQ (BX)(BX*2), CX    // three
+	LEAQ (BX*4), DX        // four
+	MOVQ n+32(FP), R12
+	MOVL $0x80000000, R13
+	MOVQ R13, X14
+	VPBROADCASTD X14, Y14  // the sign bit
+	XORQ AX, AX            // byte offset of the block in the rows
+	MOVQ R12, R13
+	SHRQ $3, R13
+	JZ   gotail
+
+goloop:
+	GO_BLOCK(ST_FULL)
+	ADDQ $64, AX
+	ADDQ $32, DI
+	DECQ R13
+	JNZ  goloop
+
+gotail:
+	ANDQ $7, R12
+	JZ   godone
+	LEAQ winoMask<>(SB), R13
+	MOVQ $8, R11
+	SUBQ R12, R11
+	VMOVUPS (R13)(R11*4), Y15
+	GO_BLOCK(ST_MASKED)
+
+godone:
+	VZEROUPPER
+	RET

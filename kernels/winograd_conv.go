@@ -19,33 +19,34 @@ import "github.com/netc/netc/kernels/internal/gemm"
 
 func winoForward(g ConvGeom, x, w, bias, y, ws []float32, relu bool) {
 	wg := g.winoForwardGeom()
-	u := ws[:16*winoMat(g.K*g.C)]
+	u := ws[:16*g.winoUMat()]
 	t := convTask{op: opWinoWeights, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
-	winoRun(wg, g.winoSplit().fwd, x, u, nil, bias, y, ws[len(u):], relu, false)
+	winoRun(wg, g.winoSplit().fwd, x, u, nil, nil, bias, y, ws[len(u):], relu, false)
 }
 
-// winoForwardPacked is winoForward with U transformed and packed in pw.
-func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, x, bias, y, ws []float32, relu bool) {
-	skip := 16 * winoMat(g.K*g.C) // the workspace's U, unused
+// winoForwardPacked is winoForward with U transformed and packed in pw, of
+// pre(x) when pre is set.
+func winoForwardPacked(g ConvGeom, pw *ConvPackedWeights, pre *PreNorm, x, bias, y, ws []float32, relu bool) {
+	skip := 16 * g.winoUMat() // the workspace's U, unused
 	wg := g.winoForwardGeom()
-	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, bias, y, ws[skip:], relu, false)
+	winoRun(wg, wg.packedSplit(g.N, g.winoSplit().fwd), x, nil, pw, pre, bias, y, ws[skip:], relu, false)
 }
 
 func winoBackwardData(g ConvGeom, w, dy, dx, ws []float32, accumulate bool) {
 	wg := g.winoDataGeom()
-	u := ws[:16*winoMat(g.K*g.C)]
+	u := ws[:16*g.winoUMat()]
 	t := convTask{op: opWinoWeightsFlip, g: g, src: w, dst: u}
 	t.run(g.K, 32*g.C)
-	winoRun(wg, g.winoSplit().data, dy, u, nil, nil, dx, ws[len(u):], false, accumulate)
+	winoRun(wg, g.winoSplit().data, dy, u, nil, nil, nil, dx, ws[len(u):], false, accumulate)
 }
 
 // winoRun computes out = conv(in, u) chunk by chunk: u holds the 16
 // transformed kernels [ξν][cout][cin] (or pw, packed). Chunks write
 // disjoint parts of out, so with enough of them each thread takes a run of
 // whole chunks.
-func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, bias, out, ws []float32, relu, accumulate bool) {
-	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
+func winoRun(wg winoGeom, s convSplit, in, u []float32, pw *ConvPackedWeights, pre *PreNorm, bias, out, ws []float32, relu, accumulate bool) {
+	t := chunkTask{kind: chunkWino, wg: wg, s: s, x: in, w: u, pw: pw, pre: pre, bias: bias, y: out, ws: ws, relu: relu, acc: accumulate}
 	if pw == nil && lockOnceA(s.chunks) {
 		defer unlockOnceA()
 		onceA.packWino(wg.cout, wg.cin, u, winoMat(wg.cout*wg.cin))
@@ -74,7 +75,7 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 	ld := lineCols(tiles) // rows of V (the GEMMs' B) and M on 64-byte lines
 	v := ws[:16*winoMat(wg.cin*ld)]
 	m := ws[len(v):][:16*winoMat(wg.cout*ld)]
-	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: ld, pcols: pc}
+	ct := convTask{op: opWinoInput, wg: wg, c: c, src: t.x, dst: v, ld: ld, pcols: pc, pre: t.pre}
 	ct.runOn(mm == nil, c.samples()*wg.cin, 20*pc)
 	us, vs, ms := winoMat(wg.cout*wg.cin), winoMat(wg.cin*ld), winoMat(wg.cout*ld)
 	switch {
@@ -104,7 +105,7 @@ func winoChunk(t *chunkTask, i int, ws []float32, mm *gemm.Serial) {
 func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 	wg := g.winoForwardGeom()
 	s := g.winoSplit().fwd
-	du := ws[:16*winoMat(g.K*g.C)]
+	du := ws[:16*g.winoUMat()]
 	rest := ws[len(du):]
 	t := filterTask{wino: true, g: g, wg: wg, s: s, x: x, dy: dy, out: du, ws: rest}
 	if !t.parallel(&t.s, winoChunkWork(wg, s)) {
@@ -120,31 +121,47 @@ func winoBackwardFilter(g ConvGeom, x, dy, dw, ws []float32) {
 	ct.run(g.K, 32*g.C)
 }
 
-// winoWeights transforms the kernels of output channels [lo, hi): into
-// U[ξν][k][c] (forward), or with flip, into U[ξν][c][k] from the rotated
-// kernel (backward data's conv of dy).
+// winoWeights transforms the kernels of output channels [lo, hi), each
+// sub-kernel q of kernel (k, c) into U[ξν][k][q*C+c] (forward), or with
+// flip, from the rotated kernel, into U[ξν][c][q*K+k] (backward data's conv
+// of dy).
 func (t *convTask) winoWeights(lo, hi int, flip bool) {
 	g := t.g
-	kc := winoMat(g.K * g.C)
+	kc, s, kk := g.winoUMat(), g.winoSub(), g.KH*g.KW
 	for k := lo; k < hi; k++ {
 		for c := 0; c < g.C; c++ {
-			src := t.src[(k*g.C+c)*9:]
-			if flip {
-				winoWeight(src, true, t.dst[c*g.K+k:], kc)
-			} else {
-				winoWeight(src, false, t.dst[k*g.C+c:], kc)
+			w := t.src[(k*g.C+c)*kk:][:kk]
+			for q := range s * s {
+				sub := winoSubKernel(w, g.KH, q/s, q%s, flip)
+				if flip {
+					winoWeight(&sub, t.dst[c*g.K*s*s+q*g.K+k:], kc)
+				} else {
+					winoWeight(&sub, t.dst[k*g.C*s*s+q*g.C+c:], kc)
+				}
 			}
 		}
 	}
 }
 
-// winoWeightGrad turns dU[ξν][k][c] into dw for output channels [lo, hi).
+// winoWeightGrad turns dU[ξν][k][q*C+c] into dw for output channels
+// [lo, hi): each sub-kernel's gradient lands on its rows and columns of the
+// kernel, the padding's dropped.
 func (t *convTask) winoWeightGrad(lo, hi int) {
 	g := t.g
-	kc := winoMat(g.K * g.C)
+	kc, s, n := g.winoUMat(), g.winoSub(), g.KH
 	for k := lo; k < hi; k++ {
 		for c := 0; c < g.C; c++ {
-			winoWeightGrad(t.src[k*g.C+c:], kc, t.dst[(k*g.C+c)*9:])
+			dw := t.dst[(k*g.C+c)*n*n:][:n*n]
+			for q := range s * s {
+				var sub [9]float32
+				winoWeightGrad(t.src[k*g.C*s*s+q*g.C+c:], kc, &sub)
+				qa, qb := q/s, q%s
+				for a := range min(3, n-3*qa) {
+					for b := range min(3, n-3*qb) {
+						dw[(3*qa+a)*n+3*qb+b] = sub[3*a+b]
+					}
+				}
+			}
 		}
 	}
 }
@@ -163,17 +180,23 @@ func (t *convTask) winoInput(lo, hi int) {
 	wg := t.wg
 	vs := winoMat(wg.cin * t.ld)
 	var sc winoScratch
+	buf, scratch := t.preScratch(wg.ih * wg.iw)
+	if buf != nil {
+		defer prePlanes.Put(buf)
+	}
+	a, b := wg.inputRows(t.c.r0, t.c.r1)
 	for it := lo; it < hi; it++ {
 		s, ci := it/wg.cin, it%wg.cin
-		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
-		plane := t.src[o : o+wg.ih*wg.iw]
+		p, offH, offW := wg.inputPlane(ci)
+		o := (t.c.n0+s)*wg.xs + p*wg.ih*wg.iw
+		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, p, wg.iw, a, b)
 		v := t.dst[ci*t.ld+s*t.pcols:]
 		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
 			n := min(winoSeg, t.pcols-t0)
 			for at := 0; at < n; {
 				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
 				cnt := min(n-at, wg.tw-tw)
-				sc.input(plane, wg.ih, wg.iw, 2*th+wg.offH, 2*tw+wg.offW, at, cnt)
+				sc.input(plane, wg.ih, wg.iw, 2*th+offH, 2*tw+offW, at, cnt)
 				at += cnt
 			}
 			sc.put(v[t0:], vs, n)
@@ -222,36 +245,20 @@ func (t *convTask) winoOutput(lo, hi int) {
 // winoGradOut transforms item (sample s, output channel k) of dy: Z = A e Aᵀ
 // for each 2x2 tile e (zero past the plane's edge).
 func (t *convTask) winoGradOut(lo, hi int) {
+	if haveWinoVec {
+		t.winoGradOutPieces(lo, hi)
+		return
+	}
 	wg := t.wg
 	zs := winoMat(wg.cout * t.ld)
 	var sc winoScratch
-	for it := lo; it < hi; it++ {
-		s, k := it/wg.cout, it%wg.cout
-		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
-		plane := t.src[o : o+wg.oh*wg.ow]
-		z := t.dst[k*t.ld+s*t.pcols:]
+	t.winoGradOutItems(lo, hi, func(plane, z []float32) {
 		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
 			n := min(winoSeg, t.pcols-t0)
-			for at := 0; at < n; {
-				th, tw := t.c.r0+(t0+at)/wg.tw, (t0+at)%wg.tw
-				cnt := min(n-at, wg.tw-tw)
-				oh, ow := 2*th, 2*tw
-				cols := min(2*cnt, wg.ow-ow)
-				for r := 0; r < 2; r++ {
-					row := sc.rows[r][:2*cnt]
-					if oh+r < wg.oh {
-						copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
-						clear(row[cols:])
-					} else {
-						clear(row)
-					}
-				}
-				sc.gradOut(at, cnt)
-				at += cnt
-			}
+			wg.winoGradOutRuns(plane, t.c.r0, t0, n, sc.rows[0][:], sc.rows[1][:], false, sc.gradOut)
 			sc.put(z[t0:], zs, n)
 		}
-	}
+	})
 }
 
 // finishRow stores a transformed output row: y = src + bias, then y += old

@@ -14,3 +14,7 @@ func (b *winoBand) winoInputVec(row int, dst []float32, stride, n int) {
 func (s *winoScratch) winoOutputVec(src []float32, stride, n int, bias float32, relu bool) {
 	panic("kernels: no vector Winograd transforms in this build")
 }
+
+func (b *winoGradRows) winoGradOutVec(dst []float32, stride, n int) {
+	panic("kernels: no vector Winograd transforms in this build")
+}

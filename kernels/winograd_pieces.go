@@ -35,18 +35,24 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 	wg := t.wg
 	vs := winoMat(wg.cin * t.ld)
 	var band winoBand
+	buf, scratch := t.preScratch(wg.ih * wg.iw)
+	if buf != nil {
+		defer prePlanes.Put(buf)
+	}
+	a, b := wg.inputRows(t.c.r0, t.c.r1)
 	for it := lo; it < hi; it++ {
 		s, ci := it/wg.cin, it%wg.cin
-		o := (t.c.n0+s)*wg.xs + ci*wg.ih*wg.iw
-		plane := t.src[o : o+wg.ih*wg.iw]
+		p, offH, offW := wg.inputPlane(ci)
+		o := (t.c.n0+s)*wg.xs + p*wg.ih*wg.iw
+		plane := t.preRows(t.src[o:o+wg.ih*wg.iw], scratch, p, wg.iw, a, b)
 		v := t.dst[ci*t.ld+s*t.pcols:]
 		for tw0 := 0; tw0 < wg.tw; tw0 += winoSeg {
 			n := min(winoSeg, wg.tw-tw0)
-			iw0, w := 2*tw0+wg.offW, 2*n+2
+			iw0, w := 2*tw0+offW, 2*n+2
 			lo, hi := max(0, -iw0), min(w, wg.iw-iw0) // columns inside the plane
 			for th0 := t.c.r0; th0 < t.c.r1; th0 += winoBandTileRows {
 				k := min(winoBandTileRows, t.c.r1-th0)
-				ih0 := 2*th0 + wg.offH
+				ih0 := 2*th0 + offH
 				for i := range 2*k + 2 {
 					r, y := band[i][:w], ih0+i
 					if y < 0 || y >= wg.ih || lo >= hi {
@@ -62,11 +68,27 @@ func (t *convTask) winoInputPieces(lo, hi int) {
 					}
 				}
 				for j := range k {
-					band.winoInputVec(2*j, v[(th0+j-t.c.r0)*wg.tw+tw0:], vs, n)
+					col := (th0+j-t.c.r0)*wg.tw + tw0
+					band.winoInputVec(2*j, v[col:], vs, wg.inputStoreTiles(n, t.pcols-col))
 				}
 			}
 		}
 	}
+}
+
+// inputStoreTiles is how many tiles the vector input transform of a piece
+// of n tiles, left tiles before the end of its plane's columns, stores:
+// n rounded up to whole vectors of 8 when the extra columns belong to the
+// plane's later tile rows, which the same item transforms afterwards and
+// so overwrites (rows of at most one segment are done in column order);
+// else n, whose last partial vector then takes masked stores, which are
+// microcoded on AMD and cost more than the transform on maps of 3-12
+// tiles a row (ResNet's and GoogLeNet's).
+func (wg winoGeom) inputStoreTiles(n, left int) int {
+	if r := (n + 7) &^ 7; wg.tw <= winoSeg && r <= left {
+		return r
+	}
+	return n
 }
 
 // winoOutputPieces is winoOutput by the vector transform, which also adds
@@ -99,5 +121,69 @@ func (t *convTask) winoOutputPieces(lo, hi int) {
 				}
 			}
 		})
+	}
+}
+
+// winoGradRows holds the two output-gradient rows of up to winoSeg tiles
+// (tile j at columns 2j, 2j+1), zero past the plane's edges; the vector
+// transform reads whole blocks of 8 tiles, so the rows are 2*winoSeg long.
+type winoGradRows [2][2 * winoSeg]float32
+
+// winoGradOutPieces is winoGradOut by the vector transform: the same
+// segments of up to winoSeg tiles, spanning tile rows when rows are short,
+// gathered into two rows and transformed straight into the 16 matrices.
+func (t *convTask) winoGradOutPieces(lo, hi int) {
+	wg := t.wg
+	zs := winoMat(wg.cout * t.ld)
+	var rows winoGradRows
+	t.winoGradOutItems(lo, hi, func(plane, z []float32) {
+		for t0 := 0; t0 < t.pcols; t0 += winoSeg {
+			n := min(winoSeg, t.pcols-t0)
+			wg.winoGradOutRuns(plane, t.c.r0, t0, n, rows[0][:], rows[1][:], true, nil)
+			rows.winoGradOutVec(z[t0:], zs, n)
+		}
+	})
+}
+
+// winoGradOutItems calls f for each item (sample s, output channel k) of
+// [lo, hi) with the item's dy plane and its columns of the 16 matrices.
+func (t *convTask) winoGradOutItems(lo, hi int, f func(plane, z []float32)) {
+	wg := t.wg
+	for it := lo; it < hi; it++ {
+		s, k := it/wg.cout, it%wg.cout
+		o := (t.c.n0+s)*wg.ys + k*wg.oh*wg.ow
+		f(t.src[o:o+wg.oh*wg.ow], t.dst[k*t.ld+s*t.pcols:])
+	}
+}
+
+// winoGradOutRuns splits the segment of n tiles from the chunk's tile t0
+// (tile rows from r0) into runs lying in one tile row and gathers each
+// run's two dy rows (2 floats a tile, zero past the plane's edges) into
+// row0 and row1: at the run's place in the segment when packed (the
+// vector transform takes the whole segment), else at their start, with
+// each called after every run (the Go transform takes a run at a time).
+func (wg winoGeom) winoGradOutRuns(plane []float32, r0, t0, n int, row0, row1 []float32, packed bool, each func(at, cnt int)) {
+	for at := 0; at < n; {
+		th, tw := r0+(t0+at)/wg.tw, (t0+at)%wg.tw
+		cnt := min(n-at, wg.tw-tw)
+		oh, ow := 2*th, 2*tw
+		cols := min(2*cnt, wg.ow-ow)
+		d := 0
+		if packed {
+			d = 2 * at
+		}
+		for r, dst := range [2][]float32{row0, row1} {
+			row := dst[d : d+2*cnt]
+			if oh+r < wg.oh {
+				copy(row, plane[(oh+r)*wg.ow+ow:][:cols])
+				clear(row[cols:])
+			} else {
+				clear(row)
+			}
+		}
+		if each != nil {
+			each(at, cnt)
+		}
+		at += cnt
 	}
 }

@@ -32,6 +32,9 @@ var accCases = []accCase{
 	{"128ch 12x12", cgeom(1, 128, 12, 12, 128, 3, 3, 1, 1, 1, 1)},
 	{"256ch 6x6", cgeom(1, 256, 6, 6, 256, 3, 3, 1, 1, 1, 1)},
 	{"64->32 20x20 pad 0", cgeom(1, 64, 20, 20, 32, 3, 3, 1, 0, 1, 1)},
+	{"2x16->8 7x9, odd edges", cgeom(2, 16, 7, 9, 8, 3, 3, 1, 1, 1, 1)},
+	{"5x5 96->64 13x13", cgeom(1, 96, 13, 13, 64, 5, 5, 1, 2, 1, 1)},
+	{"5x5 2x16->8 7x9, odd edges", cgeom(2, 16, 7, 9, 8, 5, 5, 1, 2, 1, 1)},
 }
 
 // winogradAccTol bounds the per-output error of Winograd F(2x2,3x3) (the
@@ -55,7 +58,7 @@ func TestWinogradAccuracy(t *testing.T) {
 				x64[i] = float64(x[i])
 			}
 		}
-		bound := math.Sqrt(6 / float64(g.C*9))
+		bound := math.Sqrt(6 / float64(g.C*g.KH*g.KW))
 		w, w64 := make([]float32, g.WeightLen()), make([]float64, g.WeightLen())
 		for i := range w {
 			w[i] = float32(bound * (2*r.Float64() - 1))

@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// TestWinogradVectorBitForBit runs Winograd's forward (with bias, ReLU, a NaN input)
-// and backward data (overwriting and accumulating) with the AVX2 tile
+// TestWinogradVectorBitForBit runs Winograd's forward (with bias, ReLU, a NaN input),
+// backward data (overwriting and accumulating) and weight gradient with the AVX2 tile
 // transforms and then with the Go ones (haveWinoVec flipped): the outputs
 // must be the same bits, as the vector code does the Go code's operations
 // in order. The shapes cover pieces that are not a multiple of 8 tiles,
@@ -28,6 +28,8 @@ func TestWinogradVectorBitForBit(t *testing.T) {
 		cgeom(1, 3, 4, 275, 2, 3, 3, 1, 0, 1, 1),  // 137 tiles a row: three
 		cgeom(4, 8, 13, 17, 16, 3, 3, 1, 1, 1, 1), // 9 tiles a row
 		cgeom(2, 6, 3, 3, 7, 3, 3, 1, 1, 1, 1),
+		cgeom(2, 3, 9, 11, 4, 5, 5, 1, 2, 1, 1),  // 5x5: four sub-kernels
+		cgeom(1, 2, 5, 140, 3, 5, 5, 1, 2, 1, 1), // 5x5, 70 tiles a row
 	}
 	for _, tu := range convTunings {
 		for _, g := range shapes {
@@ -44,7 +46,9 @@ func TestWinogradVectorBitForBit(t *testing.T) {
 				dy, _ := randVec(r, g.OutLen())
 				dx0, _ := randVec(r, g.InLen())
 				fwd, bwd := g.Workspace(ConvWinograd)
-				run := func(vec bool) (y, dx, dxAcc []float32) {
+				dyNaN := append([]float32(nil), dy...)
+				dyNaN[len(dy)/2] = float32(math.NaN()) // the weight gradient's transform of dy carries it
+				run := func(vec bool) (y, dx, dxAcc, dw []float32) {
 					defer func(v bool) { haveWinoVec = v }(haveWinoVec)
 					haveWinoVec = vec
 					y = make([]float32, g.OutLen())
@@ -53,14 +57,16 @@ func TestWinogradVectorBitForBit(t *testing.T) {
 					ConvBackwardDataAlgo(g, ConvWinograd, w, dy, dx, make([]float32, bwd), false)
 					dxAcc = append([]float32(nil), dx0...)
 					ConvBackwardDataAlgo(g, ConvWinograd, w, dy, dxAcc, make([]float32, bwd), true)
-					return y, dx, dxAcc
+					dw = make([]float32, g.WeightLen())
+					ConvBackwardFilterAlgo(g, ConvWinograd, x, dyNaN, dw, nil, make([]float32, bwd))
+					return y, dx, dxAcc, dw
 				}
-				vy, vdx, vacc := run(true)
-				gy, gdx, gacc := run(false)
+				vy, vdx, vacc, vdw := run(true)
+				gy, gdx, gacc, gdw := run(false)
 				for _, c := range []struct {
 					name     string
 					vec, ref []float32
-				}{{"y", vy, gy}, {"dx", vdx, gdx}, {"dx accumulated", vacc, gacc}} {
+				}{{"y", vy, gy}, {"dx", vdx, gdx}, {"dx accumulated", vacc, gacc}, {"dw", vdw, gdw}} {
 					for i := range c.ref {
 						if math.Float32bits(c.vec[i]) != math.Float32bits(c.ref[i]) {
 							t.Fatalf("%s[%d]: vector %v, Go %v", c.name, i, c.vec[i], c.ref[i])

@@ -56,6 +56,9 @@ func Profile(n *Net, g *ir.Graph, opt *SGD, steps int) []StepTime {
 	bwd := make([][]time.Duration, len(n.steps))
 	train := n.Training()
 	for r := 0; r <= steps; r++ {
+		if !train && n.version != n.Params.Version {
+			n.refreshFolded() // what Forward does first: inference steps read folded, packed weights
+		}
 		for i, s := range n.steps {
 			t := time.Now()
 			s.forward(n, train)
@@ -82,12 +85,24 @@ func Profile(n *Net, g *ir.Graph, opt *SGD, steps int) []StepTime {
 	}
 	out := make([]StepTime, len(n.steps))
 	for i, s := range n.Plan.Steps {
-		out[i] = StepTime{Name: s.Name, Op: s.Label(), Forward: median(fwd[i]), FLOPs: 2 * macs[s.Name] * int64(n.Batch)}
+		m := macs[s.Name]
+		if s.Op == ir.OpConv {
+			m = convMACs(n.Plan, &s)
+		}
+		out[i] = StepTime{Name: s.Name, Op: s.Label(), Forward: median(fwd[i]), FLOPs: 2 * m * int64(n.Batch)}
 		if train {
 			out[i].Backward = median(bwd[i])
 		}
 	}
 	return out
+}
+
+// convMACs is a conv step's multiply-adds per sample on the shapes it runs at, which
+// differ from its graph node's when a pass moved a pooling before it (pool-first).
+func convMACs(p *plan.Plan, s *plan.Step) int64 {
+	in, out := p.Values[s.In[0]].Shape, p.Values[s.Out].Shape
+	a := s.Attrs
+	return int64(elems(out)) * int64(in[0]/max(a.Groups, 1)) * int64(a.K[0]*a.K[1])
 }
 
 // fillRandom puts reproducible values in [0, 1) into the input.

@@ -24,6 +24,10 @@ type convStep struct {
 	// An inference plan's weights (folded or not) packed once for the GEMM
 	// when they change, rather than by every chunk of every forward.
 	pw *kernels.ConvPackedWeights
+	// A batchnorm (and ReLU) applied to the input as the conv reads it (inference
+	// plans, fuse-prenorm), its per-channel scale and shift set with the weights.
+	pre   *kernels.PreNorm
+	preBN foldedBN
 }
 
 func convGeom(a ir.Attrs, in, out ir.Shape, batch, inStride, outStride int) kernels.ConvGeom {
@@ -59,6 +63,9 @@ func (n *Net) bindConv(s *plan.Step) (bound, error) {
 	if algo == kernels.ConvIm2col {
 		fwd, bwd = g.ColSize(), g.ColSize()
 	}
+	if s.PreBN != "" {
+		fwd = g.WorkspacePreNorm(algo)
+	}
 	var err error
 	if c.ws, err = n.scratch(s.Workspace, fwd, "forward"); err != nil {
 		return nil, err
@@ -70,6 +77,13 @@ func (n *Net) bindConv(s *plan.Step) (bound, error) {
 	}
 	if !n.Training() && kernels.PackedAlgo(algo) {
 		c.pw = new(kernels.ConvPackedWeights)
+	}
+	if s.PreBN != "" {
+		if c.preBN, err = n.foldedBN(s.PreBN); err != nil {
+			return nil, err
+		}
+		c.preBN.eps = s.PreBNEps
+		c.pre = new(kernels.PreNorm)
 	}
 	if s.FoldBN != "" {
 		bn, err := n.foldedBN(s.FoldBN)
@@ -125,6 +139,10 @@ func (c *convStep) fold() {
 	if c.pw != nil {
 		c.pw.Pack(c.g, c.algo, w)
 	}
+	if c.pre != nil {
+		bn := c.preBN
+		c.pre.SetBatchNorm(bn.eps, c.g.H*c.g.W, bn.gamma.Data, bn.beta.Data, bn.mean.Data, bn.variance.Data, c.s.PreAct == ir.OpReLU)
+	}
 }
 
 func foldInto(w []float32, b *Param, bn foldedBN, fw, fb []float32) {
@@ -154,6 +172,10 @@ func (c *convStep) forward(n *Net, train bool) {
 	x, y := n.value(c.s.In[0]), n.value(c.s.Out)
 	relu := c.s.Act == ir.OpReLU && !c.s.Residual // applied in the GEMM's epilogue
 	switch {
+	case c.pre != nil:
+		// The reference path leaves the activation to the step, as without pre.
+		relu = relu && c.algo != kernels.ConvIm2col
+		kernels.ConvForwardPreNorm(c.g, c.algo, c.pre, c.pw, x.Data, w, b, y.Data, c.ws, relu)
 	case c.algo == kernels.ConvIm2col:
 		kernels.ConvForward(c.g, x.Data, w, b, y.Data, c.ws)
 		relu = false

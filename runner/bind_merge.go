@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"github.com/netc/netc/compiler/ir"
 	"github.com/netc/netc/compiler/plan"
 	"github.com/netc/netc/kernels"
 )
@@ -29,6 +30,11 @@ func (n *Net) bindAdd(s *plan.Step) (bound, error) {
 
 func (a *addStep) forward(n *Net, train bool) {
 	y := n.value(a.s.Out)
+	if a.s.Act == ir.OpReLU {
+		// fuse-add-relu: two inputs of the output's shape, one pass.
+		kernels.AddReLUForwardView(n.value(a.s.In[0]), n.value(a.s.In[1]), y)
+		return
+	}
 	if !a.broadcast {
 		kernels.AddForwardView(n.value(a.s.In[0]), n.value(a.s.In[1]), y)
 		for _, in := range a.s.In[2:] {
@@ -44,6 +50,10 @@ func (a *addStep) forward(n *Net, train bool) {
 
 func (a *addStep) backward(n *Net) {
 	dy := n.grad(a.s.Out)
+	if a.s.Act == ir.OpReLU {
+		a.backwardReLU(n, dy)
+		return
+	}
 	for i, in := range a.s.In {
 		if !a.s.NeedsGrad[i] {
 			continue
@@ -115,5 +125,21 @@ func (d *dropoutStep) forward(n *Net, train bool) {
 func (d *dropoutStep) backward(n *Net) {
 	if d.s.NeedsGrad[0] {
 		kernels.DropoutBackwardView(float32(d.s.Attrs.P), !n.DropoutOff, d.mask, n.grad(d.s.Out), n.grad(d.s.In[0]), d.s.Accumulate[0])
+	}
+}
+
+// backwardReLU hands dy*[y > 0] to the gradients of both inputs of a fused add+relu in
+// one pass (the same bits as the ReLU's backward followed by the add's). An input
+// whose gradient lives in dy's storage (the add ran in place on it) is written in place.
+func (a *addStep) backwardReLU(n *Net, dy kernels.View) {
+	y := n.value(a.s.Out)
+	need, acc := a.s.NeedsGrad, a.s.Accumulate
+	switch {
+	case need[0] && need[1]:
+		kernels.AddReLUBackwardView(y, dy, n.grad(a.s.In[0]), n.grad(a.s.In[1]), acc[0], acc[1])
+	case need[0]:
+		kernels.ReLUBackwardView(y, dy, n.grad(a.s.In[0]), acc[0])
+	case need[1]:
+		kernels.ReLUBackwardView(y, dy, n.grad(a.s.In[1]), acc[1])
 	}
 }

@@ -13,6 +13,10 @@ type poolStep struct {
 	s      *plan.Step
 	g      kernels.PoolGeom
 	argmax []int32 // training max pooling: the window maxima's indices, for backward
+	// An average pooling's input batchnorm (and ReLU), applied as it reads the input
+	// (inference plans, fuse-prenorm), set from the parameters when they change.
+	pre   *kernels.PreNorm
+	preBN foldedBN
 }
 
 func (n *Net) bindPool(s *plan.Step) (bound, error) {
@@ -27,7 +31,27 @@ func (n *Net) bindPool(s *plan.Step) (bound, error) {
 	if g.OH != y.Shape[1] || g.OW != y.Shape[2] {
 		return nil, fmt.Errorf("plan says output %v, the kernel computes %dx%d", y.Shape, g.OH, g.OW)
 	}
-	return &poolStep{s: s, g: g, argmax: int32View(n.maskSlice(s))}, nil
+	p := &poolStep{s: s, g: g, argmax: int32View(n.maskSlice(s))}
+	if s.PreBN != "" {
+		if s.Op != "avgpool" {
+			return nil, fmt.Errorf("a %s cannot normalise its input", s.Op)
+		}
+		var err error
+		if p.preBN, err = n.foldedBN(s.PreBN); err != nil {
+			return nil, err
+		}
+		p.preBN.eps = s.PreBNEps
+		p.pre = new(kernels.PreNorm)
+	}
+	return p, nil
+}
+
+// fold sets the input batchnorm's scale and shift from its parameters.
+func (p *poolStep) fold() {
+	if p.pre != nil {
+		bn := p.preBN
+		p.pre.SetBatchNorm(bn.eps, p.g.H*p.g.W, bn.gamma.Data, bn.beta.Data, bn.mean.Data, bn.variance.Data, p.s.PreAct == ir.OpReLU)
+	}
 }
 
 func (p *poolStep) forward(n *Net, train bool) {
@@ -37,6 +61,8 @@ func (p *poolStep) forward(n *Net, train bool) {
 		kernels.MaxPoolForwardArgmax(p.g, x, y, p.argmax)
 	case p.s.Op == ir.OpMaxPool:
 		kernels.MaxPoolForward(p.g, x, y)
+	case p.pre != nil:
+		kernels.AvgPoolForwardPreNorm(p.g, p.pre, x, y)
 	default:
 		kernels.AvgPoolForward(p.g, x, y)
 	}

@@ -18,6 +18,9 @@ func ConvChoice(c plan.ConvInfo) (algo string, forward, backward int64) {
 		a = kernels.ChooseConvAlgoForward(g)
 	}
 	fwd, bwd := g.Workspace(a)
+	if c.PreNorm {
+		fwd = g.WorkspacePreNorm(a)
+	}
 	return a.String(), int64(fwd), int64(bwd)
 }
 

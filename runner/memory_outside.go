@@ -53,6 +53,9 @@ func OutsideArenaOf(p *plan.Plan) OutsideArena {
 				once = max(once, g.PackOnceLen(algo))
 			}
 			w, pt := g.ThreadScratch(algo, train)
+			if s.PreBN != "" && algo == kernels.ConvPointwise {
+				w = max(w, g.WorkspacePreNorm(algo)) // each thread gathers its chunks
+			}
 			work, part = max(work, w), max(part, pt)
 		case ir.OpLinear:
 			if !train && s.FoldBN != "" {

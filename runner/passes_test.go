@@ -76,7 +76,7 @@ func TestDisabledPassesChangeNothing(t *testing.T) {
 		delete(nets, "googlenet")
 		nets["resnet18"], nets["densenet"] = "1x32x32", "1x32x32"
 	}
-	optional := []string{"alias", "fold-batchnorm", "fuse-batchnorm-relu", "fuse-residual", "fuse-activation", "eliminate-concat", "inplace"}
+	optional := []string{"alias", "fold-batchnorm", "fuse-batchnorm-relu", "pool-first", "fuse-prenorm", "fuse-residual", "fuse-add-relu", "fuse-activation", "eliminate-concat", "inplace"}
 	for name, input := range nets {
 		t.Run(name, func(t *testing.T) {
 			train, loss, grads, eval := runWith(t, name, input, nil)

@@ -30,6 +30,8 @@ type ConvInfo struct {
 	// Mode: an inference plan runs the forward pass only, so the choice may
 	// weigh the forward alone.
 	Mode Mode
+	// PreNorm: the conv applies a batchnorm to its input as it reads it (fusePreNorm).
+	PreNorm bool
 }
 
 // MaxArenaBytes refuses plans that could not be allocated on any machine netc runs on;
@@ -164,8 +166,17 @@ func (b *builder) placement(id int, buf map[int]int) *Placement {
 func (b *builder) steps() {
 	g := b.g
 	for _, s := range g.Calls {
-		ps := Step{Name: s.Name, Op: s.Op, Fused: s.Fused, Act: s.Act, ActAttrs: s.ActAttrs, FoldBN: s.FoldBN, Residual: s.Residual, Alias: s.Alias,
+		ps := Step{Name: s.Name, Op: s.Op, Fused: s.Fused, Act: s.Act, ActAttrs: s.ActAttrs, FoldBN: s.FoldBN, PreBN: s.PreBN, PreAct: s.PreAct, Residual: s.Residual, Alias: s.Alias,
 			Attrs: s.Attrs, In: s.In, Out: s.Out, Copy: s.Copy}
+		// A batchnorm the step applies to its input comes before it in the graph.
+		if s.PreBN != "" {
+			bn := g.node(s.PreBN)
+			ps.PreBNEps = bn.Attrs.Eps
+			for _, t := range bn.Tensors(g.Src.InputShape(bn)) {
+				ps.Params = append(ps.Params, t.FullName(bn.Name))
+				b.p.Params = append(b.p.Params, param(bn, t))
+			}
+		}
 		n := g.node(s.Name)
 		in := g.Tensors[s.In[0]].Shape
 		for _, t := range n.Tensors(in) {
@@ -184,9 +195,12 @@ func (b *builder) steps() {
 		if s.Op == ir.OpConv {
 			fwd := colElems(s.Attrs, in, g.Tensors[s.Out].Shape)
 			bwd := fwd
+			if s.PreBN != "" {
+				fwd += b.batch * in.Elems() // the reference path normalises a copy of its input
+			}
 			if b.conv != nil {
 				ps.Algo, fwd, bwd = b.conv(ConvInfo{Attrs: s.Attrs, In: in, Out: g.Tensors[s.Out].Shape, Batch: int(b.batch),
-					InStride: b.stride(s.In[0]), OutStride: b.stride(s.Out), Mode: g.Mode})
+					InStride: b.stride(s.In[0]), OutStride: b.stride(s.Out), Mode: g.Mode, PreNorm: s.PreBN != ""})
 			}
 			if fwd > 0 {
 				work = b.newBuffer("workspace", s.Name, fwd)

@@ -13,7 +13,7 @@ import (
 //     with the chains, and a view fits inside its root's channels with the same height
 //     and width;
 //   - the output is produced by a live step or is the input;
-//   - fused activations sit only on conv, linear and batchnorm steps.
+//   - fused activations sit only on conv, linear and batchnorm steps, and a ReLU on adds.
 func (g *Graph) Check() error {
 	produced := map[int]*Call{}
 	ready := map[int]bool{g.Input: true}
@@ -34,7 +34,7 @@ func (g *Graph) Check() error {
 		}
 		produced[s.Out] = s
 		ready[s.Out] = true
-		if s.Act != "" && s.Op != ir.OpConv && s.Op != ir.OpLinear && s.Op != ir.OpBatchNorm {
+		if s.Act != "" && s.Op != ir.OpConv && s.Op != ir.OpLinear && s.Op != ir.OpBatchNorm && (s.Op != ir.OpAdd || s.Act != ir.OpReLU) {
 			return fmt.Errorf("step %s: %s cannot carry a fused %s", s.Name, s.Op, s.Act)
 		}
 		if s.Residual && (s.Op != ir.OpConv || len(s.In) != 2) {

@@ -25,6 +25,13 @@ func (g *Graph) String() string {
 		if s.FoldBN != "" {
 			op += "+batchnorm"
 		}
+		if s.PreBN != "" {
+			pre := "batchnorm+"
+			if s.PreAct != "" {
+				pre += string(s.PreAct) + "+"
+			}
+			op = pre + op
+		}
 		if s.Residual {
 			op += "+add"
 		}

@@ -75,6 +75,10 @@ type Call struct {
 	// ActAttrs are that activation's attributes (leaky_relu's slope).
 	ActAttrs *ir.Attrs
 	FoldBN   string // inference: the batchnorm node folded into this conv or linear
+	// PreBN, on a conv or average pooling (inference): the batchnorm, with PreAct (relu
+	// or "") after it, applied to In[0] as the step reads it (see fusePreNorm).
+	PreBN  string
+	PreAct ir.Op
 	// Residual, on a conv (inference): In[1] is added to the output before the
 	// activation (see fuseResidual).
 	Residual bool

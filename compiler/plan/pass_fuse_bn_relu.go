@@ -12,12 +12,21 @@ func fuseBatchNormReLU(g *Graph) (changed bool) {
 		if s.Dead || s.Op != ir.OpBatchNorm || s.Act != "" {
 			continue
 		}
-		c := cons[s.Out]
-		if len(c) != 1 || c[0].Op != ir.OpReLU || s.Out == g.Output || g.hosts(s.Out) {
-			continue
+		if absorbReLU(g, cons, s) {
+			changed = true
 		}
-		absorb(g, s, c[0])
-		s.Act, changed = ir.OpReLU, true
 	}
 	return changed
+}
+
+// absorbReLU makes s apply the ReLU that is the only reader of its output, if there
+// is one and the output is neither the graph's output nor hosted by another step.
+func absorbReLU(g *Graph, cons [][]*Call, s *Call) bool {
+	c := cons[s.Out]
+	if len(c) != 1 || c[0].Op != ir.OpReLU || s.Out == g.Output || g.hosts(s.Out) {
+		return false
+	}
+	absorb(g, s, c[0])
+	s.Act = ir.OpReLU
+	return true
 }

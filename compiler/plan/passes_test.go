@@ -80,6 +80,47 @@ sigmoid  sigmoid  batchnorm2 -> sigmoid
 conv2  conv  sigmoid -> conv2
 flatten  flatten  conv2 -> flatten
 `, true},
+		{"fuse-prenorm: a batchnorm and its ReLU go into the conv that reads them", func(g *Graph) bool { fuseBatchNormReLU(g); return fusePreNorm(g) }, Inference,
+			`layers = [ { op = "conv", out = 4, k = 3 }, { op = "relu" }, { op = "batchnorm", act = "relu" }, { op = "conv", out = 4, k = 6 }, { op = "flatten" } ]`,
+			`conv1  conv  input -> conv1
+relu1  relu  conv1 -> relu1
+conv2  batchnorm+relu+conv  relu1 -> conv2
+flatten  flatten  conv2 -> flatten
+`, true},
+		{"fuse-prenorm: not when two convs read the batchnorm, nor before a sigmoid", fusePreNorm, Inference,
+			`layers = [ { op = "batchnorm" }, { use = "two" }, { op = "batchnorm", act = "sigmoid" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.two]
+merge = "add"
+[blocks.two.branches]
+a = [ { op = "conv", out = 2, k = 1 } ]
+b = [ { op = "conv", out = 2, k = 1 } ]`,
+			`batchnorm1  batchnorm  input -> batchnorm1
+two.a.conv  conv  batchnorm1 -> two.a.conv
+two.b.conv  conv  batchnorm1 -> two.b.conv
+two  add  two.a.conv, two.b.conv -> two
+batchnorm2  batchnorm  two -> batchnorm2
+sigmoid  sigmoid  batchnorm2 -> sigmoid
+conv  conv  sigmoid -> conv
+flatten  flatten  conv -> flatten
+`, false},
+		{"pool-first: a 1x1 conv runs on the pooled map", poolFirst, Inference,
+			`layers = [ { op = "conv", out = 4, k = 3, pad = 1 }, { op = "conv", out = 2, k = 1 }, { op = "avgpool", k = 2, stride = 2 }, { op = "conv", out = 4, k = 4 }, { op = "flatten" } ]`,
+			`conv1  conv  input -> conv1
+avgpool  avgpool  conv1 -> avgpool
+conv2  conv  avgpool -> conv2
+conv3  conv  conv2 -> conv3
+flatten  flatten  conv3 -> flatten
+`, true},
+		{"pool-first: not after an activation, nor when the pooling keeps most positions", poolFirst, Inference,
+			`layers = [ { op = "conv", out = 2, k = 1, act = "relu" }, { op = "avgpool", k = 2, stride = 2 }, { op = "conv", out = 2, k = 1 }, { op = "avgpool", k = 2, stride = 1 }, { op = "conv", out = 4, k = 3 }, { op = "flatten" } ]`,
+			`conv1  conv  input -> conv1
+relu  relu  conv1 -> relu
+avgpool1  avgpool  relu -> avgpool1
+conv2  conv  avgpool1 -> conv2
+avgpool2  avgpool  conv2 -> avgpool2
+conv3  conv  avgpool2 -> conv3
+flatten  flatten  conv3 -> flatten
+`, false},
 		{"fuse-activation: conv and linear", fuseActivation, Training,
 			`layers = [ { op = "conv", out = 4, k = 3, act = "relu" }, { op = "flatten" }, { op = "linear", out = 4, act = "tanh" } ]`,
 			`conv  conv+relu  input -> relu
@@ -104,6 +145,31 @@ relu  relu  id -> relu
 proj.main.conv  conv  relu -> proj.main.conv
 proj.skip.conv  conv+add  relu, proj.main.conv -> proj
 conv2  conv  proj -> conv2
+flatten  flatten  conv2 -> flatten
+`, true},
+		{"fuse-add-relu: the ReLU after a two-input residual add, not after a three-input one", fuseAddReLU, Training,
+			`layers = [ { op = "conv", out = 2, k = 1 }, { use = "r" }, { use = "three" }, { op = "conv", out = 4, k = 8 }, { op = "flatten" } ]
+[blocks.r]
+merge = "add"
+after = [ { op = "relu" } ]
+[blocks.r.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = []
+[blocks.three]
+merge = "add"
+after = [ { op = "relu" } ]
+[blocks.three.branches]
+main = [ { op = "conv", out = 2, k = 1 } ]
+skip = []
+[blocks.three.branches.again]
+layers = []`,
+			`conv1  conv  input -> conv1
+r.main.conv  conv  conv1 -> r.main.conv
+r  add+relu  r.main.conv, conv1 -> r.relu
+three.main.conv  conv  r.relu -> three.main.conv
+three  add  three.main.conv, r.relu, r.relu -> three
+three.relu  relu  three -> three.relu
+conv2  conv  three.relu -> conv2
 flatten  flatten  conv2 -> flatten
 `, true},
 		{"eliminate-concat: branches write their slices, identity included", eliminateConcat, Training,

@@ -50,6 +50,11 @@ type Step struct {
 	ActAttrs *ir.Attrs `json:"act_attrs,omitempty"`
 	FoldBN   string    `json:"fold_bn,omitempty"` // batchnorm folded into this conv or linear
 	BNEps    float64   `json:"bn_eps,omitempty"`  // that batchnorm's eps
+	// PreBN, on a conv or average pooling (inference): a batchnorm (eps PreBNEps, then
+	// PreAct) applied to In[0] as the step reads it.
+	PreBN    string  `json:"pre_bn,omitempty"`
+	PreBNEps float64 `json:"pre_bn_eps,omitempty"`
+	PreAct   ir.Op   `json:"pre_act,omitempty"`
 	// Residual, on a conv: In[1] is added to the output before Act (inference).
 	Residual bool     `json:"residual,omitempty"`
 	Alias    bool     `json:"alias,omitempty"` // computes nothing: its output views its input
@@ -70,11 +75,19 @@ type Step struct {
 	Accumulate []bool `json:"accumulate,omitempty"`
 }
 
-// Label names what the step computes, in the order it computes it: the op, a
-// folded batchnorm, the epilogue activation, and a conv's algorithm, e.g.
-// "conv+bn+relu (winograd)"; "(view)" for a step that computes nothing.
+// Label names what the step computes, in the order it computes it: a batchnorm
+// (and ReLU) applied to the input, the op, a folded batchnorm, the epilogue
+// activation, and a conv's algorithm, e.g. "conv+bn+relu (winograd)" or
+// "bn+relu+conv (winograd)"; "(view)" for a step that computes nothing.
 func (s *Step) Label() string {
 	l := string(s.Op)
+	if s.PreBN != "" {
+		pre := "bn+"
+		if s.PreAct != "" {
+			pre += string(s.PreAct) + "+"
+		}
+		l = pre + l
+	}
 	if s.FoldBN != "" {
 		l += "+bn"
 	}
