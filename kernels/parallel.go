@@ -17,7 +17,8 @@ func Threads() int { return threadpool.Threads() }
 
 // Parallel runs t over [0, n) on all threads and returns when every chunk is done: one
 // contiguous chunk per thread, always the same split for the same n and thread count,
-// so results do not depend on scheduling. Ranges shorter than minChunk per thread run
-// on the caller alone, as does a call made while another Parallel is running (nested
+// so results do not depend on scheduling (the caller takes any chunk a late worker has
+// not started, so a chunk may run on any thread). Ranges shorter than minChunk per
+// thread run on the caller alone, as does a call made while another Parallel is running (nested
 // parallelism would only oversubscribe the cores).
 func Parallel(n, minChunk int, t Task) { threadpool.Parallel(n, minChunk, t) }
