@@ -172,24 +172,15 @@ func (b *builder) steps() {
 		if s.PreBN != "" {
 			bn := g.node(s.PreBN)
 			ps.PreBNEps = bn.Attrs.Eps
-			for _, t := range bn.Tensors(g.Src.InputShape(bn)) {
-				ps.Params = append(ps.Params, t.FullName(bn.Name))
-				b.p.Params = append(b.p.Params, param(bn, t))
-			}
+			b.addParams(&ps, bn, g.Src.InputShape(bn))
 		}
 		n := g.node(s.Name)
 		in := g.Tensors[s.In[0]].Shape
-		for _, t := range n.Tensors(in) {
-			ps.Params = append(ps.Params, t.FullName(n.Name))
-			b.p.Params = append(b.p.Params, param(n, t))
-		}
+		b.addParams(&ps, n, in)
 		if s.FoldBN != "" {
 			bn := g.node(s.FoldBN)
 			ps.BNEps = bn.Attrs.Eps
-			for _, t := range bn.Tensors(g.Src.InputShape(bn)) {
-				ps.Params = append(ps.Params, t.FullName(bn.Name))
-				b.p.Params = append(b.p.Params, param(bn, t))
-			}
+			b.addParams(&ps, bn, g.Src.InputShape(bn))
 		}
 		work, back, mask := -1, -1, -1
 		if s.Op == ir.OpConv {
@@ -218,6 +209,15 @@ func (b *builder) steps() {
 		b.backWork = append(b.backWork, back)
 		b.stepMask = append(b.stepMask, mask)
 		b.p.Steps = append(b.p.Steps, ps)
+	}
+}
+
+// addParams lists node n's tensors (n read with input shape in) as the
+// step's parameters and the plan's.
+func (b *builder) addParams(ps *Step, n *ir.Node, in ir.Shape) {
+	for _, t := range n.Tensors(in) {
+		ps.Params = append(ps.Params, t.FullName(n.Name))
+		b.p.Params = append(b.p.Params, param(n, t))
 	}
 }
 
