@@ -166,21 +166,16 @@ mloop:
 	JNZ     mloop
 
 mtail:
-	// As max3AVX2's tail: redo the last eight, or one at a time.
+	// As max3AVX2's tail: redo the last eight (one more trip through the
+	// loop, with no tail left after it), or one at a time.
 	ANDQ $7, CX
 	JZ   mdone
 	CMPQ AX, $0
 	JEQ  mscalar
 	LEAQ -8(AX)(CX*1), AX
-	VMOVUPS (SI)(AX*4), Y0
-	VMINPS  (R10)(AX*4), Y0, Y0
-	VMOVUPS (R8)(AX*4), Y1
-	VMAXPS  Y0, Y1, Y0
-	VMOVUPS (R9)(AX*4), Y2
-	VMINPS  (R11)(AX*4), Y2, Y2
-	VMAXPS  Y0, Y2, Y0
-	VMOVUPS Y0, (DI)(AX*4)
-	JMP     mdone
+	XORQ CX, CX
+	MOVQ $1, DX
+	JMP  mloop
 
 mscalar:
 	VMOVSS (SI)(AX*4), X0

@@ -66,12 +66,7 @@ func TestMax3Into(t *testing.T) {
 						t.Fatalf("offset %d length %d: [%d] = %v, want %v", off, n, i, dst[i], want)
 					}
 				}
-				ref := garbage(n + 16)
-				for i := range buf {
-					if (i < off || i >= off+n) && math.Float32bits(buf[i]) != math.Float32bits(ref[i]) {
-						t.Fatalf("offset %d length %d: wrote [%d] outside dst", off, n, i-off)
-					}
-				}
+				checkOutsideDst(t, buf, off, n)
 			}
 		}
 	})
@@ -190,12 +185,19 @@ func TestMax3MaskedInto(t *testing.T) {
 					t.Fatalf("offset %d length %d: [%d] = %v, want %v", off, n, i, dst[i], want)
 				}
 			}
-			ref := garbage(n + 16)
-			for i := range buf {
-				if (i < off || i >= off+n) && math.Float32bits(buf[i]) != math.Float32bits(ref[i]) {
-					t.Fatalf("offset %d length %d: wrote [%d] outside dst", off, n, i-off)
-				}
-			}
+			checkOutsideDst(t, buf, off, n)
+		}
+	}
+}
+
+// checkOutsideDst fails t if a kernel wrote buf (garbage(n + 16) before
+// the call) outside its dst, buf[off : off+n].
+func checkOutsideDst(t *testing.T, buf []float32, off, n int) {
+	t.Helper()
+	ref := garbage(len(buf))
+	for i := range buf {
+		if (i < off || i >= off+n) && math.Float32bits(buf[i]) != math.Float32bits(ref[i]) {
+			t.Fatalf("offset %d length %d: wrote [%d] outside dst", off, n, i-off)
 		}
 	}
 }
