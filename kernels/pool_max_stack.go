@@ -111,16 +111,29 @@ type poolEdgeMasks struct {
 	left, right, top, bottom [poolVecLen]float32
 }
 
-// edgeMaskPool keeps the masks between calls: a pool's every call wants
-// the same ones, and at 64 KiB they are worth neither rebuilding nor
-// zeroing on the stack each time.
-var edgeMaskPool = sync.Pool{New: func() any { return new(poolEdgeMasks) }}
+// spareEdges keeps the masks between calls, one set per thread that has
+// pooled: a pool's every call wants the same ones, and at 64 KiB they are
+// worth neither rebuilding nor zeroing on the stack each time. Not a
+// sync.Pool, which drops what it holds at each GC (and at random under the
+// race detector), so a training step would allocate.
+var spareEdges struct {
+	mu   sync.Mutex
+	list []*poolEdgeMasks
+}
 
 // edgeMasks is masks for n elements of stacked planes w wide and hw long,
 // borrowed until releaseEdges.
 func (s *poolVecScratch) edgeMasks(w, hw, n int) *poolEdgeMasks {
 	if s.edges == nil {
-		s.edges = edgeMaskPool.Get().(*poolEdgeMasks)
+		spareEdges.mu.Lock()
+		if n := len(spareEdges.list); n > 0 {
+			s.edges = spareEdges.list[n-1]
+			spareEdges.list = spareEdges.list[:n-1]
+		}
+		spareEdges.mu.Unlock()
+		if s.edges == nil {
+			s.edges = new(poolEdgeMasks)
+		}
 	}
 	return s.edges.forPlanes(w, hw, n)
 }
@@ -128,7 +141,9 @@ func (s *poolVecScratch) edgeMasks(w, hw, n int) *poolEdgeMasks {
 // releaseEdges returns the masks edgeMasks borrowed, if any.
 func (s *poolVecScratch) releaseEdges() {
 	if s.edges != nil {
-		edgeMaskPool.Put(s.edges)
+		spareEdges.mu.Lock()
+		spareEdges.list = append(spareEdges.list, s.edges)
+		spareEdges.mu.Unlock()
 		s.edges = nil
 	}
 }
