@@ -179,20 +179,10 @@ func maxForwardVecStack2(g *PoolGeom, xs, ys []float32, m int, s *poolVecScratch
 	w, hw, ow := g.W, g.H*g.W, g.OW
 	all := m * hw
 	h, v := s.h[:all], s.h[poolVecLen:][:all]
-	if m == 1 {
-		// One plane (ResNet's 48x48 stem pool in training): no plane edge
-		// inside it, and rows wide enough that fixing each row's two ends
-		// costs no more than streaming the masks through L1 (with them:
-		// 13.7 CPU-ms a pool, BenchmarkMaxPoolGoogLeNet/b1 arg, against
-		// 12.4-13.4 without, in alternating runs).
-		rowMaxEnds(h, xs, w)
-		max3Into(v[w:all-w], h, h[w:], h[2*w:])
-	} else {
-		e := s.edgeMasks(w, hw, all)
-		rowMaxMasked(h, xs, e)
-		if all > 2*w {
-			max3MaskedInto(v[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
-		}
+	e := s.edgeMasks(w, hw, all)
+	rowMaxMasked(h, xs, e)
+	if all > 2*w {
+		max3MaskedInto(v[w:all-w], h, h[w:], h[2*w:], e.top[w:], e.bottom[w:])
 	}
 	max3Into(v[:w], h, h, h[w:]) // the stack's first row: its window's rows are 0 and 1
 	// The planes' heights are even: the stack's even rows are the output rows.
@@ -211,16 +201,4 @@ func rowMaxMasked(h, xs []float32, e *poolEdgeMasks) {
 	max3MaskedInto(h[1:all-1], xs, xs[1:], xs[2:], e.left[1:], e.right[1:])
 	h[0] = firstMax(xs[0], xs[1])
 	h[all-1] = firstMax(xs[all-2], xs[all-1])
-}
-
-// rowMaxEnds is rowMaxMasked for rows w wide without the masks: the rows'
-// interiors in one pass, their two ends one by one.
-func rowMaxEnds(h, xs []float32, w int) {
-	all := len(h)
-	max3Into(h[1:all-1], xs, xs[1:], xs[2:])
-	for r := 0; r < all/w; r++ {
-		x := xs[r*w : (r+1)*w]
-		h[r*w] = firstMax(x[0], x[1])
-		h[r*w+w-1] = firstMax(x[w-2], x[w-1])
-	}
 }
