@@ -107,11 +107,11 @@ func maxForwardArgStack(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *po
 	all := m * hw
 	a := &s.arg
 	a.prepare(g.H, w, all)
-	// Windows [w, all-w) have all their taps inside the run.
+	// Windows [w+1, all-w-1) have all their taps inside the run.
 	lo, hi := all, all
-	if all-2*w >= 8 {
-		lo, hi = w, all-w
-		argmax3s1AVX2(hi-lo, &xs[lo], &ys[lo], &a.words[lo], &arg[lo], w, &a.taps[0])
+	if all-2*w-2 >= 8 {
+		lo, hi = w+1, all-w-1
+		argmaxWindows(xs, lo, ys[lo:hi], a.words[lo:hi], arg[lo:hi], w, &a.taps)
 	}
 	scan := func(p0, p1 int) {
 		for p := p0; p < p1; p++ {
@@ -142,17 +142,27 @@ func maxForwardArgStack2(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *p
 	case w >= 8:
 		// Only the even rows are kept: a call per row halves the windows
 		// (ResNet's 48x48 stem pool, one plane per run). The run's first
-		// row reads its two rows from a copy with room for the taps above
-		// and beside them, which its words mark outside the plane.
+		// and last even rows read their rows from a copy with room for the
+		// taps above, below and beside them, which their words mark
+		// outside the plane.
 		e := a.edge[:3*w+2]
 		copy(e[w+1:], xs[:2*w])
-		argmax3s1AVX2(w, &e[w+1], &v[0], &a.words[0], &full[0], w, &a.taps[0])
-		for r := 2; r < m*g.H; r += 2 {
+		argmaxWindows(e, w+1, v[:w], a.words[:w], full[:w], w, &a.taps)
+		rows := m * g.H
+		for r := 2; r < rows-2; r += 2 {
 			o := r * w
-			argmax3s1AVX2(w, &xs[o], &v[o], &a.words[o], &full[o], w, &a.taps[0])
+			argmaxWindows(xs, o, v[o:o+w], a.words[o:o+w], full[o:o+w], w, &a.taps)
 		}
-	case all-2*w >= 8:
-		argmax3s1AVX2(all-2*w, &xs[w], &v[w], &a.words[w], &full[w], w, &a.taps[0])
+		if rows >= 4 {
+			o := all - 2*w
+			copy(e[1:], xs[o-w:])
+			argmaxWindows(e, w+1, v[o:o+w], a.words[o:o+w], full[o:o+w], w, &a.taps)
+		}
+	case all-2*w-2 >= 8:
+		// Windows w and all-w-1, on the run's second and last rows (both
+		// odd), would read past the run; no output keeps them.
+		lo, hi := w+1, all-w-1
+		argmaxWindows(xs, lo, v[lo:hi], a.words[lo:hi], full[lo:hi], w, &a.taps)
 		first = ow
 	default:
 		first = m * ohw
@@ -169,4 +179,17 @@ func maxForwardArgStack2(g *PoolGeom, xs, ys []float32, arg []int32, m int, s *p
 		q, i := o/ohw, o%ohw
 		arg[o] = int32(g.argmaxKeys(float32Bits(xs[q*hw:(q+1)*hw]), i/ow, i%ow))
 	}
+}
+
+// argmaxWindows runs argmax3s1AVX2 on the len(y) windows centred at x[at],
+// x[at+1], ... of rows w wide. The kernel loads all nine taps of each
+// window, x[at-w-1] to x[at+len(y)+w] over the call, so they must lie in
+// x: a load before or past a slice faults when the slice starts or ends a
+// mapping (CI once crashed on an input at the Go heap's first address).
+func argmaxWindows(x []float32, at int, y []float32, words, idx []int32, w int, taps *[18]int32) {
+	n := len(y)
+	if n < 8 || at-w-1 < 0 || at+n+w >= len(x) || len(words) < n || len(idx) < n {
+		panic("kernels: argmax windows read outside their input")
+	}
+	argmax3s1AVX2(n, &x[at], &y[0], &words[0], &idx[0], w, &taps[0])
 }

@@ -67,8 +67,9 @@ func TestMaxForwardArgStacked(t *testing.T) {
 	})
 }
 
-// TestArgmax3s1AVX2Tail: the kernel on every length from 8 to 40 writes
-// exactly idx[:n], each the first matching valid tap.
+// TestArgmax3s1AVX2Tail: the kernel on every length from 8 to 38 writes
+// exactly idx[:n], each the first matching valid tap; its wrapper refuses
+// windows whose taps would be loaded from outside x.
 func TestArgmax3s1AVX2Tail(t *testing.T) {
 	if !haveMax3AVX2 {
 		t.Skip("no AVX2")
@@ -84,13 +85,13 @@ func TestArgmax3s1AVX2Tail(t *testing.T) {
 	var s maxArgScratch
 	all := g.C * g.H * g.W
 	s.prepare(g.H, g.W, all)
-	for n := 8; n <= all-2*g.W; n++ {
+	for n := 8; n <= all-2*g.W-2; n++ {
 		idx := make([]int32, all)
 		for i := range idx {
 			idx[i] = -7
 		}
-		lo := g.W
-		argmax3s1AVX2(n, &x[lo], &y[lo], &s.words[lo], &idx[lo], g.W, &s.taps[0])
+		lo := g.W + 1
+		argmaxWindows(x, lo, y[lo:lo+n], s.words[lo:lo+n], idx[lo:lo+n], g.W, &s.taps)
 		for p := range idx {
 			want := int32(-7)
 			if p >= lo && p < lo+n {
@@ -101,5 +102,15 @@ func TestArgmax3s1AVX2Tail(t *testing.T) {
 				t.Fatalf("n=%d: idx[%d] = %d, want %d", n, p, idx[p], want)
 			}
 		}
+	}
+	for _, at := range []int{g.W, all - g.W - 8} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("windows from %d: a tap outside x was not refused", at)
+				}
+			}()
+			argmaxWindows(x, at, y[at:at+8], s.words[at:at+8], make([]int32, 8), g.W, &s.taps)
+		}()
 	}
 }
