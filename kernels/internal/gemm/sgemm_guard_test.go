@@ -94,8 +94,9 @@ func TestSgemmReadsStayInside(t *testing.T) {
 	big := [][3]int{{150, 70, 300}, {13, 1100, 77}, {31, 96, 259}}
 	shapes = append(shapes, big...)
 	r := rand.New(rand.NewPCG(41, 42))
-	inPlace := 0 // calls that could read B in place
+	inPlace, haveInPlace := 0, false // calls that could read B in place; kernels that can
 	for _, ks := range availableKernels() {
+		haveInPlace = haveInPlace || ks.inPlaceB != nil
 		for si, sh := range shapes {
 			threads := 1
 			if si >= len(shapes)-len(big) {
@@ -121,7 +122,7 @@ func TestSgemmReadsStayInside(t *testing.T) {
 			})
 		}
 	}
-	if hasAVX2 && inPlace == 0 {
+	if haveInPlace && inPlace == 0 {
 		t.Error("no call could read B in place: the in-place kernels went unchecked")
 	}
 }
