@@ -23,6 +23,12 @@ func TestPoolReadsStayInside(t *testing.T) {
 		{N: 1, C: 2, H: 13, W: 13, KH: 3, KW: 3, SH: 2, SW: 2},
 		{N: 1, C: 2, H: 8, W: 24, KH: 2, KW: 2, SH: 2, SW: 2},
 		{N: 1, C: 3, H: 7, W: 9, KH: 2, KW: 2, SH: 1, SW: 1, PH: 1, PW: 1},
+		// The 2x2 average kernel's other row shapes: a chunk of 4 alone over
+		// stacked planes of two samples, chunks of 8 alone, and 16 outputs
+		// from rows with a column and a row the windows skip.
+		{N: 2, C: 3, H: 8, W: 8, KH: 2, KW: 2, SH: 2, SW: 2},
+		{N: 1, C: 1, H: 4, W: 16, KH: 2, KW: 2, SH: 2, SW: 2},
+		{N: 1, C: 2, H: 9, W: 33, KH: 2, KW: 2, SH: 2, SW: 2},
 	}
 	forEachMax3Kernels(func(kernels string) {
 		for _, g := range geoms {
