@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/netc/netc/kernels/internal/guardmem"
 )
 
 // guardCase is one product whose operands are exactly as long as their
@@ -60,13 +62,13 @@ func newGuardCase(r *rand.Rand, transA, transB bool, m, n, k, pad, epi int) *gua
 }
 
 // guard returns the case with every operand and epilogue input copied
-// against an unreadable page (see guarded).
+// against an unreadable page (guardmem.Floats).
 func (gc *guardCase) guard(t *testing.T, atEnd bool) *guardCase {
 	g := *gc
-	g.a, g.b, g.c = guarded(t, gc.a, atEnd), guarded(t, gc.b, atEnd), guarded(t, gc.c, atEnd)
+	g.a, g.b, g.c = guardmem.Floats(t, gc.a, atEnd), guardmem.Floats(t, gc.b, atEnd), guardmem.Floats(t, gc.c, atEnd)
 	for _, s := range []*[]float32{&g.ep.RowBias, &g.ep.ColBias, &g.ep.Residual} {
 		if *s != nil {
-			*s = guarded(t, *s, atEnd)
+			*s = guardmem.Floats(t, *s, atEnd)
 		}
 	}
 	return &g

@@ -1,4 +1,9 @@
-package kernels
+// Package guardmem places test inputs against pages that cannot be read,
+// so a kernel that loads one element before or past its slice faults
+// every time instead of when the slice happens to start or end a mapping
+// (an argmax kernel's masked-out load of x[-1] crashed CI once, on an
+// input at the Go heap's first address).
+package guardmem
 
 import (
 	"syscall"
@@ -6,13 +11,11 @@ import (
 	"unsafe"
 )
 
-// guarded returns a copy of x placed against a page that cannot be read:
-// starting at the first byte after one, or (atEnd) ending at the last byte
-// before one. A kernel handed it faults if it reads one element outside
-// its slice, which on the Go heap goes unseen unless the slice happens to
-// start or end a mapping (it did once in CI: an argmax kernel read x[-1]
-// of an input at the heap's first address).
-func guarded(t testing.TB, x []float32, atEnd bool) []float32 {
+// Floats returns a copy of x starting right after an unreadable page, or
+// (atEnd) ending right before one. The mapping lives until t ends; each
+// call maps its own, so a test should keep its calls per subtest well
+// under the system's map limit.
+func Floats(t testing.TB, x []float32, atEnd bool) []float32 {
 	t.Helper()
 	page := syscall.Getpagesize()
 	data := max(1, (4*len(x)+page-1)/page) * page
