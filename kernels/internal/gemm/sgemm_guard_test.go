@@ -37,14 +37,8 @@ func newGuardCase(r *rand.Rand, transA, transB bool, m, n, k, pad, epi int) *gua
 	ld := func(cols int) int { return []int{cols, cols + 3, roundUp(cols+1, 16)}[pad] }
 	gc := &guardCase{transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: []float32{1, -0.75}[(epi/8)%2], beta: []float32{0, 0.5}[(epi/4)%2]}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
+	ar, ac := stored(transA, m, k)
+	br, bc := stored(transB, k, n)
 	gc.lda, gc.ldb, gc.ldc = ld(ac), ld(bc), ld(n)
 	gc.a = randSlice(r, matLen(ar, ac, gc.lda))
 	gc.b = randSlice(r, matLen(br, bc, gc.ldb))

@@ -42,16 +42,19 @@ func (tc gemmCase) String() string {
 		tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, tc.beta, tc.lda, tc.ldb, tc.ldc)
 }
 
+// stored is the shape of the matrix that holds op(X), rows x cols:
+// cols x rows when X is transposed.
+func stored(trans bool, rows, cols int) (int, int) {
+	if trans {
+		return cols, rows
+	}
+	return rows, cols
+}
+
 func newCase(r *rand.Rand, transA, transB bool, m, n, k int, alpha, beta float32) gemmCase {
 	tc := gemmCase{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
+	ar, ac := stored(transA, m, k)
+	br, bc := stored(transB, k, n)
 	tc.lda = max(1, ac) + r.IntN(3)*r.IntN(9)
 	tc.ldb = max(1, bc) + r.IntN(3)*r.IntN(9)
 	tc.ldc = max(1, n) + r.IntN(3)*r.IntN(9)
